@@ -1,0 +1,158 @@
+"""The embedded graph store: one kglite file (``.kgl``), no server.
+
+Atomicity: every write (load, analysis results, ``query --write``) works on an in-memory copy of the
+graph and ends with kglite's ``save()``, which writes a sibling temp file and renames it over the store.
+If anything fails before that, the file on disk is untouched: a failed load leaves the store exactly as
+it was. A lock file (``<store>.netlens-lock``, ``fcntl.flock``) keeps two netlens processes from writing at once.
+
+kglite quirks handled here (kglite 0.21.2): it adds ``title`` (= name) and ``type`` (= label) properties
+to nodes that have none, and a ``type`` property to relationships; it announces query warnings on stderr
+(switched to silent; warnings are returned with the result instead).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import time
+import warnings
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import kglite
+import pandas as pd
+
+from .errors import QueryError, ReadOnlyQueryError, StoreError
+from .store import QueryResult, Statement, info_from, node_property_statements, read_tables, tie_statements, write_plan
+from .validate import Tables
+
+__all__ = ["EmbeddedStore"]
+
+kglite.set_query_warning_policy("silent")
+
+#: rows per UNWIND batch
+BATCH = 50_000
+
+
+class EmbeddedStore:
+    """A kglite graph file. Reads never lock; writes are atomic (see module docstring)."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.description = f"embedded store {self.path}"
+        self._graph: kglite.KnowledgeGraph | None = None
+        #: test hook: called before every statement of a write (used to inject failures mid-load)
+        self.before_statement: Callable[[Statement], None] | None = None
+
+    # -------------------------------------------------------------- internals
+    def _load_graph(self) -> kglite.KnowledgeGraph:
+        if not self.path.exists():
+            return kglite.KnowledgeGraph()
+        try:
+            return kglite.load(str(self.path))
+        except Exception as exc:
+            raise StoreError(f"{self.path}: cannot open the embedded store ({exc}); expected a netlens .kgl file") from None
+
+    def _read_graph(self) -> kglite.KnowledgeGraph:
+        if self._graph is None:
+            self._graph = self._load_graph()
+        return self._graph
+
+    @contextlib.contextmanager
+    def _writing(self, fresh: bool = False) -> Iterator[kglite.KnowledgeGraph]:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            lock = open(self.path.with_name(self.path.name + ".netlens-lock"), "w")
+        except OSError as exc:
+            raise StoreError(f"{self.path}: cannot create the store ({exc.strerror})") from None
+        with lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                raise StoreError(f"{self.path}: another netlens process is writing this store; try again when it has finished") from None
+            graph = kglite.KnowledgeGraph() if fresh else self._load_graph()
+            yield graph  # an exception here leaves the file untouched
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")  # MappedFallbackWarning: advisory, about mapped loads only
+                    graph.save(str(self.path))
+            except Exception as exc:
+                raise StoreError(f"{self.path}: cannot save the store ({exc})") from None
+            self._graph = graph
+
+    def _execute(self, graph: kglite.KnowledgeGraph, statements: list[Statement]) -> dict[str, int]:
+        totals: dict[str, int] = {}
+        for st in statements:
+            chunks = [None] if st.rows is None else [st.rows[i : i + BATCH] for i in range(0, len(st.rows), BATCH)]
+            for chunk in chunks:
+                if self.before_statement is not None:
+                    self.before_statement(st)
+                try:
+                    graph.cypher(st.cypher, params=None if chunk is None else {"rows": chunk})
+                except Exception as exc:
+                    raise StoreError(f"writing {st.what} failed: {exc}") from exc
+                for k, v in (graph.last_mutation_stats or {}).items():
+                    totals[k] = totals.get(k, 0) + int(v)
+        return totals
+
+    # -------------------------------------------------------------- Store protocol
+    def load(self, tables: Tables, *, replace: bool = False) -> dict[str, int]:
+        plan = write_plan(tables)
+        t0 = time.perf_counter()
+        with self._writing(fresh=replace) as graph:
+            totals = self._execute(graph, plan)
+        totals["seconds_ms"] = int((time.perf_counter() - t0) * 1000)
+        return totals
+
+    def read_tables(self) -> Tables:
+        graph = self._read_graph()
+        return read_tables(lambda q: graph.cypher(q).to_list())
+
+    def query(self, cypher: str, params: dict[str, Any] | None = None, *, write: bool = False) -> QueryResult:
+        if write:
+            with self._writing() as graph:
+                return self._run(graph, cypher, params)
+        graph = self._read_graph()
+        graph.read_only(True)
+        try:
+            return self._run(graph, cypher, params)
+        except kglite.ReadOnlyError:
+            raise ReadOnlyQueryError(
+                "this query writes to the graph and netlens query is read-only; add --write to allow it"
+            ) from None
+        finally:
+            graph.read_only(False)
+
+    @staticmethod
+    def _run(graph: kglite.KnowledgeGraph, cypher: str, params: dict[str, Any] | None) -> QueryResult:
+        try:
+            res = graph.cypher(cypher, params=params or {})
+        except kglite.ReadOnlyError:
+            raise
+        except kglite.CypherSyntaxError as exc:
+            raise QueryError(f"Cypher syntax error: {exc}") from None
+        except kglite.KgError as exc:
+            raise QueryError(f"query failed: {exc}") from None
+        if isinstance(res, str):  # EXPLAIN / FORMAT CSV return text
+            return QueryResult(["result"], [{"result": res}])
+        return QueryResult(list(res.columns), res.to_list())
+
+    def write_node_properties(self, frame: pd.DataFrame, kinds: dict[str, str]) -> int:
+        with self._writing() as graph:
+            self._execute(graph, node_property_statements(frame, kinds))
+        return len(frame)
+
+    def write_ties(self, ties: pd.DataFrame, label: str = "City") -> int:
+        with self._writing() as graph:
+            self._execute(graph, tie_statements(ties, label))
+        return len(ties)
+
+    def info(self) -> dict[str, Any]:
+        if not self.path.exists():
+            return {"store": self.description, "exists": False, "nodes": {}, "relationships": {}}
+        graph = self._read_graph()
+        return info_from(lambda q: graph.cypher(q).to_list(), self.description)
+
+    def close(self) -> None:
+        self._graph = None
