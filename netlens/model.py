@@ -224,13 +224,17 @@ def projection_edges(m: pd.DataFrame) -> pd.DataFrame:
 
     Examples
     --------
-    Newman golden values, networkx ``collaboration_weighted_projected_graph`` docstring: activities
-    A–B with members {0, 1} and {0, 1, 2}... here the path 0-1-2-3 where each edge is an activity:
+    The networkx ``collaboration_weighted_projected_graph`` docstring example (activity "1" with members
+    0, 2, 5 and activity "3" with members 2, 4):
 
     >>> import pandas as pd
-    >>> m = pd.DataFrame({"member_id": ["0", "1", "1", "2", "2", "3"], "activity_id": ["a", "a", "b", "b", "c", "c"]})
-    >>> projection_edges(m).to_dict("records")[0]
-    {'u': '0', 'v': '1', 'weight': 1.0, 'count': 1}
+    >>> m = pd.DataFrame({"member_id": ["0", "2", "5", "2", "4"], "activity_id": ["1", "1", "1", "3", "3"]})
+    >>> for r in projection_edges(m).itertuples():
+    ...     print(r.u, r.v, r.weight, r.count)
+    0 2 0.5 1
+    0 5 0.5 1
+    2 4 1.0 1
+    2 5 0.5 1
     """
     if m.empty:
         return pd.DataFrame({"u": pd.Series([], dtype=object), "v": pd.Series([], dtype=object),

@@ -175,7 +175,11 @@ def read_package(path: str | Path) -> RawPackage:
         if name in package.tables:
             package.problems.append(("error", f.name, f"two files for table {name!r}"))
             continue
-        table = read_csv_text(f.read_bytes(), f.name, name)
+        try:
+            table = read_csv_text(f.read_bytes(), f.name, name)
+        except InputError as exc:  # report with the other problems instead of stopping
+            package.problems.append(("error", f.name, str(exc).removeprefix(f"{f.name}: ")))
+            continue
         if table is None:
             package.problems.append(("error", f.name, "file is empty; expected a header row and data rows"))
             continue
@@ -216,8 +220,9 @@ def read_cordis(path: str | Path) -> RawPackage:
         if len(candidates) != 1:
             raise InputError(f"{p}: expected exactly one participation CSV in the folder, found {len(candidates)}")
         p = candidates[0]
+    wanted = set(_CORDIS_REQUIRED) | {"contribution", "total_cost"}
     try:
-        df = pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        df = pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8-sig", usecols=lambda c: c in wanted)
     except UnicodeDecodeError:
         raise InputError(f"{p.name}: not valid UTF-8; expected a UTF-8 CSV") from None
     except Exception as exc:

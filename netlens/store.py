@@ -155,10 +155,19 @@ def normalise_tables(tables: Tables) -> Tables:
     return out
 
 
+def _column_values(series: pd.Series) -> list[Any]:
+    values = series.tolist()
+    if all(v is None or type(v) in (str, int, bool, list, _dt.date) for v in values):
+        return values  # already plain Python (the common case for validated tables)
+    return [_clean(v) for v in values]
+
+
 def _props(frame: pd.DataFrame, exclude: Iterable[str]) -> list[dict[str, Any]]:
-    cols = [c for c in frame.columns if c not in set(exclude)]
-    records = frame[cols].to_dict("records")
-    return [{k: _clean(v) for k, v in r.items()} for r in records]
+    """Row dicts of ``frame`` without ``exclude`` columns, values as plain Python (NaN -> None)."""
+    skip = set(exclude)
+    cols = [c for c in frame.columns if c not in skip]
+    columns = [_column_values(frame[c]) for c in cols]
+    return [dict(zip(cols, vals)) for vals in zip(*columns)] if cols else [{} for _ in range(len(frame))]
 
 
 def _member_labels(tables: Tables) -> dict[str, str]:

@@ -86,9 +86,9 @@ class EmbeddedStore:
         for st in statements:
             chunks = [None] if st.rows is None else [st.rows[i : i + BATCH] for i in range(0, len(st.rows), BATCH)]
             for chunk in chunks:
-                if self.before_statement is not None:
-                    self.before_statement(st)
                 try:
+                    if self.before_statement is not None:
+                        self.before_statement(st)
                     graph.cypher(st.cypher, params=None if chunk is None else {"rows": chunk})
                 except Exception as exc:
                     raise StoreError(f"writing {st.what} failed: {exc}") from exc

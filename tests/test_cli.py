@@ -1,0 +1,91 @@
+"""CLI: exit codes and exact messages (click CliRunner)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from netlens.cli import main
+
+from .conftest import MINI, write_package
+
+
+def run(*args: str, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+    return CliRunner().invoke(main, list(args), env=env or {})
+
+
+def test_load_then_info(mini: Path, tmp_path: Path) -> None:
+    store = str(tmp_path / "g.kgl")
+    r = run("load", str(mini), "--store-path", store)
+    assert r.exit_code == 0, r.output
+    lines = r.output.splitlines()
+    assert lines[0] == "read: cities 3, organisations 1, projects 1, participations 4, exchanges 1, attendances 2"
+    assert lines[1].startswith(f"loaded into embedded store {store} in ")
+    assert lines[1].endswith(": 9 nodes and 11 relationships created")
+    r = run("load", str(mini), "--store-path", store)
+    assert r.output.splitlines()[1].endswith("0 nodes and 0 relationships created (nothing new: already loaded)")
+    r = run("info", "--store-path", store)
+    assert r.exit_code == 0
+    assert "  City                   3" in r.output and "  ATTENDED               3" in r.output
+    assert "time span: 2016-12-01 .. 2021-11-30" in r.output
+    assert "countries (4): DE, ES, FR, HR" in r.output
+
+
+def test_store_from_environment(mini: Path, tmp_path: Path) -> None:
+    store = str(tmp_path / "env.kgl")
+    assert run("load", str(mini), env={"NETLENS_STORE_PATH": store}).exit_code == 0
+    assert Path(store).exists()
+    assert run("info", env={"NETLENS_STORE": store}).output.startswith(f"embedded store {store}\n")
+
+
+def test_validate_reports_and_exits_3(tmp_path: Path) -> None:
+    pkg = write_package(tmp_path / "p", {**MINI, "cities.csv": MINI["cities.csv"] + "bad,Bad,ZZ,,,\n"})
+    r = run("validate", str(pkg))
+    assert r.exit_code == 3
+    assert r.output.splitlines() == [
+        "error: cities.csv, row 5, column 'country': 'ZZ': is not an ISO 3166 alpha-2 country code such as CZ or FR (EL and UK are accepted)",
+        "warning: cities.csv, row 5: city 'bad' has no coordinates (lat, lon); it is left out of --geo maps",
+        "1 error(s), 1 warning(s)",
+    ]
+
+
+def test_validate_clean_exits_0(mini: Path) -> None:
+    r = run("validate", str(mini))
+    assert r.exit_code == 0 and r.output == "0 error(s), 0 warning(s)\n"
+
+
+def test_failed_load_exits_nonzero_and_leaves_store(mini: Path, tmp_path: Path) -> None:
+    store = tmp_path / "g.kgl"
+    run("load", str(mini), "--store-path", str(store))
+    before = store.read_bytes()
+    pkg = write_package(tmp_path / "p", {**MINI, "participations.csv": MINI["participations.csv"] + "p-msl,ghost,partner\n"})
+    r = run("load", str(pkg), "--store-path", str(store))
+    assert r.exit_code == 3
+    assert "Error: 1 error(s) in" in r.output
+    assert "participations.csv, row 6, column 'member_id': 'ghost': references an unknown id" in r.output
+    assert store.read_bytes() == before
+
+
+def test_missing_path_exits_6(tmp_path: Path) -> None:
+    r = run("load", str(tmp_path / "nope"), "--store-path", str(tmp_path / "g.kgl"))
+    assert r.exit_code == 6
+    assert r.output == f"Error: {tmp_path / 'nope'}: no such file or folder; expected a folder of CSV files or an .xlsx workbook\n"
+
+
+def test_conflicting_store_options_exit_2(tmp_path: Path) -> None:
+    r = run("info", "--store", str(tmp_path / "a.kgl"), "--store-path", str(tmp_path / "b.kgl"))
+    assert r.exit_code == 2
+    assert "is a path and --store-path" in r.output
+
+
+def test_neo4j_without_uri_is_a_usage_error() -> None:
+    r = run("info", "--store", "neo4j")
+    assert r.exit_code == 2
+    assert r.output == "Error: the Neo4j store needs NEO4J_URI (e.g. bolt://localhost:7687 or neo4j+s://xxxx.databases.neo4j.io)\n"
+
+
+def test_info_on_empty_store(tmp_path: Path) -> None:
+    r = run("info", "--store-path", str(tmp_path / "none.kgl"))
+    assert r.exit_code == 0
+    assert "empty (nothing loaded yet" in r.output

@@ -1,0 +1,115 @@
+"""Embedded store: idempotent and atomic loads, read-only queries, corrupt files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from netlens.errors import QueryError, ReadOnlyQueryError, StoreError
+from netlens.sources import read_package
+from netlens.store import Statement, normalise_tables
+from netlens.store_embedded import EmbeddedStore
+from netlens.validate import validate_or_raise
+
+from .conftest import MINI, write_package
+
+
+def tables_of(folder: Path):  # type: ignore[no-untyped-def]
+    return validate_or_raise(read_package(folder))[0]
+
+
+def test_load_counts_and_info(mini: Path, tmp_path: Path) -> None:
+    store = EmbeddedStore(tmp_path / "g.kgl")
+    counts = store.load(tables_of(mini))
+    # 3 cities + 1 organisation + 1 project + 1 exchange + 3 topics (energy, mobility, ict) = 9 nodes
+    # 4 PARTICIPATES_IN + 3 ATTENDED (2 listed + the host) + 1 PART_OF + 3 ABOUT = 11 relationships
+    assert counts["nodes_created"] == 9 and counts["relationships_created"] == 11
+    info = store.info()
+    assert info["nodes"] == {"City": 3, "Organisation": 1, "Project": 1, "Exchange": 1, "Topic": 3}
+    assert info["relationships"]["ATTENDED"] == 3 and info["relationships"]["PARTICIPATES_IN"] == 4
+    assert [d.isoformat() for d in info["span"]] == ["2016-12-01", "2021-11-30"]
+    assert info["countries"] == ["DE", "ES", "FR", "HR"]
+
+
+def test_reload_adds_nothing(mini: Path, tmp_path: Path) -> None:
+    store = EmbeddedStore(tmp_path / "g.kgl")
+    store.load(tables_of(mini))
+    before = store.info()
+    again = EmbeddedStore(tmp_path / "g.kgl").load(tables_of(mini))
+    assert again["nodes_created"] == 0 and again["relationships_created"] == 0
+    assert EmbeddedStore(tmp_path / "g.kgl").info() == before
+
+
+def test_round_trip_equals_normalised_input(mini: Path, tmp_path: Path) -> None:
+    tables = tables_of(mini)
+    EmbeddedStore(tmp_path / "g.kgl").load(tables)
+    back = EmbeddedStore(tmp_path / "g.kgl").read_tables()
+    expected = normalise_tables(tables)
+    for name in expected:
+        exp = expected[name].sort_values(list(expected[name].columns[:2])).reset_index(drop=True)
+        got = back[name].sort_values(list(back[name].columns[:2])).reset_index(drop=True)
+        assert got.to_dict("records") == exp.to_dict("records"), name
+
+
+def test_failure_mid_load_leaves_store_unchanged(mini: Path, tmp_path: Path) -> None:
+    path = tmp_path / "g.kgl"
+    EmbeddedStore(path).load(tables_of(mini))
+    original = path.read_bytes()
+    bigger = write_package(tmp_path / "more", {**MINI, "cities.csv": MINI["cities.csv"] + "helsinki,Helsinki,FI,60.1699,24.9384,lighthouse\n",
+                                               "tandems.csv": "a_id,b_id\nhelsinki,rijeka\n"})
+    store = EmbeddedStore(path)
+    seen: list[str] = []
+
+    def fail_on_relationships(st: Statement) -> None:
+        seen.append(st.what)
+        if st.what.startswith("PARTICIPATES_IN"):  # nodes are written by now; fail half-way
+            raise RuntimeError("disk on fire")
+
+    store.before_statement = fail_on_relationships
+    with pytest.raises(StoreError, match="disk on fire"):
+        store.load(tables_of(bigger))
+    assert "City nodes" in seen  # the failure really happened after writes
+    assert path.read_bytes() == original
+    assert EmbeddedStore(path).info()["nodes"]["City"] == 3
+
+
+def test_failed_first_load_creates_no_store(mini: Path, tmp_path: Path) -> None:
+    store = EmbeddedStore(tmp_path / "new.kgl")
+    store.before_statement = lambda st: (_ for _ in ()).throw(RuntimeError("boom")) if st.what == "Project nodes" else None
+    with pytest.raises(StoreError):
+        store.load(tables_of(mini))
+    assert not (tmp_path / "new.kgl").exists()
+
+
+def test_replace_rebuilds(mini: Path, tmp_path: Path) -> None:
+    path = tmp_path / "g.kgl"
+    EmbeddedStore(path).load(tables_of(mini))
+    other = write_package(tmp_path / "o", {"cities.csv": "id,name,country\na,A,FR\nb,B,DE\n", "tandems.csv": "a_id,b_id\na,b\n"})
+    EmbeddedStore(path).load(tables_of(other), replace=True)
+    assert EmbeddedStore(path).info()["nodes"] == {"City": 2, "Organisation": 0, "Project": 0, "Exchange": 0, "Topic": 0}
+
+
+def test_queries_are_read_only_unless_asked(mini: Path, tmp_path: Path) -> None:
+    path = tmp_path / "g.kgl"
+    EmbeddedStore(path).load(tables_of(mini))
+    store = EmbeddedStore(path)
+    res = store.query("MATCH (c:City) WHERE c.country = $cc RETURN c.name AS name", {"cc": "HR"})
+    assert res.rows == [{"name": "Rijeka"}]
+    with pytest.raises(ReadOnlyQueryError, match="add --write"):
+        store.query("MATCH (c:City {id: 'rijeka'}) SET c.name = 'X'")
+    store.query("MATCH (c:City {id: 'rijeka'}) SET c.population = 128624", write=True)
+    assert EmbeddedStore(path).query("MATCH (c:City {id: 'rijeka'}) RETURN c.population AS p").rows == [{"p": 128624}]
+
+
+def test_bad_cypher_is_a_query_error(tmp_path: Path, mini: Path) -> None:
+    EmbeddedStore(tmp_path / "g.kgl").load(tables_of(mini))
+    with pytest.raises(QueryError, match="Cypher syntax error"):
+        EmbeddedStore(tmp_path / "g.kgl").query("MATCH (n RETURN n")
+
+
+def test_corrupt_store_file(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.kgl"
+    bad.write_bytes(b"not a graph")
+    with pytest.raises(StoreError, match="cannot open the embedded store"):
+        EmbeddedStore(bad).info()
