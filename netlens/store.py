@@ -389,7 +389,10 @@ def read_tables(run: Runner) -> Tables:
         if non_empty:
             frame = pd.concat(non_empty, ignore_index=True)
             frame = frame.sort_values(list(SPECS[name].key), key=lambda s: s.astype(str), kind="stable").reset_index(drop=True)
-            t[name] = frame.astype(object).where(frame.notna(), None)
+            t[name] = frame
+    for name, frame in t.items():
+        frame = frame.astype(object)
+        t[name] = frame.where(frame.notna(), None)
     return t
 
 

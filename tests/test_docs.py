@@ -1,0 +1,43 @@
+"""The README's commands: present, and the CI script runs exactly the test command."""
+
+from __future__ import annotations
+
+import re
+
+from click.testing import CliRunner
+
+from netlens.cli import main
+
+from .conftest import ROOT
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def fenced_commands() -> list[str]:
+    return re.findall(r"```bash\n(.+?)\n```", README, flags=re.S)
+
+
+def test_readme_has_run_and_test_commands() -> None:
+    run, test = fenced_commands()[:2]
+    assert "netlens load data/sample" in run
+    assert "pytest" in test
+
+
+def test_ci_runs_the_readme_test_command_verbatim() -> None:
+    test = fenced_commands()[1].replace(" -q", "")
+    ci = (ROOT / ".ci" / "run").read_text().replace(" -q", "")
+    assert test in ci
+
+
+def test_every_command_is_documented() -> None:
+    for name in main.commands:
+        assert f"netlens {name}" in README, name
+
+
+def test_readme_example_output_matches_the_sample(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    store = str(tmp_path / "s.kgl")
+    r = CliRunner().invoke(main, ["load", str(ROOT / "data" / "sample"), "--store-path", store])
+    assert r.output.splitlines()[0] in README
+    info = CliRunner().invoke(main, ["info", "--store-path", store]).output.splitlines()
+    for line in info[1:]:
+        assert line in README, line
