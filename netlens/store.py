@@ -326,6 +326,13 @@ def _node_table(run: Runner, label: str, table: str) -> pd.DataFrame:
             if k in RESULT_PROPERTIES:
                 p.pop(k)
         rows.append(p)
+    return _conform(rows, table)
+
+
+def _conform(rows: list[dict[str, Any]], table: str) -> pd.DataFrame:
+    """Records read back from a graph as a typed table: spec columns first (missing ones None), extras sorted after."""
+    spec = SPECS[table]
+    cols = list(spec.column_names)
     frame = pd.DataFrame(rows, dtype=object) if rows else pd.DataFrame(columns=cols, dtype=object)
     for c in cols:
         if c not in frame.columns:
@@ -351,19 +358,10 @@ def _rel_table(run: Runner, rel: str, src: str, dst: str, cols: tuple[str, str],
         p[cols[0]] = r["a"]
         p[cols[1]] = r["b"]
         rows.append(p)
-    names = list(spec.column_names)
-    frame = pd.DataFrame(rows, dtype=object) if rows else pd.DataFrame(columns=names, dtype=object)
-    for c in names:
-        if c not in frame.columns:
-            frame[c] = None
-    for c in spec.columns:
-        if c.kind == "date":
-            frame[c.name] = [_to_date(v) for v in frame[c.name]]
-    extra = sorted(c for c in frame.columns if c not in names)
-    frame = frame[names + extra]
+    frame = _conform(rows, table)
     if len(frame):
         frame = frame.sort_values(list(spec.key), key=lambda s: s.astype(str), kind="stable")
-    return frame.astype(object).where(frame.notna(), None).reset_index(drop=True)
+    return frame.reset_index(drop=True)
 
 
 def read_tables(run: Runner) -> Tables:
