@@ -24,6 +24,7 @@ import kglite
 import pandas as pd
 
 from .errors import QueryError, ReadOnlyQueryError, StoreError
+from .queries import check_read_only
 from .store import QueryResult, Statement, info_from, node_property_statements, read_tables, tie_statements, write_plan
 from .validate import Tables
 
@@ -113,6 +114,7 @@ class EmbeddedStore:
         if write:
             with self._writing() as graph:
                 return self._run(graph, cypher, params)
+        check_read_only(cypher)  # kglite's read-only mode still lets LOAD CSV read local files
         graph = self._read_graph()
         graph.read_only(True)
         try:

@@ -1,0 +1,400 @@
+"""Export the network for other tools: GraphML, GEXF (Gephi) and CSVs for ``neo4j-admin database import``.
+
+The exported graph is the full typed graph the stores hold, built from the same statements
+(:func:`netlens.store.write_plan`): every node label (City, Organisation, Project, Exchange, Topic) and
+relationship type (BASED_IN, PARTICIPATES_IN, ATTENDED, PART_OF, ABOUT, TANDEM, TRANSFERRED), with
+their properties. Values are written as GraphML/GEXF can hold them: ``;``-lists joined with ``;``,
+dates as ISO text, empty values left out.
+
+Attributes for Gephi
+--------------------
+Nodes: ``label`` (the name, an exchange's title, or the id: Gephi's display label) and ``labels`` (the
+node label, ``City`` …, to colour or filter by), then the node's properties. Edges: ``label`` and
+``rel_type`` (the relationship type), then its properties. A property whose name clashes with these is
+written with a trailing ``_``. In GEXF, a project's ``start``/``end`` become the node's time interval
+(GEXF's own ``start``/``end`` attributes, so Gephi's timeline shows when projects ran).
+
+Node keys are the member/activity ids; topics are keyed ``topic:NAME`` (topic names may equal an id).
+
+Neo4j CSVs
+----------
+``nodes_<Label>.csv`` (``id:ID,name,…,:LABEL``) and ``rels_<TYPE>.csv`` (``:START_ID,:END_ID,:TYPE,…``) with
+typed headers (``:long``, ``:double``, ``:date``, ``:string[]`` …), plus a ``README.md`` with the
+``neo4j-admin database import full`` command and the constraints to create afterwards. Cities,
+organisations, projects and exchanges share one id space (their ids are unique across the four
+tables); topics have their own (``id:ID(Topic)``).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import numpy as np
+
+from .errors import NetlensError, UsageError
+from .store import NODE_LABELS, Statement, write_plan
+from .validate import Tables
+
+__all__ = ["FORMATS", "ExportResult", "typed_graph", "export", "neo4j_import_command"]
+
+FORMATS = ("graphml", "gexf", "neo4j-csv")
+#: the files of each format, inside the export folder
+GRAPHML_FILE = "network.graphml"
+GEXF_FILE = "network.gexf"
+NEO4J_FOLDER = "neo4j-import"
+
+_NODE = re.compile(r"^UNWIND \$rows AS row MERGE \(n:(\w+) \{id: row\.id\}\) SET (n \+= row\.props|n\.name = row\.id)$")
+_REL = re.compile(
+    r"^UNWIND \$rows AS row MATCH \(a:(\w+) \{id: row\.a\}\) MATCH \(b:(\w+) \{id: row\.b\}\) "
+    r"MERGE \(a\)-\[r:(\w+)(?: \{(\w+): row\.key\})?\]->\(b\) SET r \+= row\.props$"
+)
+_CONSTRAINT = re.compile(r"^CREATE CONSTRAINT ")
+
+
+@dataclass
+class ExportResult:
+    """What :func:`export` wrote: the files per format and the ``neo4j-admin`` command (for neo4j-csv)."""
+
+    folder: Path
+    files: dict[str, list[Path]] = field(default_factory=dict)
+    neo4j_command: str | None = None
+
+
+def _key(label: str, node_id: str) -> str:
+    return f"topic:{node_id}" if label == "Topic" else node_id
+
+
+def _plain(v: Any) -> Any:
+    """A value as GraphML/GEXF/CSV can hold it; ``None`` when it should be left out."""
+    if v is None:
+        return None
+    if isinstance(v, np.generic):
+        v = v.item()
+    if isinstance(v, float) and np.isnan(v):
+        return None
+    if isinstance(v, (_dt.date, _dt.datetime)):
+        return v.isoformat()
+    if isinstance(v, (list, tuple)):
+        return ";".join(str(_plain(x)) for x in v if _plain(x) is not None)
+    if isinstance(v, (str, int, float, bool)):
+        return v
+    return str(v)
+
+
+def _attrs(reserved: dict[str, Any], props: dict[str, Any]) -> dict[str, Any]:
+    out = dict(reserved)
+    for k, v in props.items():
+        pv = _plain(v)
+        if pv is None:
+            continue
+        name = k
+        while name in out:
+            name += "_"
+        out[name] = pv
+    return out
+
+
+def typed_graph(tables: Tables) -> nx.MultiDiGraph:
+    """The full typed graph of ``tables`` (validated) as the stores hold it, with export-ready attributes.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from netlens.validate import empty_tables
+    >>> t = empty_tables()
+    >>> t["cities"] = pd.DataFrame({"id": ["plzen"], "name": ["Plzeň"], "country": ["CZ"], "lat": [None], "lon": [None],
+    ...                             "population": [168733], "tags": [["pitch", "czech"]]}, dtype=object)
+    >>> g = typed_graph(t)
+    >>> dict(g.nodes["plzen"])
+    {'label': 'Plzeň', 'labels': 'City', 'name': 'Plzeň', 'country': 'CZ', 'population': 168733, 'tags': 'pitch;czech'}
+    """
+    g = nx.MultiDiGraph()
+    for st in write_plan(tables):
+        _add_statement(g, st)
+    return g
+
+
+def _add_statement(g: nx.MultiDiGraph, st: Statement) -> None:
+    if _CONSTRAINT.match(st.cypher):
+        return
+    m = _NODE.match(st.cypher)
+    if m:
+        label = m.group(1)
+        for row in st.rows or []:
+            props = dict(row.get("props") or {})
+            if label == "Topic":
+                props = {"name": row["id"]}
+            display = props.get("name") or props.get("title") or row["id"]
+            g.add_node(_key(label, row["id"]), **_attrs({"label": str(display), "labels": label}, props))
+        return
+    m = _REL.match(st.cypher)
+    if m:
+        src, dst, rel, key_name = m.groups()
+        for row in st.rows or []:
+            props = dict(row.get("props") or {})
+            if key_name:
+                props = {key_name: row["key"], **props}
+            edge_key = rel if not key_name else f"{rel}:{row['key']}"
+            g.add_edge(_key(src, row["a"]), _key(dst, row["b"]), key=edge_key, **_attrs({"label": rel, "rel_type": rel}, props))
+        return
+    raise NetlensError(f"export does not know how to write the statement for {st.what!r}; update netlens.export")
+
+
+def _harmonise(items: Iterable[dict[str, Any]]) -> None:
+    """Give every attribute one type across all items (int+float -> float, anything mixed -> str), in place."""
+    items = list(items)
+    kinds: dict[str, set[type]] = {}
+    for d in items:
+        for k, v in d.items():
+            kinds.setdefault(k, set()).add(type(v))
+    for k, ts in kinds.items():
+        if len(ts) <= 1:
+            continue
+        target: type = float if ts <= {int, float} else str
+        for d in items:
+            if k in d:
+                v = d[k]
+                d[k] = (str(v).lower() if isinstance(v, bool) else str(v)) if target is str else float(v)
+
+
+def _for_xml(graph: nx.Graph, gexf: bool = False) -> nx.Graph:
+    """A copy of ``graph`` with plain attribute values (lists joined, dates ISO, None dropped), one type per key."""
+    out = graph.__class__()
+    for n, d in graph.nodes(data=True):
+        attrs = {k: _plain(v) for k, v in d.items() if _plain(v) is not None}
+        if "label" not in attrs:
+            attrs["label"] = str(attrs.get("name") or n)
+        if gexf:  # GEXF keeps id for itself; pid/viz/parents/slices/spells are special too
+            for special in ("id", "pid", "viz", "parents", "slices", "spells"):
+                if special in attrs:
+                    attrs[special + "_"] = attrs.pop(special)
+        out.add_node(str(n), **attrs)
+    edges = (
+        graph.edges(keys=True, data=True) if graph.is_multigraph() else ((u, v, None, d) for u, v, d in graph.edges(data=True))
+    )
+    for u, v, k, d in edges:
+        attrs = {key: _plain(val) for key, val in d.items() if _plain(val) is not None}
+        if gexf:
+            for special in ("id", "type"):  # GEXF: edge id, and type = directed|undirected|mutual
+                if special in attrs:
+                    attrs[special + "_"] = attrs.pop(special)
+            for special in ("start", "end"):  # only a project node's interval is a GEXF time interval
+                if special in attrs:
+                    attrs[special + "_"] = attrs.pop(special)
+        if graph.is_multigraph():
+            out.add_edge(str(u), str(v), key=k, **attrs)
+        else:
+            out.add_edge(str(u), str(v), **attrs)
+    _harmonise(d for _, d in out.nodes(data=True))
+    _harmonise(d for *_, d in out.edges(data=True))
+    return out
+
+
+# ------------------------------------------------------------------------------ Neo4j CSVs
+
+
+def _kind(v: Any) -> str:
+    if isinstance(v, np.generic):
+        v = v.item()
+    if isinstance(v, (list, tuple)):
+        return "string[]"
+    if isinstance(v, bool):
+        return "boolean"
+    if isinstance(v, int):
+        return "long"
+    if isinstance(v, float):
+        return "double"
+    if isinstance(v, _dt.date) and not isinstance(v, _dt.datetime):
+        return "date"
+    return ""
+
+
+def _csv_type(values: list[Any]) -> str:
+    """The neo4j-admin header type of a column ('' for text): one kind for all values, long+double -> double."""
+    kinds = {_kind(v) for v in values if v is not None}
+    if kinds == {"long", "double"}:
+        return "double"
+    return kinds.pop() if len(kinds) == 1 else ""
+
+
+def _csv_value(v: Any) -> Any:
+    if v is None:
+        return None
+    if isinstance(v, np.generic):
+        v = v.item()
+    if isinstance(v, float) and np.isnan(v):
+        return None
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, (_dt.date, _dt.datetime)):
+        return v.isoformat()
+    if isinstance(v, (list, tuple)):
+        return ";".join(str(x) for x in v)
+    return v
+
+
+def _cell(v: Any) -> str:
+    """One CSV cell: text quoted (``""`` is an empty string), numbers bare, ``None`` an empty cell (no property)."""
+    v = _csv_value(v)
+    if v is None:
+        return ""
+    if isinstance(v, (int, float)):
+        return repr(v)
+    return '"' + str(v).replace('"', '""') + '"'
+
+
+def _write_csv(path: Path, header: list[str], rows: list[list[Any]]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        fh.write(",".join(header) + "\n")
+        for r in rows:
+            fh.write(",".join(_cell(v) for v in r) + "\n")
+
+
+def _neo4j_csvs(tables: Tables, folder: Path) -> tuple[list[Path], str]:
+    folder.mkdir(parents=True, exist_ok=True)
+    nodes: dict[str, list[dict[str, Any]]] = {}
+    rels: dict[str, list[tuple[str, str, str, dict[str, Any]]]] = {}
+    constraints = []
+    for st in write_plan(tables):
+        if _CONSTRAINT.match(st.cypher):
+            constraints.append(st.cypher)
+            continue
+        m = _NODE.match(st.cypher)
+        if m:
+            label = m.group(1)
+            for row in st.rows or []:
+                props = {"name": row["id"]} if label == "Topic" else dict(row.get("props") or {})
+                nodes.setdefault(label, []).append({"id": row["id"], **{k: v for k, v in props.items() if k != "id"}})
+            continue
+        m = _REL.match(st.cypher)
+        if not m:
+            raise NetlensError(f"export does not know how to write the statement for {st.what!r}; update netlens.export")
+        _, dst, rel, key_name = m.groups()
+        for row in st.rows or []:
+            props = dict(row.get("props") or {})
+            if key_name:
+                props = {key_name: row["key"], **props}
+            rels.setdefault(rel, []).append((row["a"], row["b"], dst, props))
+    written: list[Path] = []
+    node_files: list[str] = []
+    for label in NODE_LABELS:
+        recs = nodes.get(label)
+        if not recs:
+            continue
+        cols = [c for c in dict.fromkeys(k for r in recs for k in r) if c != "id"]
+        id_col = "id:ID(Topic)" if label == "Topic" else "id:ID"
+        header = [id_col] + [f"{c}:{t}" if (t := _csv_type([r.get(c) for r in recs])) else c for c in cols] + [":LABEL"]
+        path = folder / f"nodes_{label}.csv"
+        _write_csv(path, header, [[r["id"]] + [r.get(c) for c in cols] + [label] for r in recs])
+        written.append(path)
+        node_files.append(path.name)
+    rel_files: list[str] = []
+    for rel in sorted(rels):
+        recs3 = rels[rel]
+        cols = list(dict.fromkeys(k for *_, p in recs3 for k in p))
+        end = ":END_ID(Topic)" if rel == "ABOUT" else ":END_ID"
+        header = [":START_ID", end, ":TYPE"] + [
+            f"{c}:{t}" if (t := _csv_type([p.get(c) for *_, p in recs3])) else c for c in cols
+        ]
+        path = folder / f"rels_{rel}.csv"
+        _write_csv(path, header, [[a, b, rel] + [p.get(c) for c in cols] for a, b, _, p in recs3])
+        written.append(path)
+        rel_files.append(path.name)
+    command = neo4j_import_command(node_files, rel_files)
+    readme = folder / "README.md"
+    readme.write_text(_readme(command, constraints), encoding="utf-8")
+    written.append(readme)
+    return written, command
+
+
+def neo4j_import_command(node_files: Sequence[str], rel_files: Sequence[str], database: str = "neo4j") -> str:
+    """The ``neo4j-admin database import full`` command for the exported files (run in their folder).
+
+    >>> print(neo4j_import_command(["nodes_City.csv"], ["rels_TANDEM.csv"]))
+    neo4j-admin database import full neo4j \\
+      --nodes=nodes_City.csv \\
+      --relationships=rels_TANDEM.csv \\
+      --array-delimiter=";" --multiline-fields=true --overwrite-destination=true
+    """
+    lines = [f"neo4j-admin database import full {database}"]
+    lines += [f"  --nodes={f}" for f in node_files]
+    lines += [f"  --relationships={f}" for f in rel_files]
+    lines.append('  --array-delimiter=";" --multiline-fields=true --overwrite-destination=true')
+    return " \\\n".join(lines)
+
+
+def _readme(command: str, constraints: list[str]) -> str:
+    cons = "\n".join(c + ";" for c in constraints)
+    return f"""# netlens network: CSV files for neo4j-admin import
+
+Written by `netlens export`. One file per node label (`nodes_<Label>.csv`) and per relationship type
+(`rels_<TYPE>.csv`), in the header format of `neo4j-admin database import` (Neo4j 5). Lists are
+`;`-separated (`--array-delimiter=";"`), dates are `:date` columns, an empty cell is no property.
+Cities, organisations, projects and exchanges share one id space; topics have their own (`Topic`).
+
+## Import into a new database
+
+`neo4j-admin database import full` writes a database that does not exist yet (or replaces one with
+`--overwrite-destination=true`); the database must be stopped. Run it on the Neo4j server, in this
+folder (or give the files' full paths):
+
+```sh
+{command}
+```
+
+Then start the database (`START DATABASE neo4j` in the `system` database, or restart Neo4j) and create
+the uniqueness constraints netlens expects:
+
+```cypher
+{cons}
+```
+
+Neo4j Aura and other servers you cannot reach with `neo4j-admin` load the network with
+`netlens load PACKAGE --store neo4j` instead (uses NEO4J_URI, NEO4J_USERNAME, NEO4J_PASSWORD, NEO4J_DATABASE).
+"""
+
+
+# ------------------------------------------------------------------------------ entry point
+
+
+def export(tables_or_graph: Tables | nx.Graph, folder: str | Path, formats: Sequence[str] = FORMATS) -> ExportResult:
+    """Write ``tables_or_graph`` to ``folder`` in ``formats`` (``graphml``, ``gexf``, ``neo4j-csv``).
+
+    ``tables_or_graph``: validated tables (the full typed graph is exported), or any networkx graph
+    (a projection, say) for GraphML/GEXF. Files: ``network.graphml``, ``network.gexf`` and the folder
+    ``neo4j-import/`` (CSVs and ``README.md``). Existing files of the same names are replaced.
+    """
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        raise UsageError(f"unknown export format {', '.join(unknown)}; expected {', '.join(FORMATS)}")
+    is_graph = isinstance(tables_or_graph, nx.Graph)
+    if is_graph and "neo4j-csv" in formats:
+        raise UsageError("neo4j-csv needs the network's tables (a graph has lost the node labels and ids the import needs)")
+    root = Path(folder)
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"{root}: cannot create the export folder ({exc.strerror})") from None
+    result = ExportResult(root)
+    graph: nx.Graph | None = None
+    if "graphml" in formats or "gexf" in formats:
+        graph = tables_or_graph if isinstance(tables_or_graph, nx.Graph) else typed_graph(tables_or_graph)
+    if "graphml" in formats and graph is not None:
+        path = root / GRAPHML_FILE
+        nx.write_graphml(_for_xml(graph), path, infer_numeric_types=True)
+        result.files["graphml"] = [path]
+    if "gexf" in formats and graph is not None:
+        path = root / GEXF_FILE
+        nx.write_gexf(_for_xml(graph, gexf=True), path)
+        result.files["gexf"] = [path]
+    if "neo4j-csv" in formats and not isinstance(tables_or_graph, nx.Graph):
+        files, command = _neo4j_csvs(tables_or_graph, root / NEO4J_FOLDER)
+        result.files["neo4j-csv"] = files
+        result.neo4j_command = command
+    return result

@@ -1,0 +1,379 @@
+"""The Neo4j store: the same statements as the embedded store, sent through the official driver.
+
+This is the only module that imports ``neo4j``. Settings come from ``NEO4J_URI``, ``NEO4J_USERNAME``,
+``NEO4J_PASSWORD`` and ``NEO4J_DATABASE`` (:class:`netlens.config.Neo4jSettings`); ``bolt://`` (one
+server) and ``neo4j://`` (routing: clusters, Aura) URIs work, with ``+s``/``+ssc`` for TLS.
+
+Writing
+-------
+:func:`netlens.store.write_plan` gives the statements. The uniqueness constraints run first, each in its
+own transaction (Neo4j refuses schema changes and data writes in one transaction; ``IF NOT EXISTS`` makes
+them idempotent, and they hold no data). Then **the whole load runs in one managed write transaction**
+(``session.execute_write``): ``UNWIND $rows AS row MERGE … SET n += row.props`` in batches of
+:data:`BATCH` rows, after ``DETACH DELETE`` of every netlens node when ``replace=True``. If anything
+fails, nothing is committed and the store is unchanged; a transient error (a cluster leader switch)
+re-runs the whole transaction, which is safe because every statement MERGEs. The price: one load must
+fit Neo4j's transaction memory (``db.memory.transaction.max``); for very large networks use
+``netlens export`` and ``neo4j-admin database import``.
+
+Analysis results (``write_node_properties``, ``write_ties``) are managed write transactions too.
+
+Reading
+-------
+Queries run in managed read transactions of ``READ_ACCESS`` sessions (routed to readers on a cluster;
+the server refuses writes in them), after :func:`netlens.queries.check_read_only`. ``write=True``
+uses a write transaction. Neo4j temporal values come back as :mod:`datetime` values, nodes and
+relationships as the same dicts the embedded store returns.
+
+Errors
+------
+Driver errors become :class:`~netlens.errors.StoreError` (cannot connect, wrong credentials, missing
+database, busy server) or :class:`~netlens.errors.QueryError` (syntax, types, missing parameters), with
+messages that never contain the password.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import neo4j
+import neo4j.exceptions as nx_exc
+import neo4j.graph
+import neo4j.time
+import pandas as pd
+
+from .config import Neo4jSettings
+from .errors import NetlensError, QueryError, ReadOnlyQueryError, StoreError, UsageError
+from .queries import READ_ONLY_MESSAGE, check_read_only
+from .store import (
+    NODE_LABELS,
+    QueryResult,
+    Statement,
+    batches,
+    info_from,
+    node_property_statements,
+    read_tables,
+    tie_statements,
+    write_plan,
+)
+from .validate import Tables
+
+__all__ = ["BATCH", "SCHEMES", "Neo4jStore", "load_statements", "delete_statement", "redact_uri", "to_native", "map_error"]
+
+#: rows per UNWIND statement
+BATCH = 5_000
+#: URI schemes netlens accepts (the driver's HTTP preview is not supported)
+SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
+#: the counters a load reports, named as kglite's ``last_mutation_stats``
+COUNTERS = (
+    "nodes_created",
+    "relationships_created",
+    "properties_set",
+    "nodes_deleted",
+    "relationships_deleted",
+    "indexes_added",
+    "indexes_removed",
+    "constraints_added",
+    "constraints_removed",
+)
+
+_SCHEMA = re.compile(r"^\s*(CREATE|DROP)\s+(CONSTRAINT|INDEX)\b", re.IGNORECASE)
+
+
+def redact_uri(uri: str) -> str:
+    """``uri`` without any ``user:password@`` part.
+
+    >>> redact_uri("neo4j+s://neo4j:secret@abc.databases.neo4j.io")
+    'neo4j+s://abc.databases.neo4j.io'
+    """
+    try:
+        parts = urlsplit(uri)
+    except ValueError:
+        return "<invalid URI>"
+    if parts.username is None and parts.password is None:
+        return uri
+    host = parts.hostname or ""
+    if parts.port:
+        host += f":{parts.port}"
+    return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
+
+
+def delete_statement() -> Statement:
+    """Delete every node with a netlens label (and its relationships); other data in the database stays."""
+    labels = " OR ".join(f"n:{label}" for label in NODE_LABELS)
+    return Statement(f"MATCH (n) WHERE {labels} DETACH DELETE n", None, "delete netlens nodes")
+
+
+def load_statements(tables: Tables, *, replace: bool = False, batch_size: int = BATCH) -> tuple[list[Statement], list[Statement]]:
+    """``(schema, data)``: the constraint statements, then the data statements in batches of ``batch_size`` rows.
+
+    The data statements form one transaction; with ``replace`` it starts with :func:`delete_statement`.
+    """
+    plan = write_plan(tables)
+    schema = [s for s in plan if _SCHEMA.match(s.cypher)]
+    data: list[Statement] = [delete_statement()] if replace else []
+    for st in plan:
+        if _SCHEMA.match(st.cypher):
+            continue
+        if st.rows is None:
+            data.append(st)
+        else:
+            data += [Statement(st.cypher, chunk, st.what) for chunk in batches(st.rows, batch_size)]
+    return schema, data
+
+
+def to_native(v: Any) -> Any:
+    """Driver values as plain Python: temporal types as :mod:`datetime`, graph types as the embedded store's dicts."""
+    if v is None or isinstance(v, (str, int, float, bool)):
+        return v
+    if isinstance(v, (neo4j.time.Date, neo4j.time.DateTime, neo4j.time.Time)):
+        return v.to_native()
+    if isinstance(v, neo4j.time.Duration):
+        return v.iso_format()
+    if isinstance(v, neo4j.graph.Node):
+        return {"id": v.element_id, "labels": sorted(v.labels), "properties": {k: to_native(x) for k, x in v.items()}}
+    if isinstance(v, neo4j.graph.Relationship):
+        return {
+            "id": v.element_id,
+            "start": v.start_node.element_id if v.start_node is not None else None,
+            "end": v.end_node.element_id if v.end_node is not None else None,
+            "type": v.type,
+            "properties": {k: to_native(x) for k, x in v.items()},
+        }
+    if isinstance(v, neo4j.graph.Path):
+        return {"nodes": [to_native(n) for n in v.nodes], "relationships": [to_native(r) for r in v.relationships]}
+    if isinstance(v, dict):
+        return {k: to_native(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [to_native(x) for x in v]
+    return v
+
+
+def _message(exc: BaseException) -> str:
+    if isinstance(exc, nx_exc.Neo4jError):  # from the server: .message is the readable part
+        msg = exc.message or str(exc)
+    else:  # driver-side errors: .message is a generic GQL text, str() says what happened
+        msg = str(exc)
+    return (msg or type(exc).__name__).strip()
+
+
+def _secrets(settings: Neo4jSettings) -> list[str]:
+    found = [settings.password] if settings.password else []
+    try:
+        uri_password = urlsplit(settings.uri).password
+    except ValueError:
+        uri_password = None
+    if uri_password:
+        found.append(uri_password)
+    return sorted(set(found), key=len, reverse=True)
+
+
+def _scrub(text: str, settings: Neo4jSettings) -> str:
+    text = text.replace(settings.uri, redact_uri(settings.uri))
+    for secret in _secrets(settings):
+        text = text.replace(secret, "***")
+    return text
+
+
+def map_error(exc: BaseException, settings: Neo4jSettings, doing: str, *, query: bool = False) -> NetlensError:
+    """A clear netlens error for a driver error; the password never appears in it.
+
+    ``doing`` says what was attempted (``"connecting"``, ``"writing City nodes"``, …); ``query`` selects
+    :class:`QueryError` for statement errors (a user's query) instead of :class:`StoreError` (a load).
+    """
+    uri = redact_uri(settings.uri)
+    msg = _message(exc)
+    code = getattr(exc, "code", None) or ""
+    out: NetlensError
+    if isinstance(exc, nx_exc.AuthError):
+        out = StoreError(
+            f"Neo4j at {uri} refused the credentials of user {settings.username!r} ({msg}); "
+            "check NEO4J_USERNAME and NEO4J_PASSWORD"
+        )
+    elif isinstance(exc, nx_exc.Forbidden):
+        out = StoreError(f"Neo4j user {settings.username!r} is not allowed to do this ({msg})")
+    elif isinstance(exc, nx_exc.ConfigurationError):
+        out = UsageError(f"NEO4J_URI {uri!r} cannot be used: {msg}")
+    elif isinstance(exc, (nx_exc.ServiceUnavailable, nx_exc.SessionExpired)):
+        out = StoreError(
+            f"cannot reach Neo4j at {uri} ({msg}); check NEO4J_URI and that the server is running "
+            "(bolt://host:7687 for one server, neo4j://host:7687 for a cluster, neo4j+s://… for Aura)"
+        )
+    elif code == "Neo.ClientError.Statement.AccessMode":
+        out = ReadOnlyQueryError(READ_ONLY_MESSAGE.format(ops="refused by Neo4j in a read transaction"))
+    elif code == "Neo.ClientError.Database.DatabaseNotFound":
+        out = StoreError(f"Neo4j at {uri} has no database {settings.database!r}; check NEO4J_DATABASE")
+    elif isinstance(exc, nx_exc.CypherSyntaxError):
+        out = (QueryError if query else StoreError)(f"Cypher syntax error: {msg}")
+    elif code == "Neo.ClientError.Statement.ParameterMissing":
+        out = QueryError(f"missing parameter: {msg}")
+    elif isinstance(exc, nx_exc.TransientError):
+        out = StoreError(f"{doing} failed: Neo4j is busy or the cluster is changing leaders ({msg}); try again")
+    elif isinstance(exc, nx_exc.ClientError):
+        out = (QueryError if query else StoreError)(f"{doing} failed: {msg}" + (f" [{code}]" if code else ""))
+    elif isinstance(exc, (nx_exc.Neo4jError, nx_exc.DriverError)):
+        out = StoreError(f"{doing} failed: Neo4j error: {msg}" + (f" [{code}]" if code else ""))
+    else:
+        out = StoreError(f"{doing} failed: {msg}")
+    out.args = tuple(_scrub(str(a), settings) for a in out.args)
+    return out
+
+
+_DRIVER_ERRORS = (nx_exc.Neo4jError, nx_exc.DriverError)
+
+
+class Neo4jStore:
+    """A Neo4j database reached through ``settings`` (see the module docstring)."""
+
+    def __init__(self, settings: Neo4jSettings, *, batch_size: int = BATCH, connection_timeout: float = 10.0) -> None:
+        scheme = settings.uri.split("://", 1)[0].lower() if "://" in settings.uri else ""
+        if scheme not in SCHEMES:
+            raise UsageError(
+                f"NEO4J_URI {redact_uri(settings.uri)!r} is not a Neo4j URI; expected one of "
+                + ", ".join(f"{s}://" for s in SCHEMES)
+                + " (e.g. bolt://localhost:7687 or neo4j+s://xxxx.databases.neo4j.io)"
+            )
+        if redact_uri(settings.uri) != settings.uri:
+            raise UsageError(
+                f"NEO4J_URI {redact_uri(settings.uri)!r} must not contain a user name or password; "
+                "set NEO4J_USERNAME and NEO4J_PASSWORD instead"
+            )
+        self.settings = settings
+        self.batch_size = batch_size
+        self.connection_timeout = connection_timeout
+        where = redact_uri(settings.uri)
+        self.description = f"Neo4j {where}" + (f" (database {settings.database})" if settings.database else "")
+        #: test hook: called before every statement of a write, inside its transaction
+        self.before_statement: Callable[[Statement], None] | None = None
+        self._driver: neo4j.Driver | None = None
+
+    # -------------------------------------------------------------- internals
+    def _connect(self) -> neo4j.Driver:
+        if self._driver is not None:
+            return self._driver
+        s = self.settings
+        try:
+            driver = neo4j.GraphDatabase.driver(
+                s.uri,
+                auth=(s.username, s.password),
+                connection_timeout=self.connection_timeout,
+                user_agent="netlens",
+                warn_notification_severity="OFF",  # server notifications never become Python warnings
+            )
+        except (nx_exc.ConfigurationError, ValueError) as exc:
+            raise map_error(nx_exc.ConfigurationError(str(exc)), s, "connecting") from None
+        try:
+            driver.verify_connectivity()  # fails fast, where managed transactions would retry for 30 s
+        except _DRIVER_ERRORS as exc:
+            driver.close()
+            raise map_error(exc, s, "connecting") from None
+        self._driver = driver
+        return driver
+
+    @contextmanager
+    def _session(self, write: bool) -> Iterator[neo4j.Session]:
+        mode = neo4j.WRITE_ACCESS if write else neo4j.READ_ACCESS
+        with self._connect().session(database=self.settings.database, default_access_mode=mode) as session:
+            yield session
+
+    @staticmethod
+    def _rows(tx: neo4j.ManagedTransaction, cypher: str, params: dict[str, Any] | None) -> tuple[list[str], list[dict[str, Any]]]:
+        result = tx.run(cypher, params or {})
+        keys = list(result.keys())
+        rows = [dict(zip(keys, (to_native(v) for v in record.values()), strict=True)) for record in result]
+        return keys, rows
+
+    def _write(self, statements: list[Statement], doing: str) -> dict[str, int]:
+        """Run ``statements`` in one managed write transaction; return the summed counters."""
+        current: list[str] = [doing]
+
+        def work(tx: neo4j.ManagedTransaction) -> dict[str, int]:
+            totals = dict.fromkeys(COUNTERS, 0)
+            for st in statements:
+                current[0] = f"writing {st.what}" if st.what else doing
+                if self.before_statement is not None:
+                    self.before_statement(st)
+                params = None if st.rows is None else {"rows": st.rows}
+                counters = tx.run(st.cypher, params or {}).consume().counters
+                for k in COUNTERS:
+                    totals[k] += int(getattr(counters, k, 0))
+            return totals
+
+        try:
+            with self._session(write=True) as session:
+                return session.execute_write(work)
+        except _DRIVER_ERRORS as exc:
+            raise map_error(exc, self.settings, current[0]) from None
+        except NetlensError:
+            raise
+        except Exception as exc:  # the transaction was rolled back; say where it stopped, as the embedded store does
+            raise StoreError(f"{current[0]} failed: {_scrub(str(exc), self.settings)}") from exc
+
+    def _runner(self, session: neo4j.Session) -> Callable[[str], list[dict[str, Any]]]:
+        def run(cypher: str) -> list[dict[str, Any]]:
+            try:
+                return session.execute_read(self._rows, cypher, None)[1]
+            except _DRIVER_ERRORS as exc:
+                raise map_error(exc, self.settings, "reading the graph") from None
+
+        return run
+
+    # -------------------------------------------------------------- Store protocol
+    def load(self, tables: Tables, *, replace: bool = False) -> dict[str, int]:
+        schema, data = load_statements(tables, replace=replace, batch_size=self.batch_size)
+        t0 = time.perf_counter()
+        totals = dict.fromkeys(COUNTERS, 0)
+        for st in schema:  # schema changes may not share a transaction with data
+            for k, v in self._write([st], f"creating {st.what}").items():
+                totals[k] += v
+        for k, v in self._write(data, "loading").items():
+            totals[k] += v
+        totals["seconds_ms"] = int((time.perf_counter() - t0) * 1000)
+        return totals
+
+    def read_tables(self) -> Tables:
+        with self._session(write=False) as session:
+            return read_tables(self._runner(session))
+
+    def query(self, cypher: str, params: dict[str, Any] | None = None, *, write: bool = False) -> QueryResult:
+        if not write:
+            check_read_only(cypher)
+        try:
+            with self._session(write=write) as session:
+                run = session.execute_write if write else session.execute_read
+                keys, rows = run(self._rows, cypher, params)
+        except _DRIVER_ERRORS as exc:
+            raise map_error(exc, self.settings, "the query", query=True) from None
+        return QueryResult(keys, rows)
+
+    def write_node_properties(self, frame: pd.DataFrame, kinds: dict[str, str]) -> int:
+        statements = node_property_statements(frame, kinds)
+        batched = [Statement(s.cypher, chunk, s.what) for s in statements for chunk in batches(s.rows or [], self.batch_size)]
+        self._write(batched, "writing analysis results")
+        return len(frame)
+
+    def write_ties(self, ties: pd.DataFrame, label: str = "City") -> int:
+        statements = []
+        for s in tie_statements(ties, label):
+            if s.rows is None:
+                statements.append(s)
+            else:
+                statements += [Statement(s.cypher, chunk, s.what) for chunk in batches(s.rows, self.batch_size)]
+        self._write(statements, "writing ties")
+        return len(ties)
+
+    def info(self) -> dict[str, Any]:
+        with self._session(write=False) as session:
+            info = info_from(self._runner(session), self.description)
+        info["exists"] = any(info["nodes"].values())  # like a missing embedded file: nothing loaded yet
+        return info
+
+    def close(self) -> None:
+        if self._driver is not None:
+            self._driver.close()
+            self._driver = None
