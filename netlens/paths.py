@@ -135,6 +135,68 @@ def _label(channel: str, name: str, start: Any, end: Any) -> str:
     return f"{_LABEL.get(channel, _LABEL['other'])[0]} {_year(start)}".strip()
 
 
+class _Carriers:
+    """The activities carrying each tie, looked up on demand (building them for every tie of a large graph is slow)."""
+
+    def __init__(self, d: Any) -> None:
+        info = d.info
+        start_ord = info["start_ord"].to_numpy()
+        end_ord = info["end_ord"].to_numpy()
+        is_tandem = (info["channel"] == "tandem").to_numpy()
+        self.lo = np.where(np.isnan(start_ord), end_ord, start_ord).tolist()
+        self.hi = np.where(np.isnan(end_ord), np.where(is_tandem & ~np.isnan(start_ord), _INF, start_ord), end_ord).tolist()
+        self.act_id, self.name, self.channel = info["id"].tolist(), info["name"].tolist(), info["channel"].tolist()
+        self.start, self.end = info["start"].tolist(), info["end"].tolist()
+        self.labels: dict[int, str] = {}
+        self.code = {str(x): i for i, x in enumerate(d.ids)}
+        self.n_ids = len(d.ids)
+        long = d.long
+        key = long["uc"].to_numpy().astype(np.int64) * self.n_ids + long["vc"].to_numpy()
+        order = np.argsort(key, kind="stable")
+        self.keys = key[order]
+        self.ac = long["ac"].to_numpy()[order]
+        self.contribution = long["contribution"].to_numpy()[order]
+        self.cache: dict[int, list[dict[str, Any]]] = {}
+
+    def label(self, ac: int) -> str:
+        if ac not in self.labels:
+            self.labels[ac] = _label(self.channel[ac], str(self.name[ac]), self.start[ac], self.end[ac])
+        return self.labels[ac]
+
+    def __call__(self, u: str, v: str) -> list[dict[str, Any]]:
+        cu, cv = self.code[u], self.code[v]
+        key = min(cu, cv) * self.n_ids + max(cu, cv)
+        if key not in self.cache:
+            lo, hi = np.searchsorted(self.keys, [key, key + 1])
+            rows = [{
+                "activity_id": str(self.act_id[ac]), "name": str(self.name[ac]), "channel": str(self.channel[ac]),
+                "start": self.start[ac], "end": self.end[ac], "contribution": float(c), "lo": float(self.lo[ac]),
+                "hi": float(self.hi[ac]), "label": self.label(ac),
+            } for ac, c in zip(self.ac[lo:hi].tolist(), self.contribution[lo:hi].tolist())]
+            self.cache[key] = sorted(rows, key=lambda c: (-c["contribution"], c["name"]))
+        return self.cache[key]
+
+
+def _tie_graph(tables: Tables, *, level: str, weights: TandemWeights, since: _dt.date | None, until: _dt.date | None,
+               topic: str | None) -> tuple[nx.Graph, _Carriers]:
+    d = _collect(tables, level=level, weights=weights, since=since, until=until, topic=topic)
+    agg = _aggregate(d)
+    agg = agg[agg["strength"].to_numpy() > 0]  # a tie whose channels all have β = 0 carries nothing
+    s = agg["strength"].to_numpy(dtype=float)
+    p = -np.expm1(-weights.kappa * s)
+    with np.errstate(divide="ignore"):
+        neglogp = -np.log1p(-np.exp(-weights.kappa * s))
+    a = d.ids[agg["uc"].to_numpy()]
+    b = d.ids[agg["vc"].to_numpy()]
+    g = nx.Graph(level=level, topic=topic)
+    g.add_nodes_from((str(x), {"name": d.names.get(x, x)}) for x in sorted(set(a.tolist()) | set(b.tolist())))
+    g.add_edges_from(
+        (str(x), str(y), {"strength": float(sv), "cost": 1.0 / sv, "p": float(pv), "neglogp": float(nv)})
+        for x, y, sv, pv, nv in zip(a.tolist(), b.tolist(), s.tolist(), p.tolist(), neglogp.tolist())
+    )
+    return g, _Carriers(d)
+
+
 def tie_graph(
     tables: Tables,
     *,
@@ -150,6 +212,7 @@ def tie_graph(
     ``cost`` (1/S_e), ``p`` (1 − exp(−κ S_e)), ``neglogp`` (−log p_e) and ``carriers``: the activities on
     the tie, strongest first, each a dict ``activity_id, name, channel, start, end, contribution, lo, hi,
     label`` (lo/hi: the activity's interval as date ordinals, NaN when undated, hi = inf when open-ended).
+    (:func:`transfer_paths` builds the carriers only for the ties it looks at.)
 
     Examples
     --------
@@ -163,37 +226,10 @@ def tie_graph(
     >>> g["a"]["b"]["strength"], g["a"]["b"]["carriers"][0]["label"]
     (5.0, 'transfer Open data 2020')
     """
-    w = weights if weights is not None else load_weights()
-    d = _collect(tables, level=level, weights=w, since=since, until=until, topic=topic)
-    agg = _aggregate(d)
-    g = nx.Graph(level=level, topic=topic)
-    info = d.info
-    start_ord = info["start_ord"].to_numpy()
-    end_ord = info["end_ord"].to_numpy()
-    is_tandem = (info["channel"] == "tandem").to_numpy()
-    lo = np.where(np.isnan(start_ord), end_ord, start_ord)
-    hi = np.where(np.isnan(end_ord), np.where(is_tandem & ~np.isnan(start_ord), _INF, start_ord), end_ord)
-    labels = [_label(c, str(n), s, e) for c, n, s, e in zip(info["channel"], info["name"], info["start"], info["end"])]
-    carriers: dict[tuple[int, int], list[dict[str, Any]]] = {}
-    long = d.long
-    a_id, a_name, a_ch = info["id"].tolist(), info["name"].tolist(), info["channel"].tolist()
-    a_start, a_end, a_lo, a_hi = info["start"].tolist(), info["end"].tolist(), lo.tolist(), hi.tolist()
-    for uc, vc, ac, contrib in zip(long["uc"].tolist(), long["vc"].tolist(), long["ac"].tolist(), long["contribution"].tolist()):
-        carriers.setdefault((uc, vc), []).append({
-            "activity_id": str(a_id[ac]), "name": str(a_name[ac]), "channel": str(a_ch[ac]), "start": a_start[ac],
-            "end": a_end[ac], "contribution": float(contrib), "lo": float(a_lo[ac]), "hi": float(a_hi[ac]), "label": labels[ac],
-        })
-    for uc, vc, s in zip(agg["uc"].tolist(), agg["vc"].tolist(), agg["strength"].tolist()):
-        if s <= 0:
-            continue  # a tie whose channels all have β = 0 carries nothing
-        a, b = str(d.ids[uc]), str(d.ids[vc])
-        for x in (a, b):
-            if x not in g:
-                g.add_node(x, name=d.names.get(x, x))
-        p = -math.expm1(-w.kappa * s)
-        cs = sorted(carriers[(uc, vc)], key=lambda c: (-c["contribution"], c["name"]))
-        neglogp = -math.log1p(-math.exp(-w.kappa * s)) if p > 0 else _INF
-        g.add_edge(a, b, strength=float(s), cost=1.0 / s, p=p, neglogp=neglogp, carriers=cs)
+    g, carriers = _tie_graph(tables, level=level, weights=weights if weights is not None else load_weights(), since=since,
+                             until=until, topic=topic)
+    for u, v, data in g.edges(data=True):
+        data["carriers"] = carriers(u, v)
     return g
 
 
@@ -208,27 +244,34 @@ def _path_key(g: nx.Graph, path: list[str]) -> tuple[float, float, int, tuple[st
 def _widest_spur(g: nx.Graph, s: str, t: str, banned_nodes: set[str], banned_edges: set[frozenset[str]],
                  root_width: float) -> list[str] | None:
     """Best spur from s to t: maximise min(root_width, bottleneck), then minimise Σ 1/S."""
-    # 1. best bottleneck B* (modified Dijkstra, max-heap on width)
-    best = {s: _INF}
-    heap = [(-_INF, s)]
+    banned: dict[str, set[str]] = {}
+    for e in banned_edges:
+        x, y = tuple(e)
+        banned.setdefault(x, set()).add(y)
+        banned.setdefault(y, set()).add(x)
+    no = set()
+    # 1. best bottleneck, capped at root_width (wider spurs make no difference): modified Dijkstra on a max-heap
+    best = {s: root_width}
+    heap = [(-root_width, s)]
     done: set[str] = set()
     while heap:
         negw, u = heapq.heappop(heap)
         if u in done:
             continue
         done.add(u)
-        if u == t:
+        if u == t or -negw <= best.get(t, -_INF):  # popped widths only decrease: t's width is final
             break
-        for v, data in g[u].items():
-            if v in banned_nodes or frozenset((u, v)) in banned_edges or v in done:
+        skip = banned.get(u, no)
+        for v, data in g._adj[u].items():
+            if v in done or v in banned_nodes or v in skip:
                 continue
-            wv = min(-negw, data["strength"])
+            wv = min(-negw, data["strength"])  # capped by root_width from the start
             if wv > best.get(v, -_INF):
                 best[v] = wv
                 heapq.heappush(heap, (-wv, v))
-    if t not in done:
+    if t not in best:
         return None
-    thr = min(root_width, best[t])
+    thr = best[t]  # = min(root_width, B*)
     # 2. shortest (Σ 1/S) among ties with S ≥ thr
     dist = {s: 0.0}
     prev: dict[str, str] = {}
@@ -241,8 +284,9 @@ def _widest_spur(g: nx.Graph, s: str, t: str, banned_nodes: set[str], banned_edg
         seen.add(u)
         if u == t:
             break
-        for v, data in sorted(g[u].items()):
-            if v in banned_nodes or frozenset((u, v)) in banned_edges or data["strength"] < thr:
+        skip = banned.get(u, no)
+        for v, data in g._adj[u].items():
+            if data["strength"] < thr or v in seen or v in banned_nodes or v in skip:
                 continue
             nd = du + data["cost"]
             if nd < dist.get(v, _INF):
@@ -294,7 +338,7 @@ def _candidates(g: nx.Graph, s: str, t: str, mode: str) -> Iterator[list[str]]:
     return nx.shortest_simple_paths(g, s, t, weight=weight)  # Yen's algorithm
 
 
-def _timed(g: nx.Graph, path: list[str]) -> tuple[list[dict[str, Any]] | None, int, float]:
+def _timed(g: nx.Graph, carriers: _Carriers, path: list[str]) -> tuple[list[dict[str, Any]] | None, int, float]:
     """Choose one activity per hop in time order: (choices, failing hop index, τ at failure).
 
     Feasibility: earliest arrival (τ_i = max(τ_{i−1}, start), the activity with the smallest τ_i). When the
@@ -304,7 +348,7 @@ def _timed(g: nx.Graph, path: list[str]) -> tuple[list[dict[str, Any]] | None, i
     time order, not merely the earliest ones.
     """
     hops = list(zip(path, path[1:]))
-    dated = [[c for c in g[u][v]["carriers"] if not math.isnan(c["lo"])] for u, v in hops]
+    dated = [[c for c in carriers(u, v) if not math.isnan(c["lo"])] for u, v in hops]
     tau = -_INF
     for i, cs in enumerate(dated):
         arrivals = [max(tau, c["lo"]) for c in cs if c["hi"] >= tau]
@@ -327,17 +371,19 @@ def _date(ordinal: float) -> _dt.date | None:
     return _dt.date.fromordinal(int(ordinal)) if math.isfinite(ordinal) else None
 
 
-def _route(g: nx.Graph, path: list[str], rank: int, mode: str, chosen: list[dict[str, Any]] | None) -> Route:
+def _route(g: nx.Graph, carriers: _Carriers, path: list[str], rank: int, mode: str, chosen: list[dict[str, Any]] | None
+           ) -> Route:
     names = tuple(str(g.nodes[x].get("name", x)) for x in path)
     hops = []
     for i, (u, v) in enumerate(zip(path, path[1:])):
         data = g[u][v]
-        c = chosen[i] if chosen is not None else data["carriers"][0]
+        cs = carriers(u, v)
+        c = chosen[i] if chosen is not None else cs[0]
         hops.append(Hop(
             source=u, target=v, source_name=names[i], target_name=names[i + 1], activity_id=c["activity_id"],
             activity=c["name"], channel=c["channel"], start=c["start"] if isinstance(c["start"], _dt.date) else None,
             end=c["end"] if isinstance(c["end"], _dt.date) else None, when=_date(c["tau"]) if "tau" in c else None,
-            strength=float(data["strength"]), label=c["label"], others=len(data["carriers"]) - 1,
+            strength=float(data["strength"]), label=c["label"], others=len(cs) - 1,
         ))
     strengths = [h.strength for h in hops]
     text = names[0] + "".join(f" —{h.label}→ {h.target_name}" for h in hops)
@@ -406,7 +452,7 @@ def transfer_paths(
     if s == t:
         raise UsageError(f"{source!r} and {target!r} are the same {'city' if level == 'city' else 'member'} ({s}); "
                          "a route needs two different members")
-    g = tie_graph(tables, level=level, weights=w, since=since, until=until, topic=topic)
+    g, carriers = _tie_graph(tables, level=level, weights=w, since=since, until=until, topic=topic)
     mem = members(tables)
     name = {x: str(n) for x, n in zip(mem.index, mem["name"])}
     ns, nt = name.get(s, s), name.get(t, t)
@@ -426,7 +472,7 @@ def transfer_paths(
     gen = _candidates(g, s, t, mode)
     if not time_respecting:
         for path in itertools.islice(gen, k):
-            routes.append(_route(g, list(path), len(routes) + 1, mode, None))
+            routes.append(_route(g, carriers, list(path), len(routes) + 1, mode, None))
         return routes
     checked = 0
     first_failure: tuple[list[str], int, float] | None = None
@@ -436,21 +482,21 @@ def transfer_paths(
             exhausted = False
             break
         checked += 1
-        chosen, fail, tau = _timed(g, list(path))
+        chosen, fail, tau = _timed(g, carriers, list(path))
         if chosen is None:
             if first_failure is None:
                 first_failure = (list(path), fail, tau)
             continue
-        routes.append(_route(g, list(path), len(routes) + 1, mode, chosen))
+        routes.append(_route(g, carriers, list(path), len(routes) + 1, mode, chosen))
         if len(routes) == k:
             break
     if routes:
         return routes
     assert first_failure is not None
     path, fail, tau = first_failure
-    best = _route(g, path, 1, mode, None)
+    best = _route(g, carriers, path, 1, mode, None)
     u, v = path[fail], path[fail + 1]
-    dated = [c for c in g[u][v]["carriers"] if not math.isnan(c["lo"])]
+    dated = [c for c in carriers(u, v) if not math.isnan(c["lo"])]
     if not dated:
         why = f"the tie {best.names[fail]}–{best.names[fail + 1]} has no dated activity"
     else:

@@ -97,6 +97,7 @@ __all__ = [
     "TandemWeights",
     "load_weights",
     "resolve_member",
+    "all_topics",
     "pair_activities",
     "tandem_strength",
     "ActivityContribution",
