@@ -5,8 +5,10 @@ Usage: python bench/bench_maps.py [--sizes 500,5000,30000] [--cordis] [--out DIR
 Synthetic graphs have communities of ~50 members, 3 ties per member (80 % inside the community),
 exponential weights, 20 countries with coordinates and a pagerank-like metric.  ``--cordis``
 adds the H2020 organisation projection (self-join of the participation table on ``rcn``,
-Newman weights).  Browser load time = page.goto until ``window.netlensReady`` (set on the first
-vis ``afterDrawing`` once the layout is final), in the Debian Chromium used by the browser tests.
+Newman weights, years).  Browser times, in the Debian Chromium used by the browser tests:
+``draw`` = navigation start to the first vis ``afterDrawing``; ``ready`` = page.goto until
+``window.netlensReady`` (first frame with final positions: for maps with physics, once the
+simulation has come to rest).
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ def synthetic(n: int, seed: int = 1) -> nx.Graph:
     by_comm: dict[int, np.ndarray] = {}
     order = np.argsort(comm, kind="stable")
     bounds = np.flatnonzero(np.r_[True, comm[order][1:] != comm[order][:-1], True])
-    for a, b in zip(bounds[:-1], bounds[1:]):
+    for a, b in zip(bounds[:-1], bounds[1:], strict=False):
         by_comm[int(comm[order[a]])] = order[a:b]
     m = 3 * n
     u = rng.integers(0, n, size=m)
@@ -62,7 +64,7 @@ def synthetic(n: int, seed: int = 1) -> nx.Graph:
                    lat=round(lat + rng.normal(0, 1.2), 4), lon=round(lon + rng.normal(0, 1.8), 4),
                    community=int(comm[i]))
     G.add_edges_from((f"m{a:06d}", f"m{b:06d}", {"weight": float(x), "count": 1})
-                     for a, b, x in zip(u, v, w) if a != b)
+                     for a, b, x in zip(u, v, w, strict=False) if a != b)
     deg = dict(G.degree(weight="weight"))
     total = sum(deg.values()) or 1.0
     for k, d in deg.items():
@@ -92,7 +94,7 @@ def cordis(csv: Path) -> nx.Graph:
                    start=_year(row["start"]), end=_year(row["end"]))
     G.add_edges_from((a, b, {"weight": float(w), "count": int(c), "start": _year(s0), "end": _year(s1)})
                      for (a, b), w, c, s0, s1 in zip(agg.index, agg["weight"], agg["count"],
-                                                     agg["start"], agg["end"]))
+                                                     agg["start"], agg["end"], strict=False))
     return G
 
 
@@ -100,7 +102,7 @@ def _year(v: float) -> int | None:
     return None if v != v else int(v)
 
 
-def browser_load(path: Path, shot: Path | None) -> tuple[float, int]:
+def browser_load(path: Path, shot: Path | None) -> tuple[float, float, int]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -111,10 +113,11 @@ def browser_load(path: Path, shot: Path | None) -> tuple[float, int]:
         page.wait_for_selector("body[data-netlens-ready=\"1\"]", state="attached", timeout=300_000)
         dt = time.perf_counter() - t
         count = page.evaluate("network.body.data.nodes.length")
+        first = page.evaluate("netlens.firstDrawMs") / 1000  # since navigation start
         if shot:
             page.screenshot(path=str(shot))
         browser.close()
-    return dt, count
+    return dt, first, count
 
 
 def main() -> None:
@@ -140,7 +143,7 @@ def main() -> None:
         G = cordis(csv)
         print(f"cordis projection built in {time.perf_counter() - t:.1f} s", flush=True)
         cases.append(("cordis-h2020-orgs", G, {"color_by": "type"}))
-    print(f"{'case':<22}{'nodes':>8}{'edges':>9}{'drawn':>8}{'render s':>10}{'MB':>7}{'load s':>8}  files in {out}")
+    print(f"{'case':<22}{'nodes':>8}{'edges':>9}{'drawn':>8}{'render s':>10}{'MB':>7}{'draw/ready s':>14}  files in {out}")
     for name, G, kw in cases:
         html = out / f"{name}.html"
         t = time.perf_counter()
@@ -148,11 +151,11 @@ def main() -> None:
         render = time.perf_counter() - t
         load = "-"
         if browser:
-            dt, count = browser_load(html, out / f"{name}.png")
+            dt, first, count = browser_load(html, out / f"{name}.png")
             assert count == st.nodes_shown, (count, st.nodes_shown)
-            load = f"{dt:.2f}"
+            load = f"{first:.2f}/{dt:.2f}"
         print(f"{name:<22}{G.number_of_nodes():>8}{G.number_of_edges():>9}{st.edges_shown:>8}"
-              f"{render:>10.2f}{st.bytes / 1e6:>7.2f}{load:>8}", flush=True)
+              f"{render:>10.2f}{st.bytes / 1e6:>7.2f}{load:>14}", flush=True)
 
 
 if __name__ == "__main__":

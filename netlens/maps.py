@@ -16,7 +16,11 @@ not import pyvis at all; pyvis is only where the vendored vis-network file came 
 Rules applied to large graphs (all deterministic):
 
 * **Physics** runs in the browser only up to :data:`PHYSICS_MAX_NODES` drawn nodes (and never in
-  geo mode); positions are always precomputed in Python (igraph Fruchterman–Reingold, seeded).
+  geo mode); positions are always precomputed in Python: igraph Fruchterman–Reingold per
+  connected component (seeded), components packed in rows, isolated members in a grid.
+* **Drawing**: from 2,500 drawn nodes on (physics off) the viewer gives vis-network the nodes only
+  and draws nodes and edges itself in batches (one canvas path per colour / edge width); vis
+  still handles zoom, pan, hit-testing, selection and hover (see ``assets/map.js``).
 * **Labels** are drawn for the ``label_top`` nodes with the largest size metric (plus the nodes of
   a highlighted path); every node still has its name in the tooltip, panel and search.
 * **top=N** keeps the N nodes with the largest size metric (ties broken by id) and the edges
@@ -39,12 +43,12 @@ import html
 import json
 import math
 import os
-import random
 import re
 from collections import Counter
-from functools import lru_cache
+from collections.abc import Iterable, Mapping, Sequence
+from functools import cache, lru_cache
 from importlib import resources
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -165,7 +169,8 @@ def render_map(
         Force the browser-side physics on or off; by default it runs only up to
         :data:`PHYSICS_MAX_NODES` drawn nodes and never with ``geo=True``.
     max_edges : int or None
-        Edge budget for the browser (``None``: no limit).  See the module docstring for the rule.
+        Edge budget for the browser (default :data:`DEFAULT_MAX_EDGES`; ``None``: no limit).
+        See the module docstring for the thinning rule.
 
     Returns
     -------
@@ -327,7 +332,7 @@ def _build_data(
     path_idx, path_pairs = _path(G, highlight_path, index)
 
     # top=N: N largest metric (NaN last, ties by id) + path nodes.
-    rank_order = sorted(range(n_total), key=lambda i: (_desc(metric[i]), ids[i]))
+    rank_order = sorted(range(n_total), key=lambda i: (_desc(float(metric[i])), ids[i]))
     keep = np.ones(n_total, dtype=bool)
     top_note = None
     if top is not None and top < n_total:
@@ -376,13 +381,14 @@ def _build_data(
     if geo:
         xy, outlines = _geo_positions([geo_xy[int(i)] for i in shown], [ids[i] for i in shown])
     else:
-        xy = _layout(n, e_src, e_dst, e_w, seed)
         outlines = None
 
     # Sizes and labels.
     m_shown = metric[shown]
     sizes = _scale_sizes(m_shown)
-    lab_order = sorted(range(n), key=lambda j: (_desc(m_shown[j]), ids[shown[j]]))
+    if not geo:
+        xy = _layout(n, e_src, e_dst, e_w, seed, np.asarray(sizes, dtype=np.float64))
+    lab_order = sorted(range(n), key=lambda j: (_desc(float(m_shown[j])), ids[shown[j]]))
     labelled = set(lab_order[:label_top])
     labelled.update(int(new_of[p]) for p in path_idx if new_of[p] >= 0)
 
@@ -401,9 +407,12 @@ def _build_data(
         years = [y for col in (nt0, nt1, et0, et1) if col for y in col if y is not None]
         time_meta = {"min": min(years), "max": max(years)}
 
-    # Edge widths: 1..7 px by sqrt of weight relative to the strongest drawn tie.
-    wmax = float(e_w.max()) if len(e_w) and e_w.max() > 0 else 1.0
-    widths = 1.0 + 6.0 * np.sqrt(np.clip(e_w, 0, None) / wmax)
+    # Edge widths: 1..7 px by the square root of the weight's place between the weakest and the
+    # strongest drawn tie (all 1.5 px when every weight is the same).
+    if len(e_w) and float(np.ptp(e_w)) > 0:
+        widths = 1.0 + 6.0 * np.sqrt((e_w - e_w.min()) / float(np.ptp(e_w)))
+    else:
+        widths = np.full(len(e_w), 1.5)
     path_set = set(int(p) for p in path_edges)
     e_path = [j for j, e in enumerate(sel_edges) if int(e) in path_set]
 
@@ -523,7 +532,7 @@ def _path(G: nx.Graph, path: Sequence[Any] | None, index: Mapping[Any, int],
         if p not in index:
             raise NotFoundError(f"highlight_path: node {p!r} is not in the graph")
     pairs = []
-    for a, b in zip(nodes, nodes[1:]):
+    for a, b in zip(nodes, nodes[1:], strict=False):
         if not G.has_edge(a, b):
             raise UsageError(f"highlight_path: {a!r} and {b!r} are not adjacent")
         pairs.append((index[a], index[b]))
@@ -538,8 +547,8 @@ def _path_edge_ids(pairs: list[tuple[int, int]], src: np.ndarray, dst: np.ndarra
                    directed: bool) -> np.ndarray:
     if not pairs:
         return np.zeros(0, dtype=np.int64)
-    lookup = {}
-    for e, (a, b) in enumerate(zip(src.tolist(), dst.tolist())):
+    lookup: dict[tuple[int, int], int] = {}
+    for e, (a, b) in enumerate(zip(src.tolist(), dst.tolist(), strict=False)):
         lookup.setdefault((a, b), e)
     out = []
     for a, b in pairs:
@@ -662,17 +671,18 @@ def _outlines(box: tuple[float, float, float, float], scale: float) -> dict[str,
 
 def _flat(x: np.ndarray, y: np.ndarray) -> list[float]:
     out: list[float] = []
-    for a, b in zip(np.round(x, 1).tolist(), np.round(y, 1).tolist()):
+    for a, b in zip(np.round(x, 1).tolist(), np.round(y, 1).tolist(), strict=False):
         if len(out) >= 2 and out[-2] == a and out[-1] == b:
             continue
         out.extend((a, b))
     return out
 
 
-_SPACING = 45.0  # pixels per node: a component of c nodes spans about _SPACING * sqrt(c)
+_SPACING = 70.0  # pixels per node: a component of c nodes spans about _SPACING * sqrt(c)
 
 
-def _layout(n: int, src: np.ndarray, dst: np.ndarray, w: np.ndarray, seed: int) -> np.ndarray:
+def _layout(n: int, src: np.ndarray, dst: np.ndarray, w: np.ndarray, seed: int,
+            radius: np.ndarray) -> np.ndarray:
     """Pixel positions: each connected component is laid out on its own with a seeded
     Fruchterman–Reingold (igraph; grid variant above 300 nodes), scaled to about
     ``_SPACING * sqrt(size)`` pixels, and the components are packed in rows, largest first
@@ -681,6 +691,8 @@ def _layout(n: int, src: np.ndarray, dst: np.ndarray, w: np.ndarray, seed: int) 
     if n <= 1:
         return xy
     import igraph as ig  # heavy import, only when a layout is needed
+
+    from netlens._igraph import seeded
 
     g = ig.Graph(n=n, edges=np.column_stack([src, dst]).tolist() if len(src) else [])
     weights = None
@@ -691,17 +703,15 @@ def _layout(n: int, src: np.ndarray, dst: np.ndarray, w: np.ndarray, seed: int) 
     comps = sorted((sorted(c) for c in g.connected_components()), key=lambda c: (-len(c), c[0]))
     boxes: list[tuple[np.ndarray, np.ndarray]] = []  # (member indices, local positions)
     singles: list[int] = []
-    # igraph draws from Python's `random` by default; use a private seeded generator, then put the
-    # default back (igraph offers no getter for the current one).
-    ig.set_random_number_generator(random.Random(seed))
-    try:
+    with seeded(seed):  # igraph's RNG = random.Random(seed) for the duration
         for comp in comps:
             if len(comp) == 1:
                 singles.append(comp[0])
                 continue
             members = np.asarray(comp)
             if len(comp) == 2:
-                local = np.array([[-0.5, 0.0], [0.5, 0.0]]) * _SPACING
+                half = max(_SPACING, float(radius[members].sum()) + 10.0) / 2
+                local = np.array([[-half, 0.0], [half, 0.0]])
             else:
                 sub = g.induced_subgraph(comp, implementation="create_from_scratch")
                 sw = sub.es["w"] if weights is not None else None
@@ -712,30 +722,29 @@ def _layout(n: int, src: np.ndarray, dst: np.ndarray, w: np.ndarray, seed: int) 
                 if ext > 0:
                     local *= _SPACING * math.sqrt(len(comp)) / ext
             boxes.append((members, local))
-    finally:
-        ig.set_random_number_generator(random)
     if singles:
         side = math.ceil(math.sqrt(len(singles)))
-        step = _SPACING * 0.6
+        step = max(_SPACING * 0.6, 2.0 * float(radius[singles].max()) + 10.0)
         local = np.array([[(k % side) * step, (k // side) * step] for k in range(len(singles))])
         boxes.append((np.asarray(singles), local - local.mean(axis=0)))
-    _pack(boxes, xy)
+    _pack(boxes, xy, radius)
     xy -= (xy.min(axis=0) + xy.max(axis=0)) / 2
     return xy
 
 
-def _pack(boxes: list[tuple[np.ndarray, np.ndarray]], xy: np.ndarray) -> None:
+def _pack(boxes: list[tuple[np.ndarray, np.ndarray]], xy: np.ndarray, radius: np.ndarray) -> None:
     """Shelf-pack the component boxes (sorted largest first) into rows; a dominant first
     component gets a row of its own."""
     gap = _SPACING
     dims = []
-    for _, local in boxes:
-        lo = local.min(axis=0)
-        dims.append((lo, local.max(axis=0) - lo))
+    for members, local in boxes:
+        r = radius[members][:, None] if len(radius) else 0.0
+        lo = (local - r).min(axis=0)  # boxes include the nodes' discs
+        dims.append((lo, (local + r).max(axis=0) - lo))
     area = sum((d[0] + gap) * (d[1] + gap) for _, d in dims)
     row_width = max(math.sqrt(area) * 1.3, max(d[0] for _, d in dims))
     x = y = row_h = 0.0
-    for k, ((members, local), (lo, size)) in enumerate(zip(boxes, dims)):
+    for k, ((members, local), (lo, size)) in enumerate(zip(boxes, dims, strict=False)):
         if x > 0 and x + size[0] > row_width:
             x, y, row_h = 0.0, y + row_h + gap, 0.0
         xy[members] = local - lo + np.array([x, y])
@@ -756,7 +765,7 @@ def _scale_sizes(m: np.ndarray) -> list[float]:
     if vmax == vmin:
         return [lo if math.isnan(v) else (lo + hi) / 2 for v in m]
     frac = np.sqrt((np.nan_to_num(m, nan=vmin) - vmin) / (vmax - vmin))
-    return (lo + (hi - lo) * frac).tolist()
+    return [float(v) for v in lo + (hi - lo) * frac]
 
 
 def _span(xy: np.ndarray) -> float:
@@ -817,7 +826,7 @@ def _binned(raw: list[Any], key: str) -> tuple[list[dict[str, Any]], list[int]]:
         colour = _SEQUENTIAL[round(b * (len(_SEQUENTIAL) - 1) / max(nb - 1, 1))]
         cats.append({"label": f"{key} {_g(lo)}–{_g(hi)}", "color": colour, "border": _darker(colour),
                      "count": 0})
-    cat_of = []
+    cat_of: list[int] = []
     missing_i = -1
     for v in vals:
         if np.isnan(v):
@@ -828,8 +837,9 @@ def _binned(raw: list[Any], key: str) -> tuple[list[dict[str, Any]], list[int]]:
             continue
         b = int(np.clip(np.searchsorted(edges, v, side="right") - 1, 0, nb - 1))
         cat_of.append(b)
-    for c in cat_of:
-        cats[c]["count"] += 1
+    counts = Counter(cat_of)
+    for c, k in counts.items():
+        cats[c]["count"] = k
     return cats, cat_of
 
 
@@ -839,7 +849,7 @@ def _g(v: float) -> str:
 
 def _darker(hex_colour: str, f: float = 0.7) -> str:
     r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
-    return "#{:02x}{:02x}{:02x}".format(int(r * f), int(g * f), int(b * f))
+    return f"#{int(r * f):02x}{int(g * f):02x}{int(b * f):02x}"
 
 
 def _missing(v: Any) -> bool:
@@ -1003,7 +1013,7 @@ def _r(v: float, nd: int) -> float:
 # HTML
 
 
-@lru_cache(maxsize=None)
+@cache
 def _asset(name: str) -> str:
     return resources.files("netlens").joinpath("assets", name).read_text(encoding="utf-8")
 
@@ -1017,8 +1027,8 @@ def _vis_js() -> str:
 
 
 def _script_safe(js: str) -> str:
-    if re.search(r"</script|<!--", js, flags=re.I):
-        raise AssertionError("inline script contains </script or <!--")  # vendored-file invariant
+    if re.search(r"</script|<!--", js, flags=re.I):  # invariant of the files in netlens/assets
+        raise RuntimeError("an inline script contains </script or <!--")
     return js
 
 

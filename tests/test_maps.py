@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import doctest
 import hashlib
 import math
 import random
@@ -41,7 +40,7 @@ def make_graph(n: int = 24, seed: int = 3) -> nx.Graph:
         )
     G.nodes["m001"]["name"] = EVIL
     nodes = list(G)
-    for i, u in enumerate(nodes):
+    for u in nodes:
         for v in rng.sample(nodes, 3):
             if u != v:
                 G.add_edge(u, v, weight=round(rng.uniform(0.1, 3.0), 3), count=rng.randint(1, 5))
@@ -49,8 +48,9 @@ def make_graph(n: int = 24, seed: int = 3) -> nx.Graph:
 
 
 def rows(data: dict, part: str = "nodes") -> list[dict]:
-    cols = {k: v for k, v in data[part].items() if isinstance(v, list) and len(v) == len(data[part]["id" if part == "nodes" else "source"])}
-    n = len(next(iter(cols.values())))
+    """The columnar block ``data[part]`` as one dict per node (or edge)."""
+    n = len(data[part]["id" if part == "nodes" else "source"])
+    cols = {k: v for k, v in data[part].items() if isinstance(v, list) and len(v) == n}
     return [{k: cols[k][i] for k in cols} for i in range(n)]
 
 
@@ -71,9 +71,9 @@ def test_counts_and_ids_match_graph(graph: nx.Graph, page: str) -> None:
     assert sorted(data["nodes"]["id"]) == sorted(graph.nodes)
     assert len(data["edges"]["source"]) == graph.number_of_edges()
     ids = data["nodes"]["id"]
-    drawn = {frozenset((ids[a], ids[b])) for a, b in zip(data["edges"]["source"], data["edges"]["target"])}
+    drawn = {frozenset((ids[a], ids[b])) for a, b in zip(data["edges"]["source"], data["edges"]["target"], strict=False)}
     assert drawn == {frozenset(e) for e in graph.edges}
-    names = dict(zip(ids, data["nodes"]["name"]))
+    names = dict(zip(ids, data["nodes"]["name"], strict=False))
     assert names == {k: d["name"] for k, d in graph.nodes(data=True)}
     c = data["meta"]["counts"]
     assert (c["nodes_total"], c["nodes_shown"], c["edges_total"], c["edges_shown"], c["edges_hidden"]) == (
@@ -84,12 +84,12 @@ def test_edge_weights_and_widths(graph: nx.Graph, page: str) -> None:
     data = read_map_data(page)
     ids = data["nodes"]["id"]
     E = data["edges"]
-    for a, b, w in zip(E["source"], E["target"], E["weight"]):
+    for a, b, w in zip(E["source"], E["target"], E["weight"], strict=False):
         assert w == pytest.approx(graph.edges[ids[a], ids[b]]["weight"])
-    pairs = sorted(zip(E["weight"], E["width"]))
-    assert all(w1 <= w2 for (_, w1), (_, w2) in zip(pairs, pairs[1:])), "width must grow with weight"
+    pairs = sorted(zip(E["weight"], E["width"], strict=False))
+    assert all(w1 <= w2 for (_, w1), (_, w2) in zip(pairs, pairs[1:], strict=False)), "width must grow with weight"
     assert max(E["width"]) == pytest.approx(7.0) and min(E["width"]) >= 1.0
-    assert E["count"] == [graph.edges[ids[a], ids[b]]["count"] for a, b in zip(E["source"], E["target"])]
+    assert E["count"] == [graph.edges[ids[a], ids[b]]["count"] for a, b in zip(E["source"], E["target"], strict=False)]
 
 
 def test_sizes_follow_metric(graph: nx.Graph, page: str) -> None:
@@ -110,9 +110,9 @@ def test_default_size_is_degree_and_missing_metric_is_smallest() -> None:
     nx.set_node_attributes(G, {0: 5.0, 1: 1.0, 2: 2.0}, "score")  # nodes 3, 4 have none
     d = read_map_data(render_map(G))
     assert d["meta"]["metric"] == "degree"
-    assert dict(zip(d["nodes"]["id"], d["nodes"]["metric"])) == {"0": 4, "1": 1, "2": 1, "3": 1, "4": 1}
+    assert dict(zip(d["nodes"]["id"], d["nodes"]["metric"], strict=False)) == {"0": 4, "1": 1, "2": 1, "3": 1, "4": 1}
     d = read_map_data(render_map(G, size_by="score"))
-    size = dict(zip(d["nodes"]["id"], d["nodes"]["size"]))
+    size = dict(zip(d["nodes"]["id"], d["nodes"]["size"], strict=False))
     assert size["3"] == size["4"] == d["meta"]["size_range"][0]
     assert size["0"] == d["meta"]["size_range"][1] and size["1"] < size["2"] < size["0"]
     d = read_map_data(render_map(G, size_by="strength"))
@@ -220,7 +220,7 @@ def test_edge_thinning_rule() -> None:
     d = read_map_data(render_map(G, max_edges=150))
     k = d["meta"]["thinning"]["k"]
     ids = d["nodes"]["id"]
-    got = {frozenset((ids[a], ids[b])) for a, b in zip(d["edges"]["source"], d["edges"]["target"])}
+    got = {frozenset((ids[a], ids[b])) for a, b in zip(d["edges"]["source"], d["edges"]["target"], strict=False)}
     assert got == _reference_thinning(G, k)
     assert len(got) <= 150 < len(_reference_thinning(G, k + 1))
     c = d["meta"]["counts"]
@@ -229,7 +229,7 @@ def test_edge_thinning_rule() -> None:
     # every member with a tie keeps at least its strongest one, even below the budget
     d1 = read_map_data(render_map(G, max_edges=1))
     assert d1["meta"]["thinning"]["k"] == 1
-    touched = {i for pair in zip(d1["edges"]["source"], d1["edges"]["target"]) for i in pair}
+    touched = {i for pair in zip(d1["edges"]["source"], d1["edges"]["target"], strict=False) for i in pair}
     assert {ids[i] for i in touched} == set(G) - {"lonely"}
     # no thinning without a budget
     assert read_map_data(render_map(G, max_edges=None))["meta"]["thinning"] is None
@@ -318,7 +318,7 @@ def test_layout_keeps_components_together() -> None:
     xs, ys = d["nodes"]["x"], d["nodes"]["y"]
     span = max(max(xs) - min(xs), max(ys) - min(ys))
     assert span < 45 * math.sqrt(80) * 3  # isolated members do not fly off
-    assert len(set(zip(xs, ys))) == 80  # nobody stacked on someone else
+    assert len(set(zip(xs, ys, strict=False))) == 80  # nobody stacked on someone else
 
 
 def test_geo_positions_outlines_and_unplaced(graph: nx.Graph) -> None:
@@ -330,8 +330,8 @@ def test_geo_positions_outlines_and_unplaced(graph: nx.Graph) -> None:
     assert d["meta"]["counts"]["nodes_unplaced"] == len(unplaced)
     assert all(
         graph.nodes[d["nodes"]["id"][a]]["lat"] is not None and graph.nodes[d["nodes"]["id"][b]]["lat"] is not None
-        for a, b in zip(d["edges"]["source"], d["edges"]["target"]))
-    pos = {k: (x, y) for k, x, y in zip(d["nodes"]["id"], d["nodes"]["x"], d["nodes"]["y"])}
+        for a, b in zip(d["edges"]["source"], d["edges"]["target"], strict=False))
+    pos = {k: (x, y) for k, x, y in zip(d["nodes"]["id"], d["nodes"]["x"], d["nodes"]["y"], strict=False)}
     west_south, east_north = graph.nodes["m002"], graph.nodes["m023"]  # lon and lat grow with i
     assert west_south["lon"] < east_north["lon"] and west_south["lat"] < east_north["lat"]
     assert pos["m002"][0] < pos["m023"][0]  # east is right
@@ -347,7 +347,7 @@ def test_geo_spreads_members_at_one_place() -> None:
     for i in range(5):
         G.add_node(i, name=f"org {i}", lat=48.85, lon=2.35)
     d = read_map_data(render_map(G, geo=True))
-    assert len(set(zip(d["nodes"]["x"], d["nodes"]["y"]))) == 5
+    assert len(set(zip(d["nodes"]["x"], d["nodes"]["y"], strict=False))) == 5
 
 
 def test_write_map_stats(tmp_path: Path, graph: nx.Graph) -> None:
@@ -411,7 +411,3 @@ def test_vendored_vis_network_is_pinned() -> None:
     if theirs.exists():
         assert theirs.read_bytes() == js
 
-
-def test_doctests() -> None:
-    result = doctest.testmod(maps, optionflags=doctest.ELLIPSIS)
-    assert result.attempted >= 2 and result.failed == 0

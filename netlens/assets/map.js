@@ -127,10 +127,14 @@
       color: {color: "rgba(110,110,110," + M.edge_alpha + ")", highlight: "#333", hover: "#555", inherit: false},
       arrows: {to: {enabled: !!M.directed, scaleFactor: 0.5}}
     },
+    /* Positions start from the precomputed layout, so a short, strongly damped simulation is
+       enough; it comes to rest quickly and starts again only when a node is dragged. */
     physics: M.physics ? {
-      enabled: true, solver: "forceAtlas2Based",
-      forceAtlas2Based: {gravitationalConstant: -40, springLength: 80, avoidOverlap: 0.2},
-      stabilization: {enabled: true, iterations: 150, updateInterval: 50, fit: true}
+      enabled: true, solver: "barnesHut",
+      barnesHut: {gravitationalConstant: -3000, springLength: 90, springConstant: 0.04, damping: 0.35,
+                  avoidOverlap: 0.3},
+      minVelocity: 1.5,
+      stabilization: {enabled: true, iterations: 60, updateInterval: 30, fit: true}
     } : {enabled: false},
     interaction: {hover: true, tooltipDelay: 120, hideEdgesOnDrag: big, hideEdgesOnZoom: big,
                   multiselect: false, navigationButtons: false, keyboard: false}
@@ -146,10 +150,11 @@
 
   /* ---- batched drawing for large maps ----
    * vis-network draws every node with two canvas save()/restore() pairs and strokes every edge
-   * on its own, which costs ~0.6 s per frame at 30k nodes / 56k edges.  For maps flagged
-   * `fast_draw` (physics off) the renderer's node and edge passes (internal methods of the
-   * vendored vis-network 9.1.2) are replaced by one path per colour (and per edge width); each
-   * node's hit box is kept up to date so clicks and hovers still go through vis-network. */
+   * on its own: ~0.6 s per frame at 30k nodes / 56k edges (and ~3 s to build 56k Edge objects).
+   * For maps flagged `fast_draw` (physics off) vis gets no edges (drawEdges paints them from the
+   * JSON arrays in "beforeDrawing") and the renderer's node pass, `_drawNodes` (an internal
+   * method of the vendored vis-network 9.1.2), is replaced by one filled path per colour; each
+   * node's hit box is kept up to date so clicks, hovers and selection still go through vis. */
   function installFastNodes() {
     var R = network.renderer, body = network.body;
     if (!M.fast_draw || M.physics || !R || typeof R._drawNodes !== "function" || !body || !body.nodeIndices) return false;
@@ -231,12 +236,12 @@
       if (!g) { g = groups[key] = []; order.push(key); }
       g.push(nd);
     }
-    var lw = 1 / s;
+    var lw = 1 / s, rmin = 1.6 / s;  // every member stays a visible dot at overview zoom
     for (var k = 0; k < order.length; k++) {
       var list = groups[order[k]], c = list[0].options.color;
       ctx.beginPath();
       for (var m = 0; m < list.length; m++) {
-        var n2 = list[m], r2 = n2.options.size;
+        var n2 = list[m], r2 = Math.max(n2.options.size, rmin);
         ctx.moveTo(n2.x + r2, n2.y);
         ctx.arc(n2.x, n2.y, r2, 0, 2 * Math.PI);
       }
@@ -288,14 +293,16 @@
 
   /* Ready (window.netlensReady, body[data-netlens-ready]) = first frame with final positions:
      at once without physics; with physics once the simulation has come to rest ("stabilized"),
-     or 3 s after the stabilisation iterations if it keeps moving. */
+     or 2 s after the stabilisation iterations if it keeps moving. */
   var stabilised = !M.physics;
   function settle() { if (!stabilised) { stabilised = true; network.redraw(); } }
-  network.on("stabilizationIterationsDone", function () { setTimeout(settle, 3000); });
+  network.on("stabilizationIterationsDone", function () { setTimeout(settle, 2000); });
   network.on("stabilized", settle);
   network.on("afterDrawing", function (ctx) {
     drawOverlay(ctx);
+    if (api.firstDrawMs === undefined) api.firstDrawMs = performance.now();
     if (!api.ready && stabilised) {
+      api.readyMs = performance.now();
       api.ready = true;
       window.netlensReady = true;
       document.body.setAttribute("data-netlens-ready", "1");
@@ -522,7 +529,7 @@
     lab.appendChild(cb);
     lab.appendChild(sw);
     lab.appendChild(el("span", null, c.label));
-    lab.appendChild(el("span", "nl-count", fmt(c.count)));
+    lab.appendChild(el("span", "nl-count", c.count.toLocaleString("en")));
     legend.appendChild(lab);
   });
   $("nl-legend-scale").textContent = "Colour: " + M.color_by + ". Node size: " + M.metric +
@@ -592,8 +599,9 @@
   }
   api.countEdges = countEdges;
   function updateCounter() {
-    $("nl-counter").textContent = fmt(nodesView.length) + " of " + fmt(nN) + " members, " +
-      fmt(countEdges()) + " of " + fmt(nE) + " ties drawn";
+    function g(v) { return v.toLocaleString("en"); }
+    $("nl-counter").textContent = g(nodesView.length) + " of " + g(nN) + " members, " +
+      g(countEdges()) + " of " + g(nE) + " ties drawn";
   }
   updateCounter();
 

@@ -1,0 +1,246 @@
+"""Open rendered maps in headless Chromium (Debian's /usr/bin/chromium through playwright) and check
+that they load offline, without errors, with the right number of nodes, that a malicious name stays
+text, and that search, click, filters and the large-map drawing work.
+
+Skipped (with the reason) when /usr/bin/chromium or the playwright package is missing.
+Never run `playwright install`: the tests use the system Chromium.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import pytest
+
+from netlens import maps
+from netlens.maps import read_map_data, write_map
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run", "--disable-sync"]
+EVIL = "<img src=x onerror=alert(1)>"
+pytestmark = pytest.mark.browser
+
+if not os.path.exists(CHROMIUM):
+    pytest.skip(f"{CHROMIUM} not found (apt-get install chromium)", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright (python package) is not installed")
+
+
+def make_graph(n: int = 40) -> nx.Graph:
+    G = nx.Graph()
+    for i in range(n):
+        G.add_node(f"m{i:03d}", name=f"Member {i:02d}", kind="city" if i % 4 == 0 else "organisation",
+                   country=["DE", "FR", "IT"][i % 3], lat=45.0 + (i % 10) * 0.8 if i % 7 else None,
+                   lon=2.0 + (i // 10) * 1.5 if i % 7 else None, pagerank=0.01 + i / 500)
+    G.nodes["m001"]["name"] = EVIL
+    for i in range(n):
+        for d in (1, 3, 7):
+            if i + d < n:
+                G.add_edge(f"m{i:03d}", f"m{i + d:03d}", weight=1.0 + ((i * d) % 5) / 2)
+    return G
+
+
+class Session:
+    """One page with every request, console error, page error and dialog recorded."""
+
+    def __init__(self, browser: Any) -> None:
+        self.page = browser.new_page(viewport={"width": 1200, "height": 800})
+        self.requests: list[str] = []
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.page.on("console", lambda m: self.errors.append(f"console.{m.type}: {m.text}")
+                     if m.type in ("error", "warning") else None)
+        self.page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
+        self.page.on("dialog", self._dialog)
+
+    def _dialog(self, d: Any) -> None:
+        self.dialogs.append(d.message)
+        d.dismiss()
+
+    def open(self, path: Path) -> Any:
+        self.url = path.resolve().as_uri()
+        self.page.goto(self.url)
+        # The page's CSP forbids eval, so wait on an attribute rather than wait_for_function.
+        self.page.wait_for_selector('body[data-netlens-ready="1"]', state="attached", timeout=20_000)
+        return self.page
+
+    def node_count(self) -> int:
+        return int(self.page.evaluate("network.body.data.nodes.length"))
+
+    def poll_node_count(self, expected: int, timeout: float = 5.0) -> int:
+        """Poll the vis network's node count until it equals ``expected`` (or time runs out)."""
+        deadline = time.monotonic() + timeout
+        count = self.node_count()
+        while count != expected and time.monotonic() < deadline:
+            self.page.wait_for_timeout(50)
+            count = self.node_count()
+        return count
+
+    def assert_clean(self) -> None:
+        assert self.errors == []
+        assert self.dialogs == []
+        others = [u for u in self.requests if u != self.url and not u.startswith("data:")]
+        assert others == []
+
+    def clickable(self, candidates: list[str]) -> str:
+        """The first candidate whose centre is not covered by another node."""
+        for node_id in candidates:
+            if self.page.evaluate(
+                    "(id) => network.getNodeAt(network.canvasToDOM(network.getPosition(id))) === id", node_id):
+                return node_id
+        raise AssertionError("every candidate is covered by another node")
+
+    def click_node(self, node_id: str) -> None:
+        pos = self.page.evaluate("(id) => network.canvasToDOM(network.getPosition(id))", node_id)
+        box = self.page.locator("#nl-network").bounding_box()
+        self.page.mouse.click(box["x"] + pos["x"], box["y"] + pos["y"])
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture()
+def session(browser: Any) -> Iterator[Session]:
+    s = Session(browser)
+    yield s
+    s.page.close()
+
+
+@pytest.fixture(scope="module")
+def graph() -> nx.Graph:
+    return make_graph()
+
+
+def test_loads_offline_with_all_nodes_and_no_errors(session: Session, graph: nx.Graph, tmp_path: Path) -> None:
+    st = write_map(graph, tmp_path / "map.html", size_by="pagerank", highlight_path=["m000", "m001", "m004"])
+    page = session.open(tmp_path / "map.html")
+    assert session.poll_node_count(graph.number_of_nodes()) == graph.number_of_nodes() == st.nodes_shown
+    assert page.evaluate("network.body.data.edges.length") == graph.number_of_edges()
+    assert page.evaluate("netlens.fastDraw") is False
+    m = graph.number_of_edges()
+    assert page.text_content("#nl-counter") == f"40 of 40 members, {m} of {m} ties drawn"
+    assert page.locator("#nl-legend-items label").count() == 2
+    assert page.locator("#nl-path-items li").all_text_contents() == ["Member 00", EVIL, "Member 04"]
+    shot = tmp_path / "map.png"
+    page.screenshot(path=str(shot))
+    assert shot.stat().st_size > 20_000
+    session.assert_clean()
+
+
+def test_malicious_name_stays_text(session: Session, graph: nx.Graph, tmp_path: Path) -> None:
+    # its label is drawn on the canvas too; no physics, so nodes stay where they were measured
+    write_map(graph, tmp_path / "evil.html", label_top=100, physics=False)
+    page = session.open(tmp_path / "evil.html")
+    # hover it (tooltip), select it (panel), search it (result list), list it as neighbour
+    pos = page.evaluate("(id) => network.canvasToDOM(network.getPosition(id))", "m001")
+    box = page.locator("#nl-network").bounding_box()
+    page.mouse.move(box["x"] + pos["x"], box["y"] + pos["y"])
+    page.wait_for_selector("#nl-tooltip:not([hidden])", timeout=3000)
+    assert page.text_content("#nl-tooltip b") == EVIL
+    page.fill("#nl-search", "<img")
+    assert page.locator("#nl-results li").first.text_content().startswith(EVIL)
+    page.keyboard.press("Enter")
+    assert page.text_content("#nl-panel-title") == EVIL
+    assert page.evaluate("netlens.select('m000', false)") is True
+    assert EVIL in page.locator("#nl-panel-neighbours li").all_text_contents()[0] + "".join(
+        page.locator("#nl-panel-neighbours li").all_text_contents())
+    page.wait_for_timeout(200)
+    assert page.evaluate("document.querySelectorAll('img').length") == 0
+    assert page.evaluate("document.querySelectorAll('[onerror]').length") == 0
+    assert session.dialogs == []
+    session.assert_clean()
+
+
+def test_search_box_focuses_and_selects(session: Session, graph: nx.Graph, tmp_path: Path) -> None:
+    write_map(graph, tmp_path / "map.html")
+    page = session.open(tmp_path / "map.html")
+    page.fill("#nl-search", "member 2")
+    results = page.locator("#nl-results li").all_text_contents()
+    assert results and all(r.lower().startswith("member 2") for r in results)
+    page.fill("#nl-search", "Member 17")
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(400)  # focus animation
+    assert page.evaluate("network.getSelectedNodes()") == ["m017"]
+    assert page.text_content("#nl-panel-title") == "Member 17"
+    assert not page.locator("#nl-panel").is_hidden()
+    session.assert_clean()
+
+
+def test_click_shows_neighbours(session: Session, graph: nx.Graph, tmp_path: Path) -> None:
+    write_map(graph, tmp_path / "map.html", physics=False)
+    page = session.open(tmp_path / "map.html")
+    target = session.clickable(["m010", "m011", "m012", "m013", "m014", "m015"])
+    session.click_node(target)
+    page.wait_for_selector("#nl-panel:not([hidden])", timeout=3000)
+    assert page.evaluate("network.getSelectedNodes()") == [target]
+    listed = page.locator("#nl-panel-neighbours li").evaluate_all("els => els.map(e => e.dataset.id)")
+    assert sorted(listed) == sorted(graph[target])
+    assert sorted(page.evaluate("network.getSelectedEdges()")) == sorted(page.evaluate(
+        "(t) => netlens.edges.getIds({filter: e => e.from === t || e.to === t})", target))
+    # clicking a neighbour in the list moves the selection there
+    page.locator("#nl-panel-neighbours li").first.click()
+    assert page.evaluate("network.getSelectedNodes()") == [listed[0]]
+    session.assert_clean()
+
+
+def test_filters_change_the_drawn_nodes(session: Session, graph: nx.Graph, tmp_path: Path) -> None:
+    write_map(graph, tmp_path / "map.html")
+    page = session.open(tmp_path / "map.html")
+    page.select_option('select[data-filter="kind"]', "city")
+    cities = [k for k, a in graph.nodes(data=True) if a["kind"] == "city"]
+    assert session.node_count() == len(cities)
+    assert page.evaluate("network.body.data.edges.length") == graph.subgraph(cities).number_of_edges()
+    page.select_option('select[data-filter="country"]', "DE")
+    assert session.node_count() == sum(1 for k in cities if graph.nodes[k]["country"] == "DE")
+    page.click("#nl-filter-reset")
+    assert session.node_count() == graph.number_of_nodes()
+    page.locator('#nl-legend-items input[data-cat="0"]').uncheck()  # hide the largest category
+    assert session.node_count() == len(cities)
+    session.assert_clean()
+
+
+def test_large_map_mode(session: Session, graph: nx.Graph, tmp_path: Path,
+                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The batched drawing used above 2,500 nodes, exercised on the small graph."""
+    monkeypatch.setattr(maps, "_FAST_DRAW_MIN", 10)
+    monkeypatch.setattr(maps, "PHYSICS_MAX_NODES", 10)
+    st = write_map(graph, tmp_path / "big.html", max_edges=30)
+    data = read_map_data((tmp_path / "big.html").read_text(encoding="utf-8"))
+    assert data["meta"]["fast_draw"] and st.edges_hidden > 0
+    page = session.open(tmp_path / "big.html")
+    assert page.evaluate("netlens.fastDraw") is True
+    assert session.poll_node_count(graph.number_of_nodes()) == graph.number_of_nodes()
+    assert page.evaluate("netlens.countEdges()") == st.edges_shown
+    assert "ties are hidden" in page.text_content("#nl-notes")
+    target = session.clickable(["m020", "m021", "m022", "m023", "m024", "m025"])
+    session.click_node(target)
+    page.wait_for_selector("#nl-panel:not([hidden])", timeout=3000)
+    assert page.evaluate("network.getSelectedNodes()") == [target]
+    page.fill("#nl-search", "Member 33")
+    page.keyboard.press("Enter")
+    assert page.evaluate("network.getSelectedNodes()") == ["m033"]
+    page.screenshot(path=str(tmp_path / "big.png"))
+    session.assert_clean()
+
+
+def test_geo_map(session: Session, graph: nx.Graph, tmp_path: Path) -> None:
+    st = write_map(graph, tmp_path / "geo.html", geo=True)
+    page = session.open(tmp_path / "geo.html")
+    unplaced = sorted(k for k, a in graph.nodes(data=True) if a["lat"] is None)
+    assert st.nodes_unplaced == len(unplaced)
+    assert session.node_count() == graph.number_of_nodes() - len(unplaced)
+    assert page.locator("#nl-unplaced-items li").count() == len(unplaced)
+    assert page.evaluate("network.physics.options.enabled") is False
+    page.screenshot(path=str(tmp_path / "geo.png"))
+    session.assert_clean()
