@@ -16,7 +16,7 @@ FORMATS = ("table", "csv", "json")
 
 def to_jsonable(v: Any) -> Any:
     """Plain JSON value for ``v`` (dates as ISO strings, NaN as null, numpy scalars unwrapped)."""
-    if v is None:
+    if v is None or v is pd.NA or v is pd.NaT:
         return None
     if isinstance(v, (_dt.date, _dt.datetime)):
         return v.isoformat()

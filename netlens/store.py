@@ -69,11 +69,22 @@ _INVENTED = ("title", "type")
 
 @dataclass(frozen=True)
 class Statement:
-    """One parameterised Cypher statement with the rows it UNWINDs (``rows=None``: run once, no params)."""
+    """One parameterised Cypher statement with the rows it UNWINDs (``rows=None``: run once).
+
+    ``params`` are further parameters passed with every batch (beside ``$rows``).
+    """
 
     cypher: str
     rows: list[dict[str, Any]] | None = None
     what: str = ""
+    params: dict[str, Any] | None = None
+
+    def parameters(self, chunk: list[dict[str, Any]] | None) -> dict[str, Any]:
+        """The parameters of one execution: ``params`` plus ``rows`` = ``chunk`` (when the statement UNWINDs)."""
+        out = dict(self.params or {})
+        if chunk is not None:
+            out["rows"] = chunk
+        return out
 
 
 @dataclass
@@ -100,10 +111,16 @@ class Store(Protocol):
         """Run one Cypher statement; refuse writes unless ``write``."""
 
     def write_node_properties(self, frame: pd.DataFrame, kinds: dict[str, str]) -> int:
-        """Set analysis results (``frame`` index = node id) as node properties; ``kinds`` maps id -> label."""
+        """Set analysis results (``frame`` index = node id) as node properties; ``kinds`` maps id -> label.
 
-    def write_ties(self, ties: pd.DataFrame, label: str = "City") -> int:
-        """Replace the ``TIE`` relationships among nodes of ``label`` with ``ties`` (columns u, v, strength, …)."""
+        Returns the number of rows whose id has a label in ``kinds`` (ids not in ``kinds`` are skipped)."""
+
+    def write_ties(self, ties: pd.DataFrame, kinds: dict[str, str], level: str) -> int:
+        """Replace the ``TIE`` relationships of ``level`` with ``ties`` (columns u, v, strength, …).
+
+        ``kinds`` maps member id -> label (City or Organisation; an organisation-level tie may link a city
+        that took part itself to an organisation). Every tie gets ``level``; ties of other levels stay.
+        Returns the number of ties written."""
 
     def info(self) -> dict[str, Any]:
         """Counts per label and relationship type, time span, countries."""
@@ -276,22 +293,44 @@ def node_property_statements(frame: pd.DataFrame, kinds: dict[str, str]) -> list
     ]
 
 
-def tie_statements(ties: pd.DataFrame, label: str = "City") -> list[Statement]:
-    """Delete every ``TIE`` among ``label`` nodes, then create one per row of ``ties`` (columns u, v, props…)."""
-    if label not in ("City", "Organisation"):
-        raise UsageError(f"TIE relationships link City or Organisation nodes, not {label!r}")
-    rows = [
-        {"a": r["u"], "b": r["v"], "props": {k: _clean(v) for k, v in r.items() if k not in ("u", "v")}}
-        for r in ties.to_dict("records")
-    ]
-    return [
-        Statement(f"MATCH (:{label})-[r:TIE]->(:{label}) DELETE r", None, "drop old ties"),
-        Statement(
-            f"UNWIND $rows AS row MATCH (a:{label} {{id: row.a}}) MATCH (b:{label} {{id: row.b}}) CREATE (a)-[r:TIE]->(b) SET r += row.props",
-            rows,
-            "ties",
-        ),
-    ]
+def tie_statements(ties: pd.DataFrame, kinds: dict[str, str], level: str) -> list[Statement]:
+    """Delete the ``TIE`` relationships of ``level``, then create one per row of ``ties`` (columns u, v, props…).
+
+    Rows are grouped by the labels of their ends (from ``kinds``: id -> City/Organisation) so every MATCH
+    uses a label and its id index; rows whose ends are not in ``kinds`` are skipped. Each tie gets the
+    property ``level``.
+
+    Examples
+    --------
+    >>> ties = pd.DataFrame({"u": ["a", "a"], "v": ["b", "o"], "strength": [2.0, 1.0]})
+    >>> sts = tie_statements(ties, {"a": "City", "b": "City", "o": "Organisation"}, "organisation")
+    >>> [s.what for s in sts]
+    ['drop old organisation ties', 'City–City ties', 'City–Organisation ties']
+    >>> sts[2].rows
+    [{'a': 'a', 'b': 'o', 'props': {'strength': 1.0, 'level': 'organisation'}}]
+    """
+    if level not in ("city", "organisation"):
+        raise UsageError(f"TIE relationships are written for level city or organisation, not {level!r}")
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    cols = [c for c in ties.columns if c not in ("u", "v")]
+    for u, v, *values in ties[["u", "v", *cols]].itertuples(index=False, name=None):
+        la, lb = kinds.get(u), kinds.get(v)
+        if la not in ("City", "Organisation") or lb not in ("City", "Organisation"):
+            continue
+        props = {c: _clean(x) for c, x in zip(cols, values)}
+        props["level"] = level
+        groups.setdefault((la, lb), []).append({"a": u, "b": v, "props": props})
+    out = [Statement("MATCH ()-[r:TIE]->() WHERE r.level = $level DELETE r", None, f"drop old {level} ties", {"level": level})]
+    for (la, lb), rows in sorted(groups.items()):
+        out.append(
+            Statement(
+                f"UNWIND $rows AS row MATCH (a:{la} {{id: row.a}}) MATCH (b:{lb} {{id: row.b}}) "
+                "CREATE (a)-[r:TIE]->(b) SET r += row.props",
+                rows,
+                f"{la}–{lb} ties",
+            )
+        )
+    return out
 
 
 # ------------------------------------------------------------------------------------------ reading

@@ -90,7 +90,7 @@ class EmbeddedStore:
                 try:
                     if self.before_statement is not None:
                         self.before_statement(st)
-                    graph.cypher(st.cypher, params=None if chunk is None else {"rows": chunk})
+                    graph.cypher(st.cypher, params=st.parameters(chunk) or None)
                 except Exception as exc:
                     raise StoreError(f"writing {st.what} failed: {exc}") from exc
                 for k, v in (graph.last_mutation_stats or {}).items():
@@ -141,14 +141,16 @@ class EmbeddedStore:
         return QueryResult(list(res.columns), res.to_list())
 
     def write_node_properties(self, frame: pd.DataFrame, kinds: dict[str, str]) -> int:
+        statements = node_property_statements(frame, kinds)
         with self._writing() as graph:
-            self._execute(graph, node_property_statements(frame, kinds))
-        return len(frame)
+            self._execute(graph, statements)
+        return sum(len(s.rows or []) for s in statements)
 
-    def write_ties(self, ties: pd.DataFrame, label: str = "City") -> int:
+    def write_ties(self, ties: pd.DataFrame, kinds: dict[str, str], level: str) -> int:
+        statements = tie_statements(ties, kinds, level)
         with self._writing() as graph:
-            self._execute(graph, tie_statements(ties, label))
-        return len(ties)
+            self._execute(graph, statements)
+        return sum(len(s.rows or []) for s in statements)
 
     def info(self) -> dict[str, Any]:
         if not self.path.exists():

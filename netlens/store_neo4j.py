@@ -298,8 +298,7 @@ class Neo4jStore:
                 current[0] = f"writing {st.what}" if st.what else doing
                 if self.before_statement is not None:
                     self.before_statement(st)
-                params = None if st.rows is None else {"rows": st.rows}
-                counters = tx.run(st.cypher, params or {}).consume().counters
+                counters = tx.run(st.cypher, st.parameters(st.rows)).consume().counters
                 for k in COUNTERS:
                     totals[k] += int(getattr(counters, k, 0))
             return totals
@@ -353,19 +352,20 @@ class Neo4jStore:
 
     def write_node_properties(self, frame: pd.DataFrame, kinds: dict[str, str]) -> int:
         statements = node_property_statements(frame, kinds)
-        batched = [Statement(s.cypher, chunk, s.what) for s in statements for chunk in batches(s.rows or [], self.batch_size)]
+        batched = [Statement(s.cypher, chunk, s.what, s.params) for s in statements
+                   for chunk in batches(s.rows or [], self.batch_size)]
         self._write(batched, "writing analysis results")
-        return len(frame)
+        return sum(len(s.rows or []) for s in statements)
 
-    def write_ties(self, ties: pd.DataFrame, label: str = "City") -> int:
+    def write_ties(self, ties: pd.DataFrame, kinds: dict[str, str], level: str) -> int:
         statements = []
-        for s in tie_statements(ties, label):
+        for s in tie_statements(ties, kinds, level):
             if s.rows is None:
                 statements.append(s)
             else:
-                statements += [Statement(s.cypher, chunk, s.what) for chunk in batches(s.rows, self.batch_size)]
+                statements += [Statement(s.cypher, chunk, s.what, s.params) for chunk in batches(s.rows, self.batch_size)]
         self._write(statements, "writing ties")
-        return len(ties)
+        return sum(len(s.rows or []) for s in statements)
 
     def info(self) -> dict[str, Any]:
         with self._session(write=False) as session:

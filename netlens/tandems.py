@@ -1076,7 +1076,8 @@ def ties_for_store(strength: pd.DataFrame) -> pd.DataFrame:
 
     Columns ``u, v`` (member ids) then the properties: ``strength, rank, base``, the per-channel
     contributions, ``n_activities, channels`` (``;``-joined), ``multiplexity, reciprocity, recency``
-    (date or None), ``significant, alpha, explanation``. Plain Python values (no numpy scalars, no NaN).
+    (date or None), ``significant, alpha`` and ``breakdown`` (the ``explanation`` column: the property name
+    the query library reads). Plain Python values (no numpy scalars, no NaN).
 
     Examples
     --------
@@ -1094,6 +1095,8 @@ def ties_for_store(strength: pd.DataFrame) -> pd.DataFrame:
         col = strength[c]
         if c == "channels":
             out[c] = [";".join(x) if isinstance(x, (list, tuple)) else x for x in col]
+        elif c == "explanation":
+            out["breakdown"] = col.to_numpy()
         elif col.dtype.kind == "f":
             x = col.to_numpy(dtype=float)
             out[c] = np.where(np.isfinite(x), x.astype(object), None)

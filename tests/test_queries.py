@@ -570,7 +570,7 @@ def test_strongest_ties_after_analysis(tiny: EmbeddedStore) -> None:
             "breakdown": ["1 project, 1 study visit, tandem 2019", "2 projects"],
         }
     )
-    tiny.write_ties(ties)
+    tiny.write_ties(ties, {"brno": "City", "plzen": "City", "wien": "City", "graz": "City"}, "city")
     assert q(tiny, "strongest-ties") == [
         {
             "a_id": "brno",

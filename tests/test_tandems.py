@@ -457,7 +457,7 @@ def test_ties_for_store_plain_values() -> None:
     rec = ties.to_dict("records")[0]
     assert (rec["u"], rec["v"], rec["channels"], rec["significant"]) == ("c", "d", "project", False)
     assert type(rec["strength"]) is float and type(rec["rank"]) is int and type(rec["significant"]) is bool
-    assert rec["recency"] is None and rec["explanation"] == "5 projects (p0, p1, p2, +2 more)"
+    assert rec["recency"] is None and rec["breakdown"] == "5 projects (p0, p1, p2, +2 more)"
     assert set(CHANNELS) <= set(ties.columns)
 
 

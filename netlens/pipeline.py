@@ -1,0 +1,299 @@
+"""Orchestration for the CLI: typed tables -> graph at a level -> analysis -> results for the store.
+
+Analysis functions (:mod:`netlens.metrics`, :mod:`netlens.tandems`, :mod:`netlens.paths`) take graphs or
+tables and never touch a store; this module builds their inputs, turns their outputs into the rows
+written back as node properties / ``TIE`` relationships (DESIGN.md "Graph schema"), and into the tables
+the CLI prints. It imports no click, so the benchmark scripts use it too.
+
+Levels
+------
+``city`` and ``organisation`` are the Newman-weighted projections of :func:`netlens.model.projection`;
+``bipartite`` is the member–activity graph of :func:`netlens.model.bipartite_graph` (organisation-level
+members plus their projects and exchanges, unweighted).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from . import metrics, model
+from .errors import UsageError
+from .validate import Tables
+
+__all__ = [
+    "LEVELS",
+    "METRICS",
+    "PARTITIONS",
+    "Analysis",
+    "labels",
+    "build_graph",
+    "annotate",
+    "partition",
+    "analyse",
+    "results_for_store",
+]
+
+LEVELS = ("city", "organisation", "bipartite")
+METRICS = ("centrality", "communities", "brokers", "structure", "tandems")
+PARTITIONS = ("country", "tags", "role", "programme", "type", "community")
+
+#: node-table name -> store label
+_LABELS = {"cities": "City", "organisations": "Organisation", "projects": "Project", "exchanges": "Exchange"}
+#: metrics.brokers role column -> property name in the store (RESULT_PROPERTIES)
+_GF = {"coordinator": "gf_coordinator", "itinerant": "gf_itinerant", "gatekeeper": "gf_gatekeeper",
+       "representative": "gf_representative", "liaison": "gf_liaison"}
+_CENTRALITY_PROPS = ("degree", "strength", "betweenness", "closeness", "harmonic", "eigenvector", "pagerank", "kcore")
+_BROKER_PROPS = ("constraint", "effective_size", "articulation", "split_size", *_GF.values())
+
+
+def labels(tables: Tables) -> dict[str, str]:
+    """Node id -> store label for every city, organisation, project and exchange."""
+    out: dict[str, str] = {}
+    for table, label in _LABELS.items():
+        out.update(dict.fromkeys(tables[table]["id"].tolist(), label))
+    return out
+
+
+def check_level(level: str, allowed: tuple[str, ...] = LEVELS) -> None:
+    if level not in allowed:
+        raise UsageError(f"unknown level {level!r}; expected one of {', '.join(allowed)}")
+
+
+def build_graph(
+    tables: Tables, level: str = "city", *, since: _dt.date | None = None, until: _dt.date | None = None
+) -> nx.Graph:
+    """The graph analysed at ``level`` (see the module docstring); nodes keep the member attributes."""
+    check_level(level)
+    if level == "bipartite":
+        return model.bipartite_graph(tables, level="organisation", since=since, until=until)
+    return model.projection(tables, level=level, since=since, until=until)
+
+
+def _member_level(level: str) -> str:
+    return "organisation" if level == "bipartite" else level
+
+
+def annotate(
+    G: nx.Graph, tables: Tables, level: str = "city", *, since: _dt.date | None = None, until: _dt.date | None = None
+) -> nx.Graph:
+    """Add what maps filter on to the members of ``G`` (in place; returns ``G``).
+
+    ``topics`` (sorted topics of the activities a member took part in), ``programme`` (its most frequent
+    project programme; ties -> alphabetical), ``first_year`` / ``last_year`` (span of its dated activities).
+    """
+    m = model.memberships(tables, level=_member_level(level), since=since, until=until)
+    if m.empty:
+        return G
+    acts = model.activities(tables)
+    m = m.join(acts[["topics", "programme"]], on="activity_id")
+    topics: dict[str, set[str]] = {}
+    progs: dict[str, Counter[str]] = {}
+    for member, tl, prog in zip(m["member_id"], m["topics"], m["programme"]):
+        if isinstance(tl, list) and tl:
+            topics.setdefault(member, set()).update(tl)
+        if isinstance(prog, str) and prog:
+            progs.setdefault(member, Counter())[prog] += 1
+    start_year = pd.Series([d.year if isinstance(d, _dt.date) else np.nan for d in m["start"]], index=m.index)
+    end_year = pd.Series([d.year if isinstance(d, _dt.date) else np.nan for d in m["end"]], index=m.index)
+    first = start_year.groupby(m["member_id"]).min()
+    last = end_year.fillna(start_year).groupby(m["member_id"]).max()
+    for node in G.nodes:
+        if G.nodes[node].get("bipartite") == 1:
+            continue
+        attrs = G.nodes[node]
+        attrs["topics"] = sorted(topics.get(node, ()))
+        counts = progs.get(node)
+        attrs["programme"] = min(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0] if counts else None
+        f, lst = first.get(node, np.nan), last.get(node, np.nan)
+        attrs["first_year"] = None if pd.isna(f) else int(f)
+        attrs["last_year"] = None if pd.isna(lst) else int(lst)
+    return G
+
+
+def partition(G: nx.Graph, tables: Tables, by: str, level: str = "city") -> dict[Any, Any]:
+    """Groups for the Gould–Fernandez roles: node -> group (nodes without one are left out).
+
+    ``country``/``type``: the member attribute. ``tags``: the member's tags joined with ``;`` (so
+    ``lighthouse`` vs ``follower`` cities). ``programme``: the member's most frequent project programme.
+    ``role``: the member's most frequent project role (lighthouse, follower, coordinator, partner…).
+    ``community``: the Leiden community of :func:`netlens.metrics.communities` (seed 0).
+    Ties between equally frequent values go to the alphabetically first.
+    """
+    if by not in PARTITIONS:
+        raise UsageError(f"unknown partition {by!r}; expected one of {', '.join(PARTITIONS)}")
+    if by == "community":
+        return metrics.communities(G)["community"].to_dict()
+    if by == "programme" and not any("programme" in d for _, d in G.nodes(data=True)):
+        annotate(G, tables, level)
+    if by == "role":
+        m = model.memberships(tables, level=_member_level(level))
+        m = m[(m["kind"] == "project") & m["role"].notna() & (m["role"] != "")]
+        counts = m.groupby(["member_id", "role"]).size().reset_index(name="n")
+        counts = counts.sort_values(["member_id", "n", "role"], ascending=[True, False, True], kind="stable")
+        first = counts.drop_duplicates("member_id").set_index("member_id")["role"]
+        return {n: first[n] for n in G.nodes if n in first.index}
+    out: dict[Any, Any] = {}
+    for node, d in G.nodes(data=True):
+        v = d.get(by)
+        if by == "tags":
+            v = ";".join(sorted(v)) if isinstance(v, list) and v else None
+        if v is not None and not (isinstance(v, float) and np.isnan(v)) and v != "":
+            out[node] = v
+    return out
+
+
+@dataclass
+class Analysis:
+    """One ``netlens analyse`` result.
+
+    ``table``: what is printed (already sorted; ``top`` applies to it). ``nodes``: per-node results to write
+    as node properties (index = node id) or None. ``ties``: ``TIE`` rows (u, v, props…) or None.
+    ``notes``: lines worth saying next to the table (methods, error estimates, modularity, …).
+    """
+
+    metric: str
+    level: str
+    table: pd.DataFrame
+    nodes: pd.DataFrame | None = None
+    ties: pd.DataFrame | None = None
+    notes: list[str] = field(default_factory=list)
+    summary: dict[str, Any] | None = None
+
+
+def analyse(
+    tables: Tables,
+    metric: str,
+    *,
+    level: str = "city",
+    since: _dt.date | None = None,
+    until: _dt.date | None = None,
+    partition_by: str | None = None,
+    method: str = "leiden",
+    resolution: float = 1.0,
+    betweenness: str = "auto",
+    samples: int | None = None,
+    seed: int = 0,
+    weights: Any = None,
+    topic: str | None = None,
+    significant_only: bool = False,
+    graph: nx.Graph | None = None,
+) -> Analysis:
+    """Run one metric family on the graph at ``level`` (``graph`` may be passed in when already built)."""
+    if metric not in METRICS:
+        raise UsageError(f"unknown metric {metric!r}; expected one of {', '.join(METRICS)}")
+    if metric == "tandems":
+        return _tandems(tables, level=level, since=since, until=until, weights=weights, topic=topic,
+                        significant_only=significant_only)
+    G = graph if graph is not None else build_graph(tables, level, since=since, until=until)
+    weight = None if level == "bipartite" else "weight"
+    window = _window(since, until)
+    if metric == "centrality":
+        df = metrics.centrality(G, weight=weight, betweenness=betweenness, closeness=betweenness, samples=samples, seed=seed)
+        table = df.sort_values(["pagerank", "degree"], ascending=False, kind="stable")
+        return Analysis(metric, level, table, nodes=df[list(_CENTRALITY_PROPS)], notes=[window, *_path_notes(df.attrs)])
+    if metric == "communities":
+        df = metrics.communities(G, method=method, resolution=resolution, seed=seed, weight=weight)
+        a = df.attrs
+        notes = [window, f"{a['method']} communities (resolution {a['resolution']:g}, seed {a['seed']}): "
+                         f"{a['n_communities']} communities, modularity Q = {a['modularity']:.4f}"]
+        return Analysis(metric, level, _community_table(G, df), nodes=df[["community"]], notes=notes,
+                        summary={"modularity": a["modularity"], "communities": a["n_communities"]})
+    if metric == "brokers":
+        groups = partition(G, tables, partition_by, level) if partition_by else None
+        df = metrics.brokers(G, partition=groups, weight=weight)
+        df = df.rename(columns=_GF)
+        names = pd.Series({n: G.nodes[n].get("name", n) for n in G.nodes}, name="name")
+        df.insert(0, "name", names.reindex(df.index))
+        table = df.sort_values(["split_size", "effective_size"], ascending=False, kind="stable", na_position="last")
+        cuts = int(df["articulation"].sum())
+        notes = [window, f"{cuts} articulation point(s): members whose leaving splits their component"]
+        if partition_by:
+            notes.append(f"Gould–Fernandez roles over the partition by {partition_by} ({len(set(groups.values()))} groups);"
+                         " counts are two-paths (each unconnected pair of neighbours counts twice)")
+        nb = metrics.bridges(G)
+        if len(nb):
+            notes.append(f"{len(nb)} bridge(s): ties whose loss splits a component; most consequential cuts "
+                         f"{min(nb.loc[0, 'size_u'], nb.loc[0, 'size_v'])} member(s) off")
+        props = [c for c in _BROKER_PROPS if c in df.columns]
+        return Analysis(metric, level, table, nodes=df[props], notes=notes)
+    s = metrics.structure(G)
+    dist = s.pop("degree_distribution")
+    table = pd.DataFrame({"value": [_fmt(v) for v in s.values()]}, index=pd.Index(list(s.keys()), name="measure"))
+    notes = [window, "degree distribution: " + ", ".join(f"{int(d)}: {int(c)}" for d, c in dist["count"].head(12).items())
+             + (" …" if len(dist) > 12 else "")]
+    return Analysis(metric, level, table, notes=notes, summary={**s, "degree_distribution": dist})
+
+
+def _tandems(tables: Tables, *, level: str, since: _dt.date | None, until: _dt.date | None, weights: Any,
+             topic: str | None, significant_only: bool) -> Analysis:
+    from . import tandems
+
+    check_level(level, ("city", "organisation"))
+    df = tandems.tandem_strength(tables, level=level, weights=weights, since=since, until=until, topic=topic)
+    n_sig = int(df["significant"].sum()) if len(df) else 0
+    notes = [_window(since, until), f"{len(df)} pairs share an activity; {n_sig} significant ties "
+             "(disparity filter, α < 0.05)", str(df.attrs.get("weights", ""))]
+    table = df[df["significant"]] if significant_only else df
+    shown = table[["a", "b", "a_name", "b_name", "strength", "rank", "significant", "explanation"]]
+    return Analysis("tandems", level, shown.reset_index(drop=True), ties=tandems.ties_for_store(df), notes=notes)
+
+
+def _window(since: _dt.date | None, until: _dt.date | None) -> str:
+    if since is None and until is None:
+        return "all dates"
+    return f"activities overlapping {since or '…'} – {until or '…'}"
+
+
+def _path_notes(attrs: Mapping[str, Any]) -> list[str]:
+    out = []
+    for m in ("betweenness", "closeness"):
+        how = attrs.get(f"{m}_method")
+        if how == "sampled" or how == "mixed":
+            out.append(f"{m}: sampled with {attrs.get(f'{m}_samples')} pivots per large component "
+                       f"({attrs.get(f'{m}_sampled_nodes')} nodes); mean standard error {attrs.get(f'{m}_stderr', float('nan')):.2g}, "
+                       f"max {attrs.get(f'{m}_stderr_max', float('nan')):.2g}")
+        elif how:
+            out.append(f"{m}: {how}")
+    out.append(f"distances: {attrs.get('distance', '1/weight')}")
+    return out
+
+
+def _community_table(G: nx.Graph, df: pd.DataFrame) -> pd.DataFrame:
+    strength = dict(G.degree(weight="weight"))
+    rows = []
+    for c, members in df.groupby("community").groups.items():
+        nodes = sorted(members, key=lambda n: (-strength.get(n, 0.0), str(G.nodes[n].get("name", n))))
+        countries = Counter(G.nodes[n].get("country") for n in nodes if G.nodes[n].get("country"))
+        rows.append({
+            "community": int(c),
+            "members": len(nodes),
+            "leading_members": ", ".join(str(G.nodes[n].get("name", n)) for n in nodes[:5]),
+            "countries": ", ".join(k for k, _ in countries.most_common(5)),
+        })
+    return pd.DataFrame(rows).set_index("community") if rows else pd.DataFrame(
+        columns=["members", "leading_members", "countries"], index=pd.Index([], name="community"))
+
+
+def _fmt(v: Any) -> str:
+    if isinstance(v, float):
+        return f"{v:.6g}"
+    return str(v)
+
+
+def results_for_store(a: Analysis) -> pd.DataFrame | None:
+    """Node properties of an analysis as plain columns (NaN -> missing), or None when it has none."""
+    if a.nodes is None:
+        return None
+    out = a.nodes.copy()
+    for c in out.columns:
+        if out[c].dtype.name == "Int64":
+            out[c] = out[c].astype(object).where(out[c].notna(), None)
+    return out
