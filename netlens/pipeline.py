@@ -197,7 +197,9 @@ def analyse(
     window = _window(since, until)
     if metric == "centrality":
         df = metrics.centrality(G, weight=weight, betweenness=betweenness, closeness=betweenness, samples=samples, seed=seed)
-        table = df.sort_values(["pagerank", "degree"], ascending=False, kind="stable")
+        # rounded so that equal scores (symmetric members) order by name on every machine
+        key = pd.DataFrame({"pr": df["pagerank"].round(12), "deg": df["degree"], "name": df["name"].astype(str)})
+        table = df.loc[key.sort_values(["pr", "deg", "name"], ascending=[False, False, True], kind="stable").index]
         return Analysis(metric, level, table, nodes=df[list(_CENTRALITY_PROPS)], notes=[window, *_path_notes(df.attrs)])
     if metric == "communities":
         df = metrics.communities(G, method=method, resolution=resolution, seed=seed, weight=weight)
