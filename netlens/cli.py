@@ -20,7 +20,7 @@ from . import pipeline, reports
 from .config import resolve_store
 from .errors import NetlensError, UsageError
 from .progress import Steps, enabled
-from .sources import read_cordis, read_package
+from .sources import SOURCE_FORMATS, read_source
 from .store import Store, open_store
 from .validate import Tables, validate, validate_or_raise
 
@@ -146,37 +146,61 @@ def main(quiet: bool) -> None:
     """
 
 
-def _read(path: str, fmt: str) -> Any:
-    return read_cordis(path) if fmt == "cordis" else read_package(path)
+_FORMAT_HELP = (
+    "package: a folder of CSVs or an .xlsx workbook; cordis: a CORDIS H2020 participation CSV (names, cities and "
+    "acronyms added from the extracts beside it when found); fp7: the cordis-sod-hackathon/fp7_2016 folder; "
+    "urbact: the eucicop-interreg-urbact-etmun/urbact folder."
+)
+
+
+def source_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """``--format``, ``--data-dir``, ``--no-enrich``: how to read PATH."""
+    f = click.option("--no-enrich", is_flag=True, help="cordis/fp7: skip names, acronyms and geocoding.")(f)
+    f = click.option("--data-dir", type=click.Path(file_okay=False), default=None,
+                     help="cordis/fp7: the folder holding geonames-cities and the CORDIS extracts "
+                     "[searched upwards from PATH].")(f)
+    f = click.option("--format", "fmt", type=click.Choice(SOURCE_FORMATS), default="package", show_default=True,
+                     help=_FORMAT_HELP)(f)
+    return f
+
+
+def _read(path: str, fmt: str, data_dir: str | None = None, no_enrich: bool = False) -> Any:
+    return read_source(path, fmt, data_dir=data_dir, enrich=not no_enrich)
+
+
+def _stats_lines(raw: Any) -> list[str]:
+    stats = getattr(raw, "stats", None) or {}
+    return [f"{k}: {v:,}" if isinstance(v, int) else f"{k}: {v}" for k, v in stats.items()]
 
 
 @main.command()
 @click.argument("path", type=click.Path())
-@click.option("--format", "fmt", type=click.Choice(["package", "cordis"]), default="package", show_default=True,
-              help="package: a folder of CSVs or an .xlsx workbook; cordis: a CORDIS participation table.")
+@source_options
 @click.option("--replace", is_flag=True, help="Rebuild the store from this input instead of merging into it.")
 @store_options
 @quiet_option
-def load(path: str, fmt: str, replace: bool, store: Store, steps: Steps) -> None:
+def load(path: str, fmt: str, data_dir: str | None, no_enrich: bool, replace: bool, store: Store, steps: Steps) -> None:
     """Validate PATH and load it into the graph store (idempotent, atomic)."""
     with steps.step(f"reading {Path(path).name}"):
-        raw = _read(path, fmt)
+        raw = _read(path, fmt, data_dir, no_enrich)
     with steps.step("validating"):
         tables, issues = validate_or_raise(raw)
     warnings = [i for i in issues if i.severity == "warning"]
     with steps.step(f"writing to {store.description}"):
         counts = store.load(tables, replace=replace)
     click.echo(reports.format_load(counts, tables, store.description))
+    for line in _stats_lines(raw):
+        click.echo(f"# {line}", err=True)
     if warnings:
         click.echo(f"{len(warnings)} warning(s); run netlens validate {path} to see them", err=True)
 
 
 @main.command(name="validate")
 @click.argument("path", type=click.Path())
-@click.option("--format", "fmt", type=click.Choice(["package", "cordis"]), default="package", show_default=True)
-def validate_cmd(path: str, fmt: str) -> None:
+@source_options
+def validate_cmd(path: str, fmt: str, data_dir: str | None, no_enrich: bool) -> None:
     """Check PATH and report every problem (file, row, column, value, expected)."""
-    _, issues = validate(_read(path, fmt))
+    _, issues = validate(_read(path, fmt, data_dir, no_enrich))
     for issue in issues:
         click.echo(str(issue))
     errors = sum(i.severity == "error" for i in issues)

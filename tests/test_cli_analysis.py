@@ -252,3 +252,23 @@ def test_docs_blocks_after_analysis_match(store: str) -> None:
         assert analyses == blocks[0][0]
         r = run(*command.split()[1:], "--store-path", store)
         assert r.stdout.rstrip("\n") == output, command
+
+
+def test_weights_file_changes_the_ranking(store: str, tmp_path: Path) -> None:
+    # Palencia–Rijeka ranks 2nd mostly through two transfers (5.71 of its base 7.17, see README); with transfers
+    # weighted 0 it must fall behind Bydgoszcz–Rijeka, which keeps its study visits and gains nothing from transfers
+    # relative to Palencia–Rijeka.
+    def rank(args: list[str]) -> list[tuple[str, str]]:
+        r = run("tandems", "--all", "--no-write", "--format", "json", "--store-path", store, *args)
+        assert r.exit_code == 0, r.output
+        return [(x["a_name"], x["b_name"]) for x in json.loads(r.stdout)]
+
+    default = rank([])
+    assert default.index(("Palencia", "Rijeka")) == 1
+    weights = tmp_path / "w.toml"
+    weights.write_text("[channels]\ntransfer = 0.0\n", encoding="utf-8")
+    changed = rank(["--weights", str(weights)])
+    assert changed.index(("Palencia", "Rijeka")) > changed.index(("Bydgoszcz", "Rijeka"))
+    weights.write_text("[channels]\ntransfr = 0.0\n", encoding="utf-8")
+    r = run("tandems", "--weights", str(weights), "--store-path", store)
+    assert r.exit_code == 2 and "transfr" in r.output

@@ -1,0 +1,117 @@
+"""Offline geocoder: folding rules, alternate names, ties, countries, bad gazetteer files (tiny hand-made tables)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from netlens.errors import InputError, NotFoundError
+from netlens.geocode import Geocoder, _bulk_keys, fold, match_key, match_rate
+
+GAZETTEER = (
+    "geonameid,name,countrycode,continentcode,admin1code,latitude,longitude,population,timezone,alternatenames\n"
+    "2867714,Munich,DE,EU,02,48.13743,11.57549,1505005,Europe/Berlin,München|Muenchen|Monaco di Baviera|Мюнхен\n"
+    "2886242,Köln,DE,EU,07,50.93333,6.95,1024621,Europe/Berlin,Cologne|Koeln|Koln\n"
+    "2864435,Neustadt,DE,EU,01,49.35,8.14,53000,Europe/Berlin,\n"
+    "2864436,Neustadt,DE,EU,02,50.0,10.0,2000,Europe/Berlin,\n"
+    "2980291,Saint-Étienne,FR,EU,84,45.43389,4.39,176280,Europe/Paris,St-Etienne\n"
+    "2658822,Sankt Gallen,CH,EU,SG,47.42391,9.37477,75833,Europe/Zurich,St. Gallen|Saint-Gall\n"
+    "3093133,Łódź,PL,EU,74,51.75,19.46667,768755,Europe/Warsaw,Lodz\n"
+    "2618425,Copenhagen,DK,EU,17,55.67594,12.56553,1153615,Europe/Copenhagen,København|Kobenhavn\n"
+    "264371,Athens,GR,EU,ESYE31,37.98376,23.72784,664046,Europe/Athens,Athina|Athen\n"
+    "2643743,London,GB,EU,ENG,51.50853,-0.12574,8961989,Europe/London,Londres\n"
+    "2988507,Paris,FR,EU,11,48.85341,2.3488,2138551,Europe/Paris,Lutece\n"
+)
+WORLD = (
+    "geonameid,name,countrycode,continentcode,admin1code,latitude,longitude,population,timezone\n"
+    "4930956,Boston,US,NA,MA,42.35843,-71.05977,653833,America/New_York\n"
+    "2643743,London,GB,EU,ENG,51.5,-0.1,1,Europe/London\n"
+)
+
+
+@pytest.fixture
+def geocoder(tmp_path: Path) -> Geocoder:
+    (tmp_path / "cities1000_europe.csv").write_text(GAZETTEER, encoding="utf-8")
+    (tmp_path / "cities15000_world.csv").write_text(WORLD, encoding="utf-8")
+    return Geocoder.from_dir(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("raw", "folded"),
+    [
+        ("Saint-Étienne", "saint etienne"),
+        ("ST. ETIENNE", "saint etienne"),
+        ("Ste-Foy", "sainte foy"),
+        ("Sankt Pölten", "saint polten"),
+        ("ŁÓDŹ", "lodz"),
+        ("Ærøskøbing", "aeroskobing"),
+        ("Gießen", "giessen"),
+        ("L'Aquila", "l aquila"),
+        ("  Frankfurt  (Oder) ", "frankfurt oder"),
+        ("Αθήνα", ""),
+    ],
+)
+def test_fold(raw: str, folded: str) -> None:
+    assert fold(raw) == folded
+
+
+def test_bulk_keys_equal_scalar_keys() -> None:
+    names = ["Saint-Étienne", "ST. ETIENNE", "Sankt Gallen", "Łódź", "København", "Ærøskøbing", "Gießen", "Mestre"]
+    assert _bulk_keys(names) == {n: match_key(n) for n in names}
+    assert _bulk_keys(["Мюнхен"]) == {}  # other scripts are skipped
+
+
+def test_lookup_rules(geocoder: Geocoder) -> None:
+    # alternate names, transliterations, EU country codes, postal noise, lower-case codes
+    assert geocoder.lookup("MUENCHEN", "DE").geonameid == 2867714  # type: ignore[union-attr]
+    assert geocoder.lookup("münchen", "de").name == "Munich"  # type: ignore[union-attr]
+    assert geocoder.lookup("KOLN", "DE").geonameid == 2886242  # type: ignore[union-attr]
+    assert geocoder.lookup("ST ETIENNE CEDEX 2", "FR").geonameid == 2980291  # type: ignore[union-attr]
+    assert geocoder.lookup("St. Gallen", "CH").geonameid == 2658822  # type: ignore[union-attr]
+    assert geocoder.lookup("LODZ", "PL").geonameid == 3093133  # type: ignore[union-attr]
+    assert geocoder.lookup("ATHINA", "EL").country == "GR"  # type: ignore[union-attr]
+    assert geocoder.lookup("LONDON", "UK").country == "GB"  # type: ignore[union-attr]
+    assert geocoder.lookup("KOBENHAVN V", "DK") is None  # trailing district letters are not guessed away
+    assert geocoder.lookup("Paris 15", "FR").geonameid == 2988507  # type: ignore[union-attr]
+    assert geocoder.lookup("DONOSTIA/PARIS", "FR").geonameid == 2988507  # type: ignore[union-attr]
+    # country decides; unknown or empty country gives no match
+    assert geocoder.lookup("Munich", "AT") is None
+    assert geocoder.lookup("Munich", "") is None
+    assert geocoder.lookup("Munich", "XX") is None
+    assert geocoder.lookup("", "DE") is None
+
+
+def test_most_populous_wins_and_first_file_wins(geocoder: Geocoder) -> None:
+    m = geocoder.lookup("NEUSTADT", "DE")
+    assert m is not None and m.geonameid == 2864435 and m.population == 53000
+    london = geocoder.lookup("London", "GB")
+    assert london is not None and london.population == 8961989  # from the Europe file, not the world one
+    boston = geocoder.lookup("boston", "US")
+    assert boston is not None and (boston.lat, boston.lon) == (42.35843, -71.05977)
+
+
+def test_geocode_frame_and_match_rate(geocoder: Geocoder) -> None:
+    df = pd.DataFrame({"city": ["KOELN", "Koeln", "nowhere", None, "PARIS"], "cc": ["DE", "DE", "DE", "FR", "FR"]},
+                      index=[10, 11, 12, 13, 14])
+    res = geocoder.geocode_frame(df, "city", "cc")
+    assert list(res.index) == [10, 11, 12, 13, 14]
+    assert res["geonameid"].tolist()[:2] == [2886242, 2886242]
+    assert res["geonameid"].isna().tolist() == [False, False, True, True, False]
+    assert res.loc[14, "gn_name"] == "Paris" and res.loc[14, "lat"] == 48.85341 and res.loc[14, "population"] == 2138551
+    assert match_rate(res) == 3 / 5
+    assert match_rate(res.iloc[:0]) == 0.0
+    with pytest.raises(InputError, match="column 'town' not found"):
+        geocoder.geocode_frame(df, "town", "cc")
+
+
+def test_bad_gazetteer_files(tmp_path: Path) -> None:
+    bad = tmp_path / "cities.csv"
+    bad.write_text("geonameid,name,countrycode,lat,lon\n1,A,FR,1,2\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"cities\.csv: missing column\(s\) latitude, longitude, population"):
+        Geocoder.from_files(bad)
+    with pytest.raises(NotFoundError, match="no such gazetteer file"):
+        Geocoder.from_files(tmp_path / "absent.csv")
+    with pytest.raises(NotFoundError, match="cities1000_europe.csv"):
+        Geocoder.from_dir(tmp_path / "empty")
