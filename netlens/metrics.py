@@ -95,7 +95,8 @@ def _plan(mode: str, sizes: np.ndarray, edges: np.ndarray, samples: int, exact_l
     small = sizes <= samples  # sampling would visit every node anyway
     if mode == "sampled":
         return small
-    return small | (sizes.astype(float) * edges <= exact_limit)
+    exact: np.ndarray = small | (sizes.astype(float) * edges <= exact_limit)
+    return exact
 
 
 class _Moments:

@@ -130,7 +130,8 @@ def partition(G: nx.Graph, tables: Tables, by: str, level: str = "city") -> dict
     if by not in PARTITIONS:
         raise UsageError(f"unknown partition {by!r}; expected one of {', '.join(PARTITIONS)}")
     if by == "community":
-        return metrics.communities(G)["community"].to_dict()
+        found: dict[Any, Any] = metrics.communities(G)["community"].to_dict()
+        return found
     if by == "programme" and not any("programme" in d for _, d in G.nodes(data=True)):
         annotate(G, tables, level)
     if by == "role":
@@ -217,7 +218,7 @@ def analyse(
         table = df.sort_values(["split_size", "effective_size"], ascending=False, kind="stable", na_position="last")
         cuts = int(df["articulation"].sum())
         notes = [window, f"{cuts} articulation point(s): members whose leaving splits their component"]
-        if partition_by:
+        if groups is not None:
             notes.append(f"Gould–Fernandez roles over the partition by {partition_by} ({len(set(groups.values()))} groups);"
                          " counts are two-paths (each unconnected pair of neighbours counts twice)")
         nb = metrics.bridges(G)

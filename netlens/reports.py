@@ -71,7 +71,7 @@ def render_frame(frame: pd.DataFrame, fmt: str = "table", *, index: bool = True)
         out = frame.copy()
         for c in out.columns:
             out[c] = [_cell(v) for v in out[c]]
-        return out.to_csv(index=False).rstrip("\n")
+        return str(out.to_csv(index=False)).rstrip("\n")
     if fmt == "json":
         records = [{str(k): to_jsonable(v) for k, v in r.items()} for r in frame.to_dict("records")]
         if not records:

@@ -173,7 +173,7 @@ def normalise_tables(tables: Tables) -> Tables:
 
 
 def _column_values(series: pd.Series) -> list[Any]:
-    values = series.tolist()
+    values: list[Any] = series.tolist()
     if all(v is None or type(v) in (str, int, bool, list, _dt.date) for v in values):
         return values  # already plain Python (the common case for validated tables)
     return [_clean(v) for v in values]
@@ -376,11 +376,11 @@ def _conform(rows: list[dict[str, Any]], table: str) -> pd.DataFrame:
     for c in cols:
         if c not in frame.columns:
             frame[c] = None
-    for c in spec.columns:
-        if c.kind == "date":
-            frame[c.name] = [_to_date(v) for v in frame[c.name]]
-        if c.kind == "list":
-            frame[c.name] = [list(v) if isinstance(v, (list, tuple)) else None for v in frame[c.name]]
+    for col in spec.columns:
+        if col.kind == "date":
+            frame[col.name] = [_to_date(v) for v in frame[col.name]]
+        if col.kind == "list":
+            frame[col.name] = [list(v) if isinstance(v, (list, tuple)) else None for v in frame[col.name]]
     extra = sorted(c for c in frame.columns if c not in cols)
     frame = frame[cols + extra]
     return frame.astype(object).where(frame.notna(), None).reset_index(drop=True)

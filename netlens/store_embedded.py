@@ -108,7 +108,7 @@ class EmbeddedStore:
 
     def read_tables(self) -> Tables:
         graph = self._read_graph()
-        return read_tables(lambda q: graph.cypher(q).to_list())
+        return read_tables(self._rows(graph))
 
     def query(self, cypher: str, params: dict[str, Any] | None = None, *, write: bool = False) -> QueryResult:
         if write:
@@ -156,7 +156,20 @@ class EmbeddedStore:
         if not self.path.exists():
             return {"store": self.description, "exists": False, "nodes": {}, "relationships": {}}
         graph = self._read_graph()
-        return info_from(lambda q: graph.cypher(q).to_list(), self.description)
+        return info_from(self._rows(graph), self.description)
+
+    @staticmethod
+    def _rows(graph: kglite.KnowledgeGraph) -> Callable[[str], list[dict[str, Any]]]:
+        """A runner for the shared read-back code: Cypher text -> list of row dicts."""
+
+        def run(cypher: str) -> list[dict[str, Any]]:
+            res = graph.cypher(cypher)
+            if isinstance(res, str):  # only EXPLAIN / FORMAT CSV return text; the read-back never asks for them
+                raise StoreError(f"unexpected text result for {cypher!r}")
+            rows: list[dict[str, Any]] = res.to_list()
+            return rows
+
+        return run
 
     def close(self) -> None:
         self._graph = None

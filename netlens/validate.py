@@ -320,11 +320,11 @@ def _typed_table(raw: RawTable, spec: TableSpec, out: _Collector) -> pd.DataFram
     for row, text in raw.overflow:
         out.add("error", raw, row, None, text, f"row has more cells than the header has columns ({len(cols)}); check quoting of {raw.delimiter!r}")
     data: dict[str, list[Any]] = {}
-    for c in spec.columns:
-        if c.name in cols:
-            data[c.name] = _convert_column(raw, c, out)
+    for col in spec.columns:
+        if col.name in cols:
+            data[col.name] = _convert_column(raw, col, out)
         else:
-            data[c.name] = [None] * len(raw.frame)
+            data[col.name] = [None] * len(raw.frame)
     for c in cols:
         if c in data:
             continue
