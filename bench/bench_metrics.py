@@ -184,7 +184,8 @@ def main() -> None:
     nst = timed("structure", nx_structure, theirs)
     print("agreement")
     for col in ("degree", "strength", "kcore"):
-        print(f"  {col:<12} max |ours - nx| = {np.abs(df[col].to_numpy(float) - ref.loc[df.index, col].to_numpy(float)).max():.1e}")
+        diff = np.abs(df[col].to_numpy(float) - ref.loc[df.index, col].to_numpy(float)).max()
+        print(f"  {col:<12} max |ours - nx| = {diff:.1e}")
     for col in ("pagerank", "eigenvector"):
         print(f"  {col:<12} max |ours - nx| = {np.abs(df[col] - ref.loc[df.index, col]).max():.1e} (networkx tol 1e-6)")
     for col in ("betweenness", "closeness", "harmonic"):
@@ -202,7 +203,8 @@ def main() -> None:
     for mine, key in pairs:
         other = next(v for k, v in theirs.items() if k.startswith(key))
         o = ours[mine]
-        print(f"  {mine:<30}{o[0]:8.1f} /{o[1]:8.1f}{other[0]:11.1f} /{other[1]:9.1f}{other[0] / o[0]:11.1f}x{other[1] / o[1]:10.1f}x")
+        print(f"  {mine:<30}{o[0]:8.1f} /{o[1]:8.1f}{other[0]:11.1f} /{other[1]:9.1f}"
+              f"{other[0] / o[0]:11.1f}x{other[1] / o[1]:10.1f}x")
     print(f"  netlens total {total_ours:.1f} s; peak RSS {peak_rss_gb():.2f} GB (netlens part {ours_peak:.2f} GB); "
           f"load average {os.getloadavg()[0]:.1f} at end")
 
