@@ -28,13 +28,37 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from netlens.maps import write_map  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--disable-sync"]
-COUNTRIES = [("DE", 52.5, 13.4), ("FR", 48.9, 2.35), ("IT", 41.9, 12.5), ("ES", 40.4, -3.7),
-             ("NL", 52.4, 4.9), ("BE", 50.8, 4.35), ("PL", 52.2, 21.0), ("SE", 59.3, 18.1),
-             ("AT", 48.2, 16.4), ("PT", 38.7, -9.1), ("GR", 37.98, 23.7), ("FI", 60.2, 24.9),
-             ("DK", 55.7, 12.6), ("IE", 53.35, -6.26), ("CZ", 50.1, 14.4), ("HU", 47.5, 19.0),
-             ("RO", 44.4, 26.1), ("NO", 59.9, 10.75), ("CH", 46.95, 7.45), ("GB", 51.5, -0.13)]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+COUNTRIES = [
+    ("DE", 52.5, 13.4),
+    ("FR", 48.9, 2.35),
+    ("IT", 41.9, 12.5),
+    ("ES", 40.4, -3.7),
+    ("NL", 52.4, 4.9),
+    ("BE", 50.8, 4.35),
+    ("PL", 52.2, 21.0),
+    ("SE", 59.3, 18.1),
+    ("AT", 48.2, 16.4),
+    ("PT", 38.7, -9.1),
+    ("GR", 37.98, 23.7),
+    ("FI", 60.2, 24.9),
+    ("DK", 55.7, 12.6),
+    ("IE", 53.35, -6.26),
+    ("CZ", 50.1, 14.4),
+    ("HU", 47.5, 19.0),
+    ("RO", 44.4, 26.1),
+    ("NO", 59.9, 10.75),
+    ("CH", 46.95, 7.45),
+    ("GB", 51.5, -0.13),
+]
 TYPES = ["company", "university", "research", "public_agency", "ngo", "other"]
 
 
@@ -59,12 +83,19 @@ def synthetic(n: int, seed: int = 1) -> nx.Graph:
     kind_city = rng.random(n) < 0.1
     for i in range(n):
         c, lat, lon = COUNTRIES[country[i]]
-        G.add_node(f"m{i:06d}", name=f"Member {i} of {c}", kind="city" if kind_city[i] else "organisation",
-                   type="city" if kind_city[i] else TYPES[i % len(TYPES)], country=c,
-                   lat=round(lat + rng.normal(0, 1.2), 4), lon=round(lon + rng.normal(0, 1.8), 4),
-                   community=int(comm[i]))
-    G.add_edges_from((f"m{a:06d}", f"m{b:06d}", {"weight": float(x), "count": 1})
-                     for a, b, x in zip(u, v, w, strict=False) if a != b)
+        G.add_node(
+            f"m{i:06d}",
+            name=f"Member {i} of {c}",
+            kind="city" if kind_city[i] else "organisation",
+            type="city" if kind_city[i] else TYPES[i % len(TYPES)],
+            country=c,
+            lat=round(lat + rng.normal(0, 1.2), 4),
+            lon=round(lon + rng.normal(0, 1.8), 4),
+            community=int(comm[i]),
+        )
+    G.add_edges_from(
+        (f"m{a:06d}", f"m{b:06d}", {"weight": float(x), "count": 1}) for a, b, x in zip(u, v, w, strict=False) if a != b
+    )
     deg = dict(G.degree(weight="weight"))
     total = sum(deg.values()) or 1.0
     for k, d in deg.items():
@@ -76,25 +107,37 @@ def cordis(csv: Path) -> nx.Graph:
     """Organisation projection of the H2020 participation table (Newman weights, years)."""
     import pandas as pd
 
-    df = pd.read_csv(csv, usecols=["rcn", "pic", "type", "country", "start_year", "end_year"],
-                     dtype={"rcn": str, "pic": str, "type": str, "country": str})
+    df = pd.read_csv(
+        csv,
+        usecols=["rcn", "pic", "type", "country", "start_year", "end_year"],
+        dtype={"rcn": str, "pic": str, "type": str, "country": str},
+    )
     df = df.dropna(subset=["rcn", "pic"]).drop_duplicates(["rcn", "pic"])
-    orgs = df.groupby("pic").agg(type=("type", "first"), country=("country", "first"),
-                                 start=("start_year", "min"), end=("end_year", "max"))
+    orgs = df.groupby("pic").agg(
+        type=("type", "first"), country=("country", "first"), start=("start_year", "min"), end=("end_year", "max")
+    )
     size = df.groupby("rcn")["pic"].transform("size")
     part = df[size > 1].assign(w=1.0 / (size[size > 1] - 1))
-    pairs = part[["rcn", "pic", "w", "start_year", "end_year"]].merge(part[["rcn", "pic"]], on="rcn",
-                                                                      suffixes=("_a", "_b"))
+    pairs = part[["rcn", "pic", "w", "start_year", "end_year"]].merge(part[["rcn", "pic"]], on="rcn", suffixes=("_a", "_b"))
     pairs = pairs[pairs["pic_a"] < pairs["pic_b"]]
-    agg = pairs.groupby(["pic_a", "pic_b"]).agg(weight=("w", "sum"), count=("w", "size"),
-                                                start=("start_year", "min"), end=("end_year", "max"))
+    agg = pairs.groupby(["pic_a", "pic_b"]).agg(
+        weight=("w", "sum"), count=("w", "size"), start=("start_year", "min"), end=("end_year", "max")
+    )
     G = nx.Graph()
     for pic, row in orgs.iterrows():
-        G.add_node(pic, name=f"PIC {pic}", kind="organisation", type=row["type"], country=row["country"],
-                   start=_year(row["start"]), end=_year(row["end"]))
-    G.add_edges_from((a, b, {"weight": float(w), "count": int(c), "start": _year(s0), "end": _year(s1)})
-                     for (a, b), w, c, s0, s1 in zip(agg.index, agg["weight"], agg["count"],
-                                                     agg["start"], agg["end"], strict=False))
+        G.add_node(
+            pic,
+            name=f"PIC {pic}",
+            kind="organisation",
+            type=row["type"],
+            country=row["country"],
+            start=_year(row["start"]),
+            end=_year(row["end"]),
+        )
+    G.add_edges_from(
+        (a, b, {"weight": float(w), "count": int(c), "start": _year(s0), "end": _year(s1)})
+        for (a, b), w, c, s0, s1 in zip(agg.index, agg["weight"], agg["count"], agg["start"], agg["end"], strict=False)
+    )
     return G
 
 
@@ -110,7 +153,7 @@ def browser_load(path: Path, shot: Path | None) -> tuple[float, float, int]:
         page = browser.new_page(viewport={"width": 1400, "height": 900})
         t = time.perf_counter()
         page.goto(path.resolve().as_uri())
-        page.wait_for_selector("body[data-netlens-ready=\"1\"]", state="attached", timeout=300_000)
+        page.wait_for_selector('body[data-netlens-ready="1"]', state="attached", timeout=300_000)
         dt = time.perf_counter() - t
         count = page.evaluate("network.body.data.nodes.length")
         first = page.evaluate("netlens.firstDrawMs") / 1000  # since navigation start
@@ -154,8 +197,11 @@ def main() -> None:
             dt, first, count = browser_load(html, out / f"{name}.png")
             assert count == st.nodes_shown, (count, st.nodes_shown)
             load = f"{first:.2f}/{dt:.2f}"
-        print(f"{name:<22}{G.number_of_nodes():>8}{G.number_of_edges():>9}{st.edges_shown:>8}"
-              f"{render:>10.2f}{st.bytes / 1e6:>7.2f}{load:>14}", flush=True)
+        print(
+            f"{name:<22}{G.number_of_nodes():>8}{G.number_of_edges():>9}{st.edges_shown:>8}"
+            f"{render:>10.2f}{st.bytes / 1e6:>7.2f}{load:>14}",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

@@ -44,8 +44,7 @@ def timed(label: str, fn: Callable[[], Any], log: dict[str, tuple[float, float]]
     w, c = time.perf_counter(), time.process_time()
     out = fn()
     log[label] = (time.perf_counter() - w, time.process_time() - c)
-    print(f"  {label:<44} wall {log[label][0]:8.2f} s  cpu {log[label][1]:8.2f} s  peak RSS {peak_rss_gb():5.2f} GB",
-          flush=True)
+    print(f"  {label:<44} wall {log[label][0]:8.2f} s  cpu {log[label][1]:8.2f} s  peak RSS {peak_rss_gb():5.2f} GB", flush=True)
     return out
 
 
@@ -68,8 +67,7 @@ def projection(csv: Path) -> nx.Graph:
     )
     G.add_edges_from(
         (u, v, {"weight": w, "count": k})
-        for u, v, w, k in zip(edges["pic_u"].tolist(), edges["pic_v"].tolist(), edges["weight"].tolist(),
-                              edges["count"].tolist())
+        for u, v, w, k in zip(edges["pic_u"].tolist(), edges["pic_v"].tolist(), edges["weight"].tolist(), edges["count"].tolist())
     )
     return G
 
@@ -122,8 +120,7 @@ def main() -> None:
     theirs: dict[str, tuple[float, float]] = {}
     print("build")
     G = timed("projection (pandas self-join + nx.Graph)", lambda: projection(args.csv), ours)
-    print(f"  organisations {G.number_of_nodes():,}, edges {G.number_of_edges():,}, "
-          f"isolates {nx.number_of_isolates(G)}")
+    print(f"  organisations {G.number_of_nodes():,}, edges {G.number_of_edges():,}, isolates {nx.number_of_isolates(G)}")
     assert G.number_of_nodes() == EXPECTED_NODES, G.number_of_nodes()
     assert G.number_of_edges() == EXPECTED_EDGES, G.number_of_edges()
     del ours["projection (pandas self-join + nx.Graph)"]
@@ -137,35 +134,54 @@ def main() -> None:
     st = timed("structure", lambda: metrics.structure(G), ours)
     ours_peak = peak_rss_gb()
     a = df.attrs
-    print(f"  betweenness {a['betweenness_method']} (k={a['betweenness_samples']} pivots, {a['betweenness_sampled_nodes']:,} "
-          f"nodes sampled): mean stderr {a['betweenness_stderr']:.2e}, max {a['betweenness_stderr_max']:.2e}")
-    print(f"  closeness {a['closeness_method']}: mean stderr {a['closeness_stderr']:.2e}, max {a['closeness_stderr_max']:.2e}; "
-          f"harmonic mean stderr {a['harmonic_stderr']:.2f}")
+    print(
+        f"  betweenness {a['betweenness_method']} (k={a['betweenness_samples']} pivots, {a['betweenness_sampled_nodes']:,} "
+        f"nodes sampled): mean stderr {a['betweenness_stderr']:.2e}, max {a['betweenness_stderr_max']:.2e}"
+    )
+    print(
+        f"  closeness {a['closeness_method']}: mean stderr {a['closeness_stderr']:.2e}, max {a['closeness_stderr_max']:.2e}; "
+        f"harmonic mean stderr {a['harmonic_stderr']:.2f}"
+    )
     top = df.nlargest(5, "betweenness")
     for node, row in top.iterrows():
-        print(f"    {node} degree {row['degree']:5d}  betweenness {row['betweenness']:.4f} +- {row['betweenness_se']:.4f}  "
-              f"closeness {row['closeness']:.4f} +- {row['closeness_se']:.4f}  pagerank {row['pagerank']:.2e}")
-    print(f"  leiden: {cm.attrs['n_communities']} communities, modularity {cm.attrs['modularity']:.4f}; "
-          f"louvain: {cl.attrs['n_communities']}, modularity {cl.attrs['modularity']:.4f}")
-    print(f"  brokers: {int(br['articulation'].sum())} articulation points (largest split {int(br['split_size'].max())}), "
-          f"{len(bg)} bridges; lowest constraint {br['constraint'].min():.4f}; top liaison {int(br['liaison'].max()):,}")
+        print(
+            f"    {node} degree {row['degree']:5d}  betweenness {row['betweenness']:.4f} +- {row['betweenness_se']:.4f}  "
+            f"closeness {row['closeness']:.4f} +- {row['closeness_se']:.4f}  pagerank {row['pagerank']:.2e}"
+        )
+    print(
+        f"  leiden: {cm.attrs['n_communities']} communities, modularity {cm.attrs['modularity']:.4f}; "
+        f"louvain: {cl.attrs['n_communities']}, modularity {cl.attrs['modularity']:.4f}"
+    )
+    print(
+        f"  brokers: {int(br['articulation'].sum())} articulation points (largest split {int(br['split_size'].max())}), "
+        f"{len(bg)} bridges; lowest constraint {br['constraint'].min():.4f}; top liaison {int(br['liaison'].max()):,}"
+    )
     bound = "" if st["diameter_exact"] else f" (lower bound; upper bound {st['diameter_upper_bound']})"
-    print(f"  structure: {st['components']} components, largest {st['largest_component']:,}, diameter {st['diameter']}{bound}, "
-          f"avg clustering {st['average_clustering']:.4f}, transitivity {st['transitivity']:.4f}")
+    print(
+        f"  structure: {st['components']} components, largest {st['largest_component']:,}, diameter {st['diameter']}{bound}, "
+        f"avg clustering {st['average_clustering']:.4f}, transitivity {st['transitivity']:.4f}"
+    )
     total_ours = sum(v[0] for v in ours.values())
     print(f"  centrality {ours['centrality'][0]:.1f} s (target < 60 s); peak RSS so far {ours_peak:.2f} GB (target < 4 GB)")
     if args.skip_networkx:
         return
 
     print("networkx")
-    ref = timed(f"centrality (betweenness k={args.samples}, {args.samples} Dijkstra)",
-                lambda: networkx_centrality(G, args.samples, args.seed), theirs)
-    timed("communities (louvain_communities)", lambda: nx.community.louvain_communities(G, weight="weight", seed=args.seed),
-          theirs)
+    ref = timed(
+        f"centrality (betweenness k={args.samples}, {args.samples} Dijkstra)",
+        lambda: networkx_centrality(G, args.samples, args.seed),
+        theirs,
+    )
+    timed(
+        "communities (louvain_communities)", lambda: nx.community.louvain_communities(G, weight="weight", seed=args.seed), theirs
+    )
     sample = random.Random(args.seed).sample(list(G), args.nx_broker_nodes)
     t_sample: dict[str, tuple[float, float]] = {}
-    timed(f"constraint+effective_size on {len(sample)} nodes", lambda: (
-        nx.constraint(G, nodes=sample, weight="weight"), nx.effective_size(G, nodes=sample, weight="weight")), t_sample)
+    timed(
+        f"constraint+effective_size on {len(sample)} nodes",
+        lambda: (nx.constraint(G, nodes=sample, weight="weight"), nx.effective_size(G, nodes=sample, weight="weight")),
+        t_sample,
+    )
     scale = G.number_of_nodes() / len(sample)
     wall, cpu = next(iter(t_sample.values()))
     t = time.perf_counter()
@@ -177,9 +193,14 @@ def main() -> None:
 
     def nx_structure() -> dict[str, Any]:
         lcc = G.subgraph(max(nx.connected_components(G), key=len))
-        return {"components": nx.number_connected_components(G), "density": nx.density(G),
-                "average_clustering": nx.average_clustering(G), "transitivity": nx.transitivity(G),
-                "diameter_lb": nx.approximation.diameter(lcc, seed=args.seed), "hist": nx.degree_histogram(G)}
+        return {
+            "components": nx.number_connected_components(G),
+            "density": nx.density(G),
+            "average_clustering": nx.average_clustering(G),
+            "transitivity": nx.transitivity(G),
+            "diameter_lb": nx.approximation.diameter(lcc, seed=args.seed),
+            "hist": nx.degree_histogram(G),
+        }
 
     nst = timed("structure", nx_structure, theirs)
     print("agreement")
@@ -191,22 +212,35 @@ def main() -> None:
     for col in ("betweenness", "closeness", "harmonic"):
         diff = (df[col] - ref.loc[df.index, col]).abs().mean()
         se = df.attrs[f"{col}_stderr"]
-        print(f"  {col:<12} mean |ours - nx| = {diff:.2e} vs sqrt(2) x stated stderr {np.sqrt(2) * se:.2e} "
-              f"(two independent {args.samples}-pivot estimates)")
-    print(f"  structure    clustering {abs(st['average_clustering'] - nst['average_clustering']):.1e}, transitivity "
-          f"{abs(st['transitivity'] - nst['transitivity']):.1e}, nx 2-sweep diameter {nst['diameter_lb']}")
+        print(
+            f"  {col:<12} mean |ours - nx| = {diff:.2e} vs sqrt(2) x stated stderr {np.sqrt(2) * se:.2e} "
+            f"(two independent {args.samples}-pivot estimates)"
+        )
+    print(
+        f"  structure    clustering {abs(st['average_clustering'] - nst['average_clustering']):.1e}, transitivity "
+        f"{abs(st['transitivity'] - nst['transitivity']):.1e}, nx 2-sweep diameter {nst['diameter_lb']}"
+    )
 
     print("summary (wall s / cpu s)")
     print(f"  {'step':<30}{'netlens':>18}{'networkx':>22}{'ratio wall':>12}{'ratio cpu':>11}")
-    pairs = [("centrality", "centrality"), ("communities (leiden)", "communities"), ("communities (louvain)", "communities"),
-             ("brokers (partition=country)", "brokers"), ("structure", "structure")]
+    pairs = [
+        ("centrality", "centrality"),
+        ("communities (leiden)", "communities"),
+        ("communities (louvain)", "communities"),
+        ("brokers (partition=country)", "brokers"),
+        ("structure", "structure"),
+    ]
     for mine, key in pairs:
         other = next(v for k, v in theirs.items() if k.startswith(key))
         o = ours[mine]
-        print(f"  {mine:<30}{o[0]:8.1f} /{o[1]:8.1f}{other[0]:11.1f} /{other[1]:9.1f}"
-              f"{other[0] / o[0]:11.1f}x{other[1] / o[1]:10.1f}x")
-    print(f"  netlens total {total_ours:.1f} s; peak RSS {peak_rss_gb():.2f} GB (netlens part {ours_peak:.2f} GB); "
-          f"load average {os.getloadavg()[0]:.1f} at end")
+        print(
+            f"  {mine:<30}{o[0]:8.1f} /{o[1]:8.1f}{other[0]:11.1f} /{other[1]:9.1f}"
+            f"{other[0] / o[0]:11.1f}x{other[1] / o[1]:10.1f}x"
+        )
+    print(
+        f"  netlens total {total_ours:.1f} s; peak RSS {peak_rss_gb():.2f} GB (netlens part {ours_peak:.2f} GB); "
+        f"load average {os.getloadavg()[0]:.1f} at end"
+    )
 
 
 if __name__ == "__main__":

@@ -100,8 +100,7 @@ def convert(G: nx.Graph, weight: str | None = "weight") -> Converted:
                 f"edge ({nodes[src[e]]!r}, {nodes[dst[e]]!r}) has {wts[e]!r}"
             )
     graph.es["weight"] = w.tolist()
-    return Converted(graph, nodes, np.asarray(src, dtype=np.int64), np.asarray(dst, dtype=np.int64), w,
-                     weight is not None, loops)
+    return Converted(graph, nodes, np.asarray(src, dtype=np.int64), np.asarray(dst, dtype=np.int64), w, weight is not None, loops)
 
 
 def to_igraph(G: nx.Graph, weight: str | None = "weight") -> tuple[ig.Graph, list[Hashable]]:

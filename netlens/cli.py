@@ -42,12 +42,21 @@ def store_options(f: Callable[..., Any]) -> Callable[..., Any]:
     """``--store`` / ``--store-path``: which graph store to use."""
 
     @click.option(
-        "--store", "store", envvar="NETLENS_STORE", show_envvar=True, default=None, metavar="embedded|neo4j|PATH",
+        "--store",
+        "store",
+        envvar="NETLENS_STORE",
+        show_envvar=True,
+        default=None,
+        metavar="embedded|neo4j|PATH",
         help="Graph store: the embedded file store (default), neo4j (NEO4J_URI, NEO4J_USERNAME, NEO4J_PASSWORD, "
         "NEO4J_DATABASE), or the path of an embedded store file.",
     )
     @click.option(
-        "--store-path", envvar="NETLENS_STORE_PATH", show_envvar=True, default=None, type=click.Path(dir_okay=False),
+        "--store-path",
+        envvar="NETLENS_STORE_PATH",
+        show_envvar=True,
+        default=None,
+        type=click.Path(dir_okay=False),
         help="Embedded store file [default: ~/.local/share/netlens/netlens.kgl].",
     )
     @functools.wraps(f)
@@ -64,8 +73,12 @@ def store_options(f: Callable[..., Any]) -> Callable[..., Any]:
 def output_options(f: Callable[..., Any]) -> Callable[..., Any]:
     """``--format`` and ``--output``."""
 
-    @click.option("--format", "fmt", type=click.Choice(reports.FORMATS), default="table", show_default=True, help="Output format.")
-    @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None, help="Write to FILE instead of stdout.")
+    @click.option(
+        "--format", "fmt", type=click.Choice(reports.FORMATS), default="table", show_default=True, help="Output format."
+    )
+    @click.option(
+        "--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None, help="Write to FILE instead of stdout."
+    )
     @functools.wraps(f)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         return f(*args, **kwargs)
@@ -103,16 +116,27 @@ def _date(until: bool) -> Callable[[click.Context, click.Parameter, str | None],
 
 def window_options(f: Callable[..., Any]) -> Callable[..., Any]:
     """``--since`` / ``--until``: the time window (activities overlapping it)."""
-    f = click.option("--until", callback=_date(True), metavar="DATE",
-                     help="Only activities that started by DATE (YYYY-MM-DD, or YYYY = end of that year).")(f)
-    f = click.option("--since", callback=_date(False), metavar="DATE",
-                     help="Only activities that ended on or after DATE (YYYY-MM-DD, or YYYY = start of that year).")(f)
+    f = click.option(
+        "--until",
+        callback=_date(True),
+        metavar="DATE",
+        help="Only activities that started by DATE (YYYY-MM-DD, or YYYY = end of that year).",
+    )(f)
+    f = click.option(
+        "--since",
+        callback=_date(False),
+        metavar="DATE",
+        help="Only activities that ended on or after DATE (YYYY-MM-DD, or YYYY = start of that year).",
+    )(f)
     return f
 
 
 def level_option(choices: tuple[str, ...] = pipeline.LEVELS, default: str = "city") -> Callable[..., Any]:
     return click.option(
-        "--level", type=click.Choice(choices), default=default, show_default=True,
+        "--level",
+        type=click.Choice(choices),
+        default=default,
+        show_default=True,
         help="city: city–city ties (organisations count for their city); organisation: members as recorded; "
         "bipartite: members linked to their projects and exchanges.",
     )
@@ -120,7 +144,10 @@ def level_option(choices: tuple[str, ...] = pipeline.LEVELS, default: str = "cit
 
 def weights_option(f: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
-        "--weights", type=click.Path(dir_okay=False), default=None, envvar="NETLENS_TANDEM_WEIGHTS",
+        "--weights",
+        type=click.Path(dir_okay=False),
+        default=None,
+        envvar="NETLENS_TANDEM_WEIGHTS",
         help="TOML file with tandem weights β, λ, γ (only the keys that change; defaults: netlens/tandem_weights.toml).",
     )(f)
 
@@ -132,8 +159,6 @@ def emit(text: str, output: str | None) -> None:
         click.echo(f"wrote {output}", err=True)
     else:
         click.echo(text)
-
-
 
 
 @click.group(cls=NetlensGroup)
@@ -156,11 +181,15 @@ _FORMAT_HELP = (
 def source_options(f: Callable[..., Any]) -> Callable[..., Any]:
     """``--format``, ``--data-dir``, ``--no-enrich``: how to read PATH."""
     f = click.option("--no-enrich", is_flag=True, help="cordis/fp7: skip names, acronyms and geocoding.")(f)
-    f = click.option("--data-dir", type=click.Path(file_okay=False), default=None,
-                     help="cordis/fp7: the folder holding geonames-cities and the CORDIS extracts "
-                     "[searched upwards from PATH].")(f)
-    f = click.option("--format", "fmt", type=click.Choice(SOURCE_FORMATS), default="package", show_default=True,
-                     help=_FORMAT_HELP)(f)
+    f = click.option(
+        "--data-dir",
+        type=click.Path(file_okay=False),
+        default=None,
+        help="cordis/fp7: the folder holding geonames-cities and the CORDIS extracts [searched upwards from PATH].",
+    )(f)
+    f = click.option(
+        "--format", "fmt", type=click.Choice(SOURCE_FORMATS), default="package", show_default=True, help=_FORMAT_HELP
+    )(f)
     return f
 
 
@@ -260,22 +289,36 @@ def _weights(path: str | None) -> Any:
 
 
 @main.command()
-@click.option("--metric", "-m", type=click.Choice(pipeline.METRICS), default="centrality", show_default=True,
-              help="centrality: degree, strength, betweenness, closeness, harmonic, eigenvector, PageRank, k-core. "
-              "communities: Leiden/Louvain with modularity. brokers: Burt constraint and effective size, "
-              "Gould–Fernandez roles, articulation points and bridges. structure: components, density, diameter, "
-              "clustering, degree distribution. tandems: tandem strength of every pair.")
+@click.option(
+    "--metric",
+    "-m",
+    type=click.Choice(pipeline.METRICS),
+    default="centrality",
+    show_default=True,
+    help="centrality: degree, strength, betweenness, closeness, harmonic, eigenvector, PageRank, k-core. "
+    "communities: Leiden/Louvain with modularity. brokers: Burt constraint and effective size, "
+    "Gould–Fernandez roles, articulation points and bridges. structure: components, density, diameter, "
+    "clustering, degree distribution. tandems: tandem strength of every pair.",
+)
 @level_option()
 @window_options
 @click.option("--top", type=click.IntRange(min=1), default=20, show_default=True, help="Rows to show.")
 @click.option("--all", "all_rows", is_flag=True, help="Show every row.")
-@click.option("--partition", type=click.Choice(pipeline.PARTITIONS), default=None,
-              help="brokers: groups for the Gould–Fernandez roles.")
-@click.option("--method", type=click.Choice(["leiden", "louvain"]), default="leiden", show_default=True,
-              help="communities: the algorithm.")
+@click.option(
+    "--partition", type=click.Choice(pipeline.PARTITIONS), default=None, help="brokers: groups for the Gould–Fernandez roles."
+)
+@click.option(
+    "--method", type=click.Choice(["leiden", "louvain"]), default="leiden", show_default=True, help="communities: the algorithm."
+)
 @click.option("--resolution", type=float, default=1.0, show_default=True, help="communities: modularity resolution.")
-@click.option("--betweenness", "path_mode", type=click.Choice(["auto", "exact", "sampled", "none"]), default="auto",
-              show_default=True, help="centrality: betweenness/closeness exact, sampled (with its error) or auto by size.")
+@click.option(
+    "--betweenness",
+    "path_mode",
+    type=click.Choice(["auto", "exact", "sampled", "none"]),
+    default="auto",
+    show_default=True,
+    help="centrality: betweenness/closeness exact, sampled (with its error) or auto by size.",
+)
 @click.option("--samples", type=click.IntRange(min=2), default=None, help="centrality: pivots for sampled betweenness [128].")
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed (sampling, communities).")
 @weights_option
@@ -285,10 +328,28 @@ def _weights(path: str | None) -> Any:
 @output_options
 @store_options
 @quiet_option
-def analyse(metric: str, level: str, since: _dt.date | None, until: _dt.date | None, top: int, all_rows: bool,
-            partition: str | None, method: str, resolution: float, path_mode: str, samples: int | None, seed: int,
-            weights: str | None, topic: str | None, significant_only: bool, no_write: bool, fmt: str,
-            output: str | None, store: Store, steps: Steps) -> None:
+def analyse(
+    metric: str,
+    level: str,
+    since: _dt.date | None,
+    until: _dt.date | None,
+    top: int,
+    all_rows: bool,
+    partition: str | None,
+    method: str,
+    resolution: float,
+    path_mode: str,
+    samples: int | None,
+    seed: int,
+    weights: str | None,
+    topic: str | None,
+    significant_only: bool,
+    no_write: bool,
+    fmt: str,
+    output: str | None,
+    store: Store,
+    steps: Steps,
+) -> None:
     """Compute a metric on the network at --level and write the results back into the store.
 
     Node results become properties (c.pagerank, c.community, c.constraint, …) and tandem strengths
@@ -303,9 +364,23 @@ def analyse(metric: str, level: str, since: _dt.date | None, until: _dt.date | N
         with steps.step(f"building the {level} graph"):
             graph = pipeline.build_graph(tables, level, since=since, until=until)
     with steps.step(f"analysing {metric}"):
-        a = pipeline.analyse(tables, metric, level=level, since=since, until=until, partition_by=partition,
-                             method=method, resolution=resolution, betweenness=path_mode, samples=samples, seed=seed,
-                             weights=w, topic=topic, significant_only=significant_only, graph=graph)
+        a = pipeline.analyse(
+            tables,
+            metric,
+            level=level,
+            since=since,
+            until=until,
+            partition_by=partition,
+            method=method,
+            resolution=resolution,
+            betweenness=path_mode,
+            samples=samples,
+            seed=seed,
+            weights=w,
+            topic=topic,
+            significant_only=significant_only,
+            graph=graph,
+        )
     written = "" if no_write else _write_back(store, tables, a, steps)
     table = a.table.drop(columns=["a", "b"], errors="ignore") if metric == "tandems" else a.table
     notes = [f"{metric} at level {a.level}", *a.notes]
@@ -318,8 +393,13 @@ def analyse(metric: str, level: str, since: _dt.date | None, until: _dt.date | N
 
 
 @main.command()
-@click.option("--level", type=click.Choice(["city", "organisation"]), default="city", show_default=True,
-              help="city pairs (organisations count for their city) or organisation pairs.")
+@click.option(
+    "--level",
+    type=click.Choice(["city", "organisation"]),
+    default="city",
+    show_default=True,
+    help="city pairs (organisations count for their city) or organisation pairs.",
+)
 @window_options
 @weights_option
 @click.option("--topic", default=None, help="Only activities, tandems and transfers about this topic.")
@@ -334,10 +414,25 @@ def analyse(metric: str, level: str, since: _dt.date | None, until: _dt.date | N
 @output_options
 @store_options
 @quiet_option
-def tandems(level: str, since: _dt.date | None, until: _dt.date | None, weights: str | None, topic: str | None,
-            top: int, all_rows: bool, significant_only: bool, explain: tuple[str, str] | None, recommend: bool,
-            max_km: float | None, same_language: bool, no_write: bool, fmt: str, output: str | None, store: Store,
-            steps: Steps) -> None:
+def tandems(
+    level: str,
+    since: _dt.date | None,
+    until: _dt.date | None,
+    weights: str | None,
+    topic: str | None,
+    top: int,
+    all_rows: bool,
+    significant_only: bool,
+    explain: tuple[str, str] | None,
+    recommend: bool,
+    max_km: float | None,
+    same_language: bool,
+    no_write: bool,
+    fmt: str,
+    output: str | None,
+    store: Store,
+    steps: Steps,
+) -> None:
     """Tandem strength of every pair that shares an activity, strongest first, each with its breakdown.
 
     Same as `netlens analyse --metric tandems`, plus --explain A B and --recommend. The ranking is written
@@ -364,15 +459,24 @@ def tandems(level: str, since: _dt.date | None, until: _dt.date | None, weights:
         if topic:
             raise UsageError("--recommend looks at every topic; leave out --topic")
         with steps.step("finding recommendations"):
-            rec = tm.recommend(tables, level=level, top=None if all_rows else top, max_km=max_km,
-                               same_language=same_language, weights=w, since=since, until=until)
+            rec = tm.recommend(
+                tables,
+                level=level,
+                top=None if all_rows else top,
+                max_km=max_km,
+                same_language=same_language,
+                weights=w,
+                since=since,
+                until=until,
+            )
         shown = rec[["a_name", "b_name", "score", "distance_km", "explanation"]]
         notes = [f"{len(rec)} recommendation(s): complementary topics × closeness (resource allocation)"]
         _print_table(shown, fmt, output, None, notes)
         return
     with steps.step("computing tandem strength"):
-        an = pipeline.analyse(tables, "tandems", level=level, since=since, until=until, weights=w, topic=topic,
-                              significant_only=significant_only)
+        an = pipeline.analyse(
+            tables, "tandems", level=level, since=since, until=until, weights=w, topic=topic, significant_only=significant_only
+        )
     written = "" if no_write else _write_back(store, tables, an, steps)
     notes = [f"tandems at level {level}", *an.notes] + ([f"written to {store.description}: {written}"] if written else [])
     _print_table(an.table.drop(columns=["a", "b"]), fmt, output, None if all_rows else top, notes)
@@ -385,8 +489,13 @@ def tandems(level: str, since: _dt.date | None, until: _dt.date | None, weights:
 @click.option("--from", "source", required=True, metavar="A", help="Where the knowledge is (id or name).")
 @click.option("--to", "target", required=True, metavar="B", help="Who wants it (id or name).")
 @click.option("--topic", default=None, help="Only ties carried by activities about this topic.")
-@click.option("--mode", type=click.Choice(["shortest", "widest", "reliable"]), default="shortest", show_default=True,
-              help="shortest: least Σ 1/strength; widest: strongest weakest tie; reliable: highest Π (1 − e^(−κ·strength)).")
+@click.option(
+    "--mode",
+    type=click.Choice(["shortest", "widest", "reliable"]),
+    default="shortest",
+    show_default=True,
+    help="shortest: least Σ 1/strength; widest: strongest weakest tie; reliable: highest Π (1 − e^(−κ·strength)).",
+)
 @click.option("-k", "k", type=click.IntRange(min=1, max=50), default=3, show_default=True, help="Alternative routes (Yen).")
 @click.option("--time-respecting", is_flag=True, help="Each hop's activity must not be earlier than the previous hop's.")
 @click.option("--level", type=click.Choice(["city", "organisation"]), default="city", show_default=True)
@@ -395,22 +504,48 @@ def tandems(level: str, since: _dt.date | None, until: _dt.date | None, weights:
 @output_options
 @store_options
 @quiet_option
-def paths(source: str, target: str, topic: str | None, mode: str, k: int, time_respecting: bool, level: str,
-          since: _dt.date | None, until: _dt.date | None, weights: str | None, fmt: str, output: str | None,
-          store: Store, steps: Steps) -> None:
+def paths(
+    source: str,
+    target: str,
+    topic: str | None,
+    mode: str,
+    k: int,
+    time_respecting: bool,
+    level: str,
+    since: _dt.date | None,
+    until: _dt.date | None,
+    weights: str | None,
+    fmt: str,
+    output: str | None,
+    store: Store,
+    steps: Steps,
+) -> None:
     """The best routes knowledge can take from A to B, each hop named with the activity that carries it."""
     from . import paths as pt
 
     tables = _tables(store, steps)
     with steps.step(f"finding {mode} routes"):
-        routes = pt.transfer_paths(tables, source, target, mode=mode, k=k, topic=topic, time_respecting=time_respecting,
-                                   level=level, weights=_weights(weights), since=since, until=until)
+        routes = pt.transfer_paths(
+            tables,
+            source,
+            target,
+            mode=mode,
+            k=k,
+            topic=topic,
+            time_respecting=time_respecting,
+            level=level,
+            weights=_weights(weights),
+            since=since,
+            until=until,
+        )
     if fmt == "table":
         lines = []
         for r in routes:
             lines.append(f"{r.rank}. {r.text}")
-            lines.append(f"   {len(r.hops)} hop(s); cost Σ1/S {r.cost:.4g}, weakest tie {r.bottleneck:.4g}, "
-                         f"reliability {r.reliability:.3f}; brokered by {', '.join(r.brokers) or 'nobody (direct tie)'}")
+            lines.append(
+                f"   {len(r.hops)} hop(s); cost Σ1/S {r.cost:.4g}, weakest tie {r.bottleneck:.4g}, "
+                f"reliability {r.reliability:.3f}; brokered by {', '.join(r.brokers) or 'nobody (direct tie)'}"
+            )
         emit("\n".join(lines), output)
     else:
         emit(reports.render_frame(pt.routes_frame(routes), fmt, index=False), output)
@@ -426,8 +561,12 @@ _NODE_METRICS = ("degree", "strength", "betweenness", "closeness", "harmonic", "
 @window_options
 @click.option("--metric", type=click.Choice(_NODE_METRICS), default="pagerank", show_default=True, help="Node size.")
 @click.option("--community", is_flag=True, help="Colour nodes by Leiden community (default: by type).")
-@click.option("--color-by", type=click.Choice(["kind", "type", "country", "community", "programme"]), default=None,
-              help="Colour nodes by this attribute instead.")
+@click.option(
+    "--color-by",
+    type=click.Choice(["kind", "type", "country", "community", "programme"]),
+    default=None,
+    help="Colour nodes by this attribute instead.",
+)
 @click.option("--path", "path_ends", nargs=2, metavar="A B", default=None, help="Highlight the shortest transfer path A → B.")
 @click.option("--geo", is_flag=True, help="Place cities at their coordinates on a Europe outline (no tiles needed).")
 @click.option("--top", type=click.IntRange(min=1), default=None, help="Keep only the N largest nodes (by --metric).")
@@ -438,9 +577,24 @@ _NODE_METRICS = ("degree", "strength", "betweenness", "closeness", "harmonic", "
 @click.option("--output", "-o", type=click.Path(dir_okay=False), default="netlens-map.html", show_default=True)
 @store_options
 @quiet_option
-def map_cmd(level: str, since: _dt.date | None, until: _dt.date | None, metric: str, community: bool,
-            color_by: str | None, path_ends: tuple[str, str] | None, geo: bool, top: int | None, backbone: bool,
-            label_top: int, title: str | None, seed: int, output: str, store: Store, steps: Steps) -> None:
+def map_cmd(
+    level: str,
+    since: _dt.date | None,
+    until: _dt.date | None,
+    metric: str,
+    community: bool,
+    color_by: str | None,
+    path_ends: tuple[str, str] | None,
+    geo: bool,
+    top: int | None,
+    backbone: bool,
+    label_top: int,
+    title: str | None,
+    seed: int,
+    output: str,
+    store: Store,
+    steps: Steps,
+) -> None:
     """Write an interactive, self-contained HTML map (opens offline, zero network requests)."""
     from . import maps, metrics
 
@@ -455,8 +609,13 @@ def map_cmd(level: str, since: _dt.date | None, until: _dt.date | None, metric: 
     weight = None if level == "bipartite" else "weight"
     with steps.step("computing metrics"):
         path_metric = metric in ("betweenness", "closeness", "harmonic")
-        cen = metrics.centrality(G, weight=weight, betweenness="auto" if path_metric else "none",
-                                 closeness="auto" if path_metric else "none", seed=seed)
+        cen = metrics.centrality(
+            G,
+            weight=weight,
+            betweenness="auto" if path_metric else "none",
+            closeness="auto" if path_metric else "none",
+            seed=seed,
+        )
         for col in _NODE_METRICS:
             nx_set(G, cen[col].to_dict(), col)
         if community or color_by == "community":
@@ -484,8 +643,18 @@ def map_cmd(level: str, since: _dt.date | None, until: _dt.date | None, metric: 
             G.remove_nodes_from([n for n in list(G.nodes) if G.degree(n) == 0 and n not in (highlight or [])])
     colour = color_by or ("community" if community else "kind")
     with steps.step("rendering the map"):
-        stats = maps.write_map(G, output, size_by=metric, color_by=colour, highlight_path=highlight, geo=geo, top=top,
-                               label_top=label_top, title=title or f"netlens: {level} network", seed=seed)
+        stats = maps.write_map(
+            G,
+            output,
+            size_by=metric,
+            color_by=colour,
+            highlight_path=highlight,
+            geo=geo,
+            top=top,
+            label_top=label_top,
+            title=title or f"netlens: {level} network",
+            seed=seed,
+        )
     click.echo(
         f"wrote {output} ({stats.bytes / 1e6:.2f} MB): {stats.nodes_shown:,} of {stats.nodes_total:,} nodes, "
         f"{stats.edges_shown:,} of {stats.edges_total:,} ties drawn"
@@ -518,15 +687,30 @@ def _params(values: tuple[str, ...]) -> dict[str, str]:
 @main.command()
 @click.argument("name", required=False)
 @click.option("--cypher", "-c", default=None, help="Run this Cypher text instead of a library query.")
-@click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE",
-              help="A query parameter (repeatable); NAME:TYPE=VALUE forces a type (str, int, float, bool, date, list).")
+@click.option(
+    "--param",
+    "-p",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="A query parameter (repeatable); NAME:TYPE=VALUE forces a type (str, int, float, bool, date, list).",
+)
 @click.option("--list", "list_", is_flag=True, help="List the query library (queries/) with parameters.")
 @click.option("--show", is_flag=True, help="Print the query's Cypher instead of running it.")
 @click.option("--write", is_flag=True, help="Allow statements that change the graph (CREATE, MERGE, SET, DELETE…).")
 @output_options
 @store_options
-def query(name: str | None, cypher: str | None, params: tuple[str, ...], list_: bool, show: bool, write: bool,
-          fmt: str, output: str | None, store: Store) -> None:
+def query(
+    name: str | None,
+    cypher: str | None,
+    params: tuple[str, ...],
+    list_: bool,
+    show: bool,
+    write: bool,
+    fmt: str,
+    output: str | None,
+    store: Store,
+) -> None:
     """Run a library query (NAME, e.g. top-hubs), a .cypher FILE, or --cypher TEXT. Read-only unless --write."""
     from . import queries as qs
 
@@ -550,15 +734,25 @@ def query(name: str | None, cypher: str | None, params: tuple[str, ...], list_: 
 
 @main.command()
 @click.argument("folder", type=click.Path(file_okay=False))
-@click.option("--formats", default="graphml,gexf,neo4j-csv", show_default=True,
-              help="Comma-separated: graphml, gexf (Gephi), neo4j-csv (neo4j-admin import).")
-@click.option("--level", type=click.Choice(["full", "city", "organisation"]), default="full", show_default=True,
-              help="full: every node and relationship of the store; city/organisation: the weighted projection.")
+@click.option(
+    "--formats",
+    default="graphml,gexf,neo4j-csv",
+    show_default=True,
+    help="Comma-separated: graphml, gexf (Gephi), neo4j-csv (neo4j-admin import).",
+)
+@click.option(
+    "--level",
+    type=click.Choice(["full", "city", "organisation"]),
+    default="full",
+    show_default=True,
+    help="full: every node and relationship of the store; city/organisation: the weighted projection.",
+)
 @window_options
 @store_options
 @quiet_option
-def export(folder: str, formats: str, level: str, since: _dt.date | None, until: _dt.date | None, store: Store,
-           steps: Steps) -> None:
+def export(
+    folder: str, formats: str, level: str, since: _dt.date | None, until: _dt.date | None, store: Store, steps: Steps
+) -> None:
     """Write the network as GraphML and GEXF (for Gephi) and Neo4j-importable CSVs into FOLDER."""
     from . import export as ex
 

@@ -43,7 +43,9 @@ class Neo4jSettings:
         env = os.environ if env is None else env
         uri = env.get(prefix + "URI", "")
         if not uri:
-            raise UsageError(f"the Neo4j store needs {prefix}URI (e.g. bolt://localhost:7687 or neo4j+s://xxxx.databases.neo4j.io)")
+            raise UsageError(
+                f"the Neo4j store needs {prefix}URI (e.g. bolt://localhost:7687 or neo4j+s://xxxx.databases.neo4j.io)"
+            )
         return cls(
             uri=uri,
             username=env.get(prefix + "USERNAME", env.get(prefix + "USER", "neo4j")),

@@ -41,8 +41,24 @@ _REQUIRED = ("geonameid", "name", "countrycode", "latitude", "longitude", "popul
 # letters that NFKD does not decompose into ASCII + combining marks
 _TRANSLIT = str.maketrans(
     {
-        "ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i", "ß": "ss",
-        "ŀ": "l", "ħ": "h", "ŧ": "t", "ŋ": "n", "ĸ": "k", "’": "'", "‘": "'", "´": "'", "`": "'",
+        "ø": "o",
+        "æ": "ae",
+        "œ": "oe",
+        "ł": "l",
+        "đ": "d",
+        "ð": "d",
+        "þ": "th",
+        "ı": "i",
+        "ß": "ss",
+        "ŀ": "l",
+        "ħ": "h",
+        "ŧ": "t",
+        "ŋ": "n",
+        "ĸ": "k",
+        "’": "'",
+        "‘": "'",
+        "´": "'",
+        "`": "'",
     }
 )
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
@@ -182,8 +198,10 @@ class Geocoder:
                 raise InputError(f"{p.name}: cannot read gazetteer CSV ({exc})") from None
             missing = [c for c in _REQUIRED if c not in df.columns]
             if missing:
-                raise InputError(f"{p.name}: missing column(s) {', '.join(missing)}; expected a GeoNames cities CSV with "
-                                 f"{', '.join(_REQUIRED)}")
+                raise InputError(
+                    f"{p.name}: missing column(s) {', '.join(missing)}; expected a GeoNames cities CSV with "
+                    f"{', '.join(_REQUIRED)}"
+                )
             frames.append(df)
         return cls(pd.concat(frames, ignore_index=True))
 
@@ -200,8 +218,14 @@ class Geocoder:
         return len(self._id)
 
     def _match(self, row: int) -> Match:
-        return Match(int(self._id[row]), str(self._name[row]), str(self._country[row]),
-                     float(self._lat[row]), float(self._lon[row]), int(self._pop[row]))
+        return Match(
+            int(self._id[row]),
+            str(self._name[row]),
+            str(self._country[row]),
+            float(self._lat[row]),
+            float(self._lon[row]),
+            int(self._pop[row]),
+        )
 
     def _row(self, name: str, country: str) -> int | None:
         code = normalise_country(country) if country else None

@@ -77,18 +77,40 @@ _SIZE_RANGE = (5.0, 36.0)
 _PATH_COLOR = "#d62728"
 # Qualitative palette (Tableau 10 + 9 lighter companions); the 20th category is "other".
 _PALETTE = [
-    "#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7",
-    "#9c755f", "#17becf", "#a0cbe8", "#ffbe7d", "#8cd17d", "#86bcb6", "#f1ce63", "#d4a6c8",
-    "#fabfd2", "#d7b5a6", "#79706e",
+    "#4e79a7",
+    "#f28e2b",
+    "#59a14f",
+    "#e15759",
+    "#76b7b2",
+    "#edc948",
+    "#b07aa1",
+    "#ff9da7",
+    "#9c755f",
+    "#17becf",
+    "#a0cbe8",
+    "#ffbe7d",
+    "#8cd17d",
+    "#86bcb6",
+    "#f1ce63",
+    "#d4a6c8",
+    "#fabfd2",
+    "#d7b5a6",
+    "#79706e",
 ]
 _OTHER_COLOR = "#c7c7c7"
 _MISSING_COLOR = "#e6e6e6"
 _SEQUENTIAL = ["#440154", "#414487", "#2a788e", "#22a884", "#7ad151", "#fde725"]
 _FILTER_KEYS = ("kind", "type", "country", "programme", "topics", "topic", "tags")
-_FILTER_LABELS = {"kind": "Kind", "type": "Type", "country": "Country", "programme": "Programme",
-                  "topics": "Topic", "topic": "Topic", "tags": "Tag"}
-_TIME_PAIRS = (("year", "year"), ("start", "end"), ("since", "until"), ("first_year", "last_year"),
-               ("date", "date"))
+_FILTER_LABELS = {
+    "kind": "Kind",
+    "type": "Type",
+    "country": "Country",
+    "programme": "Programme",
+    "topics": "Topic",
+    "topic": "Topic",
+    "tags": "Tag",
+}
+_TIME_PAIRS = (("year", "year"), ("start", "end"), ("since", "until"), ("first_year", "last_year"), ("date", "date"))
 _MAX_FILTER_VALUES = 400
 _MERCATOR_MAX_LAT = 85.0
 
@@ -196,9 +218,19 @@ def render_map(
     >>> data["nodes"]["name"], data["edges"]["weight"]
     (['Aachen', 'Bologna'], [1.5])
     """
-    data = _build_data(G, size_by=size_by, color_by=color_by, highlight_path=highlight_path,
-                       geo=geo, top=top, label_top=label_top, title=title, seed=seed,
-                       physics=physics, max_edges=max_edges)
+    data = _build_data(
+        G,
+        size_by=size_by,
+        color_by=color_by,
+        highlight_path=highlight_path,
+        geo=geo,
+        top=top,
+        label_top=label_top,
+        title=title,
+        seed=seed,
+        physics=physics,
+        max_edges=max_edges,
+    )
     return _to_html(data, title)
 
 
@@ -228,11 +260,18 @@ def write_map(G: nx.Graph, path: str | os.PathLike[str], **kw: Any) -> MapStats:
         fh.write(raw)
     meta = data["meta"]
     c = meta["counts"]
-    return MapStats(path=target, bytes=len(raw), nodes_total=c["nodes_total"],
-                    nodes_shown=c["nodes_shown"], nodes_unplaced=c["nodes_unplaced"],
-                    edges_total=c["edges_total"], edges_shown=c["edges_shown"],
-                    edges_hidden=c["edges_hidden"], physics=meta["physics"],
-                    thinning_k=(meta["thinning"] or {}).get("k"))
+    return MapStats(
+        path=target,
+        bytes=len(raw),
+        nodes_total=c["nodes_total"],
+        nodes_shown=c["nodes_shown"],
+        nodes_unplaced=c["nodes_unplaced"],
+        edges_total=c["edges_total"],
+        edges_shown=c["edges_shown"],
+        edges_hidden=c["edges_hidden"],
+        physics=meta["physics"],
+        thinning_k=(meta["thinning"] or {}).get("k"),
+    )
 
 
 def read_map_data(page: str) -> dict[str, Any]:
@@ -240,8 +279,7 @@ def read_map_data(page: str) -> dict[str, Any]:
 
     Raises :class:`~netlens.errors.UsageError` when the page has no such block.
     """
-    m = re.search(r'<script type="application/json" id="' + _DATA_ID + r'">(.*?)</script>',
-                  page, flags=re.S)
+    m = re.search(r'<script type="application/json" id="' + _DATA_ID + r'">(.*?)</script>', page, flags=re.S)
     if not m:
         raise UsageError("not a netlens map: no netlens-data block")
     return json.loads(m.group(1))  # type: ignore[no-any-return]
@@ -252,8 +290,7 @@ def read_map_data(page: str) -> dict[str, Any]:
 
 
 def _only_known(kw: Mapping[str, Any]) -> dict[str, Any]:
-    known = {"size_by", "color_by", "highlight_path", "geo", "top", "label_top", "seed",
-             "physics", "max_edges"}
+    known = {"size_by", "color_by", "highlight_path", "geo", "top", "label_top", "seed", "physics", "max_edges"}
     unknown = sorted(set(kw) - known)
     if unknown:
         raise UsageError(f"unknown map option(s): {', '.join(unknown)}")
@@ -279,9 +316,17 @@ def _is_int(v: Any) -> bool:
 
 
 def _build_data(
-    G: nx.Graph, *, size_by: str | None = None, color_by: str = "kind",
-    highlight_path: Sequence[Any] | None = None, geo: bool = False, top: int | None = None,
-    label_top: int = 50, title: str = "netlens map", seed: int = 0, physics: bool | None = None,
+    G: nx.Graph,
+    *,
+    size_by: str | None = None,
+    color_by: str = "kind",
+    highlight_path: Sequence[Any] | None = None,
+    geo: bool = False,
+    top: int | None = None,
+    label_top: int = 50,
+    title: str = "netlens map",
+    seed: int = 0,
+    physics: bool | None = None,
     max_edges: int | None = DEFAULT_MAX_EDGES,
 ) -> dict[str, Any]:
     _check_options(G, top, label_top, seed, physics, max_edges)
@@ -421,9 +466,14 @@ def _build_data(
     font = {"min": _r(13.0 / fit, 1), "max": _r(24.0 / fit, 1)}
 
     counts = {
-        "nodes_total": n_total, "nodes_shown": n, "nodes_unplaced": len(unplaced),
-        "edges_total": e_total, "edges_candidate": e_candidate, "edges_shown": int(len(sel_edges)),
-        "edges_hidden": e_candidate - int(len(sel_edges)), "self_loops": self_loops,
+        "nodes_total": n_total,
+        "nodes_shown": n,
+        "nodes_unplaced": len(unplaced),
+        "edges_total": e_total,
+        "edges_candidate": e_candidate,
+        "edges_shown": int(len(sel_edges)),
+        "edges_hidden": e_candidate - int(len(sel_edges)),
+        "self_loops": self_loops,
     }
     notes = _notes(counts, thinning, top_note, metric_name, geo, label_top, n)
 
@@ -454,18 +504,33 @@ def _build_data(
         edges["t0"], edges["t1"] = et0, et1
 
     meta = {
-        "title": title, "seed": int(seed), "metric": metric_name, "color_by": color_by,
-        "counts": counts, "thinning": thinning, "top": top_note, "notes": notes,
-        "categories": cats, "filters": filters, "time": time_meta, "attrs": attr_keys,
-        "path": [int(new_of[p]) for p in path_idx], "physics": bool(use_physics), "geo": bool(geo),
-        "directed": G.is_directed(), "font": font, "size_range": list(_SIZE_RANGE),
+        "title": title,
+        "seed": int(seed),
+        "metric": metric_name,
+        "color_by": color_by,
+        "counts": counts,
+        "thinning": thinning,
+        "top": top_note,
+        "notes": notes,
+        "categories": cats,
+        "filters": filters,
+        "time": time_meta,
+        "attrs": attr_keys,
+        "path": [int(new_of[p]) for p in path_idx],
+        "physics": bool(use_physics),
+        "geo": bool(geo),
+        "directed": G.is_directed(),
+        "font": font,
+        "size_range": list(_SIZE_RANGE),
         "fast_draw": bool(n >= _FAST_DRAW_MIN and not use_physics),
         "edge_alpha": 0.45 if len(sel_edges) <= 2000 else 0.25 if len(sel_edges) <= 20000 else 0.15,
     }
     return {
-        "format": FORMAT, "meta": meta, "nodes": nodes, "edges": edges,
-        "unplaced": {"id": [ids[i] for i in unplaced],
-                     "name": [_text(attrs[i].get("name", ids[i]), ids[i]) for i in unplaced]},
+        "format": FORMAT,
+        "meta": meta,
+        "nodes": nodes,
+        "edges": edges,
+        "unplaced": {"id": [ids[i] for i in unplaced], "name": [_text(attrs[i].get("name", ids[i]), ids[i]) for i in unplaced]},
         "outlines": outlines,
     }
 
@@ -483,9 +548,16 @@ def _desc(v: float) -> float:
     return math.inf if math.isnan(v) else -v
 
 
-def _metric(G: nx.Graph, keys: list[Any], attrs: list[Mapping[str, Any]], size_by: str | None,
-            deg: np.ndarray, src: np.ndarray, dst: np.ndarray, weight: np.ndarray,
-            ) -> tuple[str, np.ndarray]:
+def _metric(
+    G: nx.Graph,
+    keys: list[Any],
+    attrs: list[Mapping[str, Any]],
+    size_by: str | None,
+    deg: np.ndarray,
+    src: np.ndarray,
+    dst: np.ndarray,
+    weight: np.ndarray,
+) -> tuple[str, np.ndarray]:
     name = "degree" if size_by is None else size_by
     if not isinstance(name, str):
         raise UsageError(f"size_by must be an attribute name, got {size_by!r}")
@@ -499,8 +571,7 @@ def _metric(G: nx.Graph, keys: list[Any], attrs: list[Mapping[str, Any]], size_b
         np.add.at(s, dst, weight)
         return name, s
     if not has:
-        raise UsageError(f"size_by={name!r}: no node has this attribute"
-                         f" (available: {', '.join(_available(attrs)) or 'none'})")
+        raise UsageError(f"size_by={name!r}: no node has this attribute (available: {', '.join(_available(attrs)) or 'none'})")
     out = np.full(n, np.nan)
     for i, a in enumerate(attrs):
         v = a.get(name)
@@ -521,8 +592,11 @@ def _available(attrs: Iterable[Mapping[str, Any]]) -> list[str]:
     return sorted(seen)
 
 
-def _path(G: nx.Graph, path: Sequence[Any] | None, index: Mapping[Any, int],
-          ) -> tuple[list[int], list[tuple[int, int]]]:
+def _path(
+    G: nx.Graph,
+    path: Sequence[Any] | None,
+    index: Mapping[Any, int],
+) -> tuple[list[int], list[tuple[int, int]]]:
     if path is None:
         return [], []
     if isinstance(path, (str, bytes)):
@@ -543,8 +617,7 @@ def _path(G: nx.Graph, path: Sequence[Any] | None, index: Mapping[Any, int],
     return seen, pairs
 
 
-def _path_edge_ids(pairs: list[tuple[int, int]], src: np.ndarray, dst: np.ndarray,
-                   directed: bool) -> np.ndarray:
+def _path_edge_ids(pairs: list[tuple[int, int]], src: np.ndarray, dst: np.ndarray, directed: bool) -> np.ndarray:
     if not pairs:
         return np.zeros(0, dtype=np.int64)
     lookup: dict[tuple[int, int], int] = {}
@@ -558,8 +631,9 @@ def _path_edge_ids(pairs: list[tuple[int, int]], src: np.ndarray, dst: np.ndarra
     return np.asarray(sorted(set(out)), dtype=np.int64)
 
 
-def _thin(cand: np.ndarray, src: np.ndarray, dst: np.ndarray, weight: np.ndarray, ids: list[str],
-          budget: int, forced: np.ndarray) -> tuple[np.ndarray, int]:
+def _thin(
+    cand: np.ndarray, src: np.ndarray, dst: np.ndarray, weight: np.ndarray, ids: list[str], budget: int, forced: np.ndarray
+) -> tuple[np.ndarray, int]:
     """Keep an edge when it is among the k strongest edges of either end (see module doc)."""
     m = len(cand)
     s, t, w = src[cand], dst[cand], weight[cand]
@@ -601,8 +675,10 @@ def _mercator(lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, np.ndarray]
     return x, y
 
 
-def _geo_positions(latlon: list[tuple[float, float]], ids: list[str],
-                   ) -> tuple[np.ndarray, dict[str, Any]]:
+def _geo_positions(
+    latlon: list[tuple[float, float]],
+    ids: list[str],
+) -> tuple[np.ndarray, dict[str, Any]]:
     ll = np.asarray(latlon, dtype=np.float64).reshape(-1, 2)
     x, y = _mercator(ll[:, 0], ll[:, 1])
     n = len(x)
@@ -649,7 +725,7 @@ def _outlines(box: tuple[float, float, float, float], scale: float) -> dict[str,
     lon0, lon1, lat0, lat1 = box
     arcs = []
     for arc in _world_arcs():
-        inside = ((arc[:, 0] >= lon0) & (arc[:, 0] <= lon1) & (arc[:, 1] >= lat0) & (arc[:, 1] <= lat1))
+        inside = (arc[:, 0] >= lon0) & (arc[:, 0] <= lon1) & (arc[:, 1] >= lat0) & (arc[:, 1] <= lat1)
         if not inside.any():
             continue
         x, y = _mercator(arc[:, 1], arc[:, 0])
@@ -681,8 +757,7 @@ def _flat(x: np.ndarray, y: np.ndarray) -> list[float]:
 _SPACING = 70.0  # pixels per node: a component of c nodes spans about _SPACING * sqrt(c)
 
 
-def _layout(n: int, src: np.ndarray, dst: np.ndarray, w: np.ndarray, seed: int,
-            radius: np.ndarray) -> np.ndarray:
+def _layout(n: int, src: np.ndarray, dst: np.ndarray, w: np.ndarray, seed: int, radius: np.ndarray) -> np.ndarray:
     """Pixel positions: each connected component is laid out on its own with a seeded
     Fruchterman–Reingold (igraph; grid variant above 300 nodes), scaled to about
     ``_SPACING * sqrt(size)`` pixels, and the components are packed in rows, largest first
@@ -774,39 +849,55 @@ def _span(xy: np.ndarray) -> float:
     return float(np.ptp(xy, axis=0).max())
 
 
-def _categories(attrs: list[Mapping[str, Any]], color_by: str, G: nx.Graph, metric_name: str,
-                metric: np.ndarray) -> tuple[list[dict[str, Any]], list[int]]:
+def _categories(
+    attrs: list[Mapping[str, Any]], color_by: str, G: nx.Graph, metric_name: str, metric: np.ndarray
+) -> tuple[list[dict[str, Any]], list[int]]:
     if not isinstance(color_by, str):
         raise UsageError(f"color_by must be an attribute name, got {color_by!r}")
     present = any(color_by in a for a in attrs) or any(color_by in a for _, a in G.nodes(data=True))
     if not present and color_by != "kind":
         hint = " (compute communities first)" if color_by == "community" else ""
-        raise UsageError(f"color_by={color_by!r}: no node has this attribute{hint}"
-                         f" (available: {', '.join(_available(attrs)) or 'none'})")
+        raise UsageError(
+            f"color_by={color_by!r}: no node has this attribute{hint} (available: {', '.join(_available(attrs)) or 'none'})"
+        )
     raw = [a.get(color_by) for a in attrs]
     values: list[str | None]
-    numeric = [v for v in raw if isinstance(v, (int, float, np.integer, np.floating))
-               and not isinstance(v, bool) and math.isfinite(float(v))]
+    numeric = [
+        v
+        for v in raw
+        if isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool) and math.isfinite(float(v))
+    ]
     distinct = set(numeric)
     categorical = bool(re.search(r"communit|cluster|group|partition|module|block|label|id$", color_by, re.I))
-    if (not categorical and numeric and len(numeric) == sum(v is not None for v in raw)
-            and len(distinct) > len(_PALETTE)):
+    if not categorical and numeric and len(numeric) == sum(v is not None for v in raw) and len(distinct) > len(_PALETTE):
         return _binned(raw, color_by)
     values = [None if _missing(v) else _text(v, "") for v in raw]
     counts = Counter(v for v in values if v is not None)
     ranked = sorted(counts, key=lambda k: (-counts[k], k))
-    own = ranked[:len(_PALETTE)]
+    own = ranked[: len(_PALETTE)]
     slot = {k: i for i, k in enumerate(own)}
-    numeric_keys = {_text(v, "") for v in raw if isinstance(v, (int, float, np.integer, np.floating))
-                    and not isinstance(v, bool)}
-    cats = [{"label": f"{color_by} {k}" if k in numeric_keys else k, "color": _PALETTE[i],
-             "border": _darker(_PALETTE[i]), "count": counts[k]} for i, k in enumerate(own)]
+    numeric_keys = {_text(v, "") for v in raw if isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)}
+    cats = [
+        {
+            "label": f"{color_by} {k}" if k in numeric_keys else k,
+            "color": _PALETTE[i],
+            "border": _darker(_PALETTE[i]),
+            "count": counts[k],
+        }
+        for i, k in enumerate(own)
+    ]
     rest = [k for k in ranked if k not in slot]
     other_i = missing_i = -1
     if rest:
         other_i = len(cats)
-        cats.append({"label": f"other ({len(rest)} values)", "color": _OTHER_COLOR,
-                     "border": _darker(_OTHER_COLOR), "count": sum(counts[k] for k in rest)})
+        cats.append(
+            {
+                "label": f"other ({len(rest)} values)",
+                "color": _OTHER_COLOR,
+                "border": _darker(_OTHER_COLOR),
+                "count": sum(counts[k] for k in rest),
+            }
+        )
     n_missing = sum(v is None for v in values)
     if n_missing:
         missing_i = len(cats)
@@ -824,8 +915,7 @@ def _binned(raw: list[Any], key: str) -> tuple[list[dict[str, Any]], list[int]]:
     for b in range(nb):
         lo, hi = edges[b], edges[min(b + 1, len(edges) - 1)]
         colour = _SEQUENTIAL[round(b * (len(_SEQUENTIAL) - 1) / max(nb - 1, 1))]
-        cats.append({"label": f"{key} {_g(lo)}–{_g(hi)}", "color": colour, "border": _darker(colour),
-                     "count": 0})
+        cats.append({"label": f"{key} {_g(lo)}–{_g(hi)}", "color": colour, "border": _darker(colour), "count": 0})
     cat_of: list[int] = []
     missing_i = -1
     for v in vals:
@@ -848,7 +938,7 @@ def _g(v: float) -> str:
 
 
 def _darker(hex_colour: str, f: float = 0.7) -> str:
-    r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
     return f"#{int(r * f):02x}{int(g * f):02x}{int(b * f):02x}"
 
 
@@ -961,23 +1051,29 @@ def _times(items: list[Mapping[str, Any]]) -> tuple[list[int | None] | None, lis
     return (t0, t1) if found else (None, None)
 
 
-def _notes(c: Mapping[str, int], thinning: Mapping[str, int] | None, top: Mapping[str, int] | None,
-           metric: str, geo: bool, label_top: int, n: int) -> list[str]:
+def _notes(
+    c: Mapping[str, int],
+    thinning: Mapping[str, int] | None,
+    top: Mapping[str, int] | None,
+    metric: str,
+    geo: bool,
+    label_top: int,
+    n: int,
+) -> list[str]:
     notes = []
     if top:
-        notes.append(f"Showing the top {top['n']:,} of {top['of']:,} members by {metric} "
-                     "and the ties among them.")
+        notes.append(f"Showing the top {top['n']:,} of {top['of']:,} members by {metric} and the ties among them.")
     if thinning:
         k = thinning["k"]
         notes.append(
             f"{c['edges_hidden']:,} of {c['edges_candidate']:,} ties are hidden to keep the map usable: "
             f"a tie is drawn when it is among the {k} strongest ties of either member "
-            f"({c['edges_shown']:,} drawn).")
+            f"({c['edges_shown']:,} drawn)."
+        )
     if geo and c["nodes_unplaced"]:
         notes.append(f"{c['nodes_unplaced']:,} members without coordinates are listed below, not drawn.")
     if n > label_top:
-        notes.append(f"Names are drawn for the {label_top:,} largest members by {metric}; "
-                     "hover, click or search for the others.")
+        notes.append(f"Names are drawn for the {label_top:,} largest members by {metric}; hover, click or search for the others.")
     if c["self_loops"]:
         notes.append(f"{c['self_loops']:,} self-loops are not drawn.")
     return notes
@@ -1040,12 +1136,12 @@ def _json_block(data: Any) -> str:
 
 
 def _csp(*scripts: str) -> str:
-    hashes = " ".join(
-        "'sha256-" + base64.b64encode(hashlib.sha256(s.encode("utf-8")).digest()).decode() + "'"
-        for s in scripts)
+    hashes = " ".join("'sha256-" + base64.b64encode(hashlib.sha256(s.encode("utf-8")).digest()).decode() + "'" for s in scripts)
     # No network at all; only the inline scripts of this page may run (no inline event handlers).
-    return ("default-src 'none'; script-src " + hashes + "; style-src 'unsafe-inline'; "
-            "img-src data:; font-src data:; connect-src 'none'; base-uri 'none'; form-action 'none'")
+    return (
+        "default-src 'none'; script-src " + hashes + "; style-src 'unsafe-inline'; "
+        "img-src data:; font-src data:; connect-src 'none'; base-uri 'none'; form-action 'none'"
+    )
 
 
 def _to_html(data: Mapping[str, Any], title: str) -> str:

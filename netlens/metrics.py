@@ -898,8 +898,10 @@ def structure(G: nx.Graph, *, exact_limit: float = DEFAULT_DIAMETER_LIMIT) -> di
     memb, sizes, edges = _components(c)
     degree = np.asarray(g.degree(), dtype=np.int64)
     dist = pd.Series(degree).value_counts().sort_index()
-    dd = pd.DataFrame({"count": dist.to_numpy(dtype=np.int64), "share": dist.to_numpy() / max(n, 1)},
-                      index=pd.Index(dist.index.to_numpy(dtype=np.int64), name="degree"))
+    dd = pd.DataFrame(
+        {"count": dist.to_numpy(dtype=np.int64), "share": dist.to_numpy() / max(n, 1)},
+        index=pd.Index(dist.index.to_numpy(dtype=np.int64), name="degree"),
+    )
     out: dict[str, Any] = {
         "nodes": n,
         "edges": m,
@@ -918,6 +920,7 @@ def structure(G: nx.Graph, *, exact_limit: float = DEFAULT_DIAMETER_LIMIT) -> di
         if float(members.size) * edges[lcc] <= exact_limit:
             diameter = upper = int(h.diameter(directed=False, unconn=True)) if members.size > 1 else 0
         else:
+
             def bfs(v: int) -> np.ndarray:
                 return np.asarray(h.distances(source=[v])[0], dtype=float)
 

@@ -237,8 +237,14 @@ def projection_edges(m: pd.DataFrame) -> pd.DataFrame:
     2 5 0.5 1
     """
     if m.empty:
-        return pd.DataFrame({"u": pd.Series([], dtype=object), "v": pd.Series([], dtype=object),
-                             "weight": pd.Series([], dtype=float), "count": pd.Series([], dtype=int)})
+        return pd.DataFrame(
+            {
+                "u": pd.Series([], dtype=object),
+                "v": pd.Series([], dtype=object),
+                "weight": pd.Series([], dtype=float),
+                "count": pd.Series([], dtype=int),
+            }
+        )
     mem_codes, mem_ids = pd.factorize(m["member_id"], sort=True)
     act_codes, _ = pd.factorize(m["activity_id"])
     n_act = int(act_codes.max()) + 1
@@ -328,7 +334,8 @@ def bipartite_graph(
         g.add_node(node_id, bipartite=0, **attrs)
     sub = acts.reindex(sorted(m["activity_id"].unique()))
     for aid, row in zip(sub.index, sub.itertuples(index=False)):
-        g.add_node(aid, bipartite=1, kind=row.kind, name=row.name, channel=row.channel, start=row.start, end=row.end,
-                   topics=row.topics)
+        g.add_node(
+            aid, bipartite=1, kind=row.kind, name=row.name, channel=row.channel, start=row.start, end=row.end, topics=row.topics
+        )
     g.add_edges_from((a, b, {"role": _none(r)}) for a, b, r in zip(m["member_id"], m["activity_id"], m["role"]))
     return g

@@ -48,8 +48,13 @@ PARTITIONS = ("country", "tags", "role", "programme", "type", "community")
 #: node-table name -> store label
 _LABELS = {"cities": "City", "organisations": "Organisation", "projects": "Project", "exchanges": "Exchange"}
 #: metrics.brokers role column -> property name in the store (RESULT_PROPERTIES)
-_GF = {"coordinator": "gf_coordinator", "itinerant": "gf_itinerant", "gatekeeper": "gf_gatekeeper",
-       "representative": "gf_representative", "liaison": "gf_liaison"}
+_GF = {
+    "coordinator": "gf_coordinator",
+    "itinerant": "gf_itinerant",
+    "gatekeeper": "gf_gatekeeper",
+    "representative": "gf_representative",
+    "liaison": "gf_liaison",
+}
 _CENTRALITY_PROPS = ("degree", "strength", "betweenness", "closeness", "harmonic", "eigenvector", "pagerank", "kcore")
 _BROKER_PROPS = ("constraint", "effective_size", "articulation", "split_size", *_GF.values())
 
@@ -67,9 +72,7 @@ def check_level(level: str, allowed: tuple[str, ...] = LEVELS) -> None:
         raise UsageError(f"unknown level {level!r}; expected one of {', '.join(allowed)}")
 
 
-def build_graph(
-    tables: Tables, level: str = "city", *, since: _dt.date | None = None, until: _dt.date | None = None
-) -> nx.Graph:
+def build_graph(tables: Tables, level: str = "city", *, since: _dt.date | None = None, until: _dt.date | None = None) -> nx.Graph:
     """The graph analysed at ``level`` (see the module docstring); nodes keep the member attributes."""
     check_level(level)
     if level == "bipartite":
@@ -191,8 +194,9 @@ def analyse(
     if metric not in METRICS:
         raise UsageError(f"unknown metric {metric!r}; expected one of {', '.join(METRICS)}")
     if metric == "tandems":
-        return _tandems(tables, level=level, since=since, until=until, weights=weights, topic=topic,
-                        significant_only=significant_only)
+        return _tandems(
+            tables, level=level, since=since, until=until, weights=weights, topic=topic, significant_only=significant_only
+        )
     G = graph if graph is not None else build_graph(tables, level, since=since, until=until)
     weight = None if level == "bipartite" else "weight"
     window = _window(since, until)
@@ -205,10 +209,19 @@ def analyse(
     if metric == "communities":
         df = metrics.communities(G, method=method, resolution=resolution, seed=seed, weight=weight)
         a = df.attrs
-        notes = [window, f"{a['method']} communities (resolution {a['resolution']:g}, seed {a['seed']}): "
-                         f"{a['n_communities']} communities, modularity Q = {a['modularity']:.4f}"]
-        return Analysis(metric, level, _community_table(G, df), nodes=df[["community"]], notes=notes,
-                        summary={"modularity": a["modularity"], "communities": a["n_communities"]})
+        notes = [
+            window,
+            f"{a['method']} communities (resolution {a['resolution']:g}, seed {a['seed']}): "
+            f"{a['n_communities']} communities, modularity Q = {a['modularity']:.4f}",
+        ]
+        return Analysis(
+            metric,
+            level,
+            _community_table(G, df),
+            nodes=df[["community"]],
+            notes=notes,
+            summary={"modularity": a["modularity"], "communities": a["n_communities"]},
+        )
     if metric == "brokers":
         groups = partition(G, tables, partition_by, level) if partition_by else None
         df = metrics.brokers(G, partition=groups, weight=weight)
@@ -219,31 +232,50 @@ def analyse(
         cuts = int(df["articulation"].sum())
         notes = [window, f"{cuts} articulation point(s): members whose leaving splits their component"]
         if groups is not None:
-            notes.append(f"Gould–Fernandez roles over the partition by {partition_by} ({len(set(groups.values()))} groups);"
-                         " counts are two-paths (each unconnected pair of neighbours counts twice)")
+            notes.append(
+                f"Gould–Fernandez roles over the partition by {partition_by} ({len(set(groups.values()))} groups);"
+                " counts are two-paths (each unconnected pair of neighbours counts twice)"
+            )
         nb = metrics.bridges(G)
         if len(nb):
-            notes.append(f"{len(nb)} bridge(s): ties whose loss splits a component; most consequential cuts "
-                         f"{min(nb.loc[0, 'size_u'], nb.loc[0, 'size_v'])} member(s) off")
+            notes.append(
+                f"{len(nb)} bridge(s): ties whose loss splits a component; most consequential cuts "
+                f"{min(nb.loc[0, 'size_u'], nb.loc[0, 'size_v'])} member(s) off"
+            )
         props = [c for c in _BROKER_PROPS if c in df.columns]
         return Analysis(metric, level, table, nodes=df[props], notes=notes)
     s = metrics.structure(G)
     dist = s.pop("degree_distribution")
     table = pd.DataFrame({"value": [_fmt(v) for v in s.values()]}, index=pd.Index(list(s.keys()), name="measure"))
-    notes = [window, "degree distribution: " + ", ".join(f"{int(d)}: {int(c)}" for d, c in dist["count"].head(12).items())
-             + (" …" if len(dist) > 12 else "")]
+    notes = [
+        window,
+        "degree distribution: "
+        + ", ".join(f"{int(d)}: {int(c)}" for d, c in dist["count"].head(12).items())
+        + (" …" if len(dist) > 12 else ""),
+    ]
     return Analysis(metric, level, table, notes=notes, summary={**s, "degree_distribution": dist})
 
 
-def _tandems(tables: Tables, *, level: str, since: _dt.date | None, until: _dt.date | None, weights: Any,
-             topic: str | None, significant_only: bool) -> Analysis:
+def _tandems(
+    tables: Tables,
+    *,
+    level: str,
+    since: _dt.date | None,
+    until: _dt.date | None,
+    weights: Any,
+    topic: str | None,
+    significant_only: bool,
+) -> Analysis:
     from . import tandems
 
     check_level(level, ("city", "organisation"))
     df = tandems.tandem_strength(tables, level=level, weights=weights, since=since, until=until, topic=topic)
     n_sig = int(df["significant"].sum()) if len(df) else 0
-    notes = [_window(since, until), f"{len(df)} pairs share an activity; {n_sig} significant ties "
-             "(disparity filter, α < 0.05)", str(df.attrs.get("weights", ""))]
+    notes = [
+        _window(since, until),
+        f"{len(df)} pairs share an activity; {n_sig} significant ties (disparity filter, α < 0.05)",
+        str(df.attrs.get("weights", "")),
+    ]
     table = df[df["significant"]] if significant_only else df
     shown = table[["a", "b", "a_name", "b_name", "strength", "rank", "significant", "explanation"]]
     return Analysis("tandems", level, shown.reset_index(drop=True), ties=tandems.ties_for_store(df), notes=notes)
@@ -260,9 +292,11 @@ def _path_notes(attrs: Mapping[str, Any]) -> list[str]:
     for m in ("betweenness", "closeness"):
         how = attrs.get(f"{m}_method")
         if how == "sampled" or how == "mixed":
-            out.append(f"{m}: sampled with {attrs.get(f'{m}_samples')} pivots per large component "
-                       f"({attrs.get(f'{m}_sampled_nodes')} nodes); mean standard error {attrs.get(f'{m}_stderr', float('nan')):.2g}, "
-                       f"max {attrs.get(f'{m}_stderr_max', float('nan')):.2g}")
+            out.append(
+                f"{m}: sampled with {attrs.get(f'{m}_samples')} pivots per large component "
+                f"({attrs.get(f'{m}_sampled_nodes')} nodes); mean standard error {attrs.get(f'{m}_stderr', float('nan')):.2g}, "
+                f"max {attrs.get(f'{m}_stderr_max', float('nan')):.2g}"
+            )
         elif how:
             out.append(f"{m}: {how}")
     out.append(f"distances: {attrs.get('distance', '1/weight')}")
@@ -275,14 +309,19 @@ def _community_table(G: nx.Graph, df: pd.DataFrame) -> pd.DataFrame:
     for c, members in df.groupby("community").groups.items():
         nodes = sorted(members, key=lambda n: (-strength.get(n, 0.0), str(G.nodes[n].get("name", n))))
         countries = Counter(G.nodes[n].get("country") for n in nodes if G.nodes[n].get("country"))
-        rows.append({
-            "community": int(c),
-            "members": len(nodes),
-            "leading_members": ", ".join(str(G.nodes[n].get("name", n)) for n in nodes[:5]),
-            "countries": ", ".join(k for k, _ in countries.most_common(5)),
-        })
-    return pd.DataFrame(rows).set_index("community") if rows else pd.DataFrame(
-        columns=["members", "leading_members", "countries"], index=pd.Index([], name="community"))
+        rows.append(
+            {
+                "community": int(c),
+                "members": len(nodes),
+                "leading_members": ", ".join(str(G.nodes[n].get("name", n)) for n in nodes[:5]),
+                "countries": ", ".join(k for k, _ in countries.most_common(5)),
+            }
+        )
+    return (
+        pd.DataFrame(rows).set_index("community")
+        if rows
+        else pd.DataFrame(columns=["members", "leading_members", "countries"], index=pd.Index([], name="community"))
+    )
 
 
 def _fmt(v: Any) -> str:

@@ -27,7 +27,8 @@ __all__ = ["Steps", "enabled"]
 def enabled(quiet: bool, env: dict[str, str] | None = None) -> bool:
     """Whether to show progress: not ``quiet``, and stderr is a terminal or ``NETLENS_PROGRESS=1``.
 
-    >>> enabled(True, {"NETLENS_PROGRESS": "1"}), enabled(False, {"NETLENS_PROGRESS": "1"}), enabled(False, {"NETLENS_PROGRESS": "0"})
+    >>> on, off = {"NETLENS_PROGRESS": "1"}, {"NETLENS_PROGRESS": "0"}
+    >>> enabled(True, on), enabled(False, on), enabled(False, off)
     (False, True, False)
     """
     if quiet:

@@ -92,13 +92,15 @@ def fix_mac_roman(text: str) -> str:
         return text
 
 
-def _read(path: Path, columns: Iterable[str], *, sep: str = ",", what: str, encoding: str = "utf-8-sig",
-          optional: Iterable[str] = ()) -> pd.DataFrame:
+def _read(
+    path: Path, columns: Iterable[str], *, sep: str = ",", what: str, encoding: str = "utf-8-sig", optional: Iterable[str] = ()
+) -> pd.DataFrame:
     """Read ``columns`` (+ ``optional`` ones when present) of a delimited file as stripped text; ``NA``/``.`` become ''."""
     wanted = set(columns) | set(optional)
     try:
-        df = pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False, encoding=encoding,
-                         usecols=lambda c: c.strip() in wanted)
+        df = pd.read_csv(
+            path, sep=sep, dtype=str, keep_default_na=False, encoding=encoding, usecols=lambda c: c.strip() in wanted
+        )
     except UnicodeDecodeError:
         raise InputError(f"{path.name}: not valid {encoding} text; expected {what}") from None
     except Exception as exc:  # pandas raises many kinds
@@ -106,8 +108,9 @@ def _read(path: Path, columns: Iterable[str], *, sep: str = ",", what: str, enco
     df.columns = [c.strip() for c in df.columns]
     missing = [c for c in columns if c not in df.columns]
     if missing:
-        raise InputError(f"{path.name}: missing column(s) {', '.join(missing)}; expected {what} with columns "
-                         f"{', '.join(columns)}")
+        raise InputError(
+            f"{path.name}: missing column(s) {', '.join(missing)}; expected {what} with columns {', '.join(columns)}"
+        )
     df = df.apply(lambda col: col.str.strip())
     return df.mask(df.isin(_MISSING), "")
 
@@ -125,8 +128,9 @@ def _geocoder(data_dir: Path | None) -> Geocoder | None:
         return None
 
 
-def _cities_from_geocoding(orgs: pd.DataFrame, geocoder: Geocoder, name_col: str, country_col: str,
-                           stats: dict[str, Any], label: str) -> tuple[pd.Series, pd.DataFrame]:
+def _cities_from_geocoding(
+    orgs: pd.DataFrame, geocoder: Geocoder, name_col: str, country_col: str, stats: dict[str, Any], label: str
+) -> tuple[pd.Series, pd.DataFrame]:
     """Geocode ``orgs[name_col]`` in ``orgs[country_col]``: (city_id per row, '' if unmatched; cities table)."""
     has = orgs[name_col].ne("") & orgs[country_col].ne("")
     sub = orgs[has]
@@ -202,8 +206,7 @@ def _organisation_sources(data_dir: Path) -> tuple[list[pd.DataFrame], list[str]
     return frames, used
 
 
-def _grant_for_rcn(parts: pd.DataFrame, data_dir: Path, h2020: pd.DataFrame | None,
-                   stats: dict[str, Any]) -> pd.DataFrame:
+def _grant_for_rcn(parts: pd.DataFrame, data_dir: Path, h2020: pd.DataFrame | None, stats: dict[str, Any]) -> pd.DataFrame:
     """rcn -> grant id (``Project Nbr``) and how it was found.
 
     1. ``sod2016``: the SOD 2016 project table lists rcn and grant id (``reference``) side by side;
@@ -278,8 +281,9 @@ def enrich_cordis(package: RawPackage, parts: pd.DataFrame, data_dir: Path) -> N
             orgs["city_id"] = ids.to_numpy()
             del orgs["_iso"]
             if len(table):
-                package.tables["cities"] = RawTable("cities", f"{GEONAMES_DIR} (geocoded organisation cities)", table,
-                                                    list(range(2, len(table) + 2)))
+                package.tables["cities"] = RawTable(
+                    "cities", f"{GEONAMES_DIR} (geocoded organisation cities)", table, list(range(2, len(table) + 2))
+                )
         else:
             stats["organisations with a city"] = int((orgs["city_name"] != "").sum())
 
@@ -287,9 +291,12 @@ def enrich_cordis(package: RawPackage, parts: pd.DataFrame, data_dir: Path) -> N
     f = data_dir / CORDIS_ENRICHMENT_FILES["h2020_projects"]
     h2020 = None
     if f.exists():
-        h2020 = _read(f, ("Project Nbr", "Project Acronym", "Project Title", "H2020 EU Contribution (EUR)"),
-                      what="the H2020 project list (Horizon Dashboard)",
-                      optional=("Topic Code", "CORDIS link", "Thema", "ToA"))
+        h2020 = _read(
+            f,
+            ("Project Nbr", "Project Acronym", "Project Title", "H2020 EU Contribution (EUR)"),
+            what="the H2020 project list (Horizon Dashboard)",
+            optional=("Topic Code", "CORDIS link", "Thema", "ToA"),
+        )
         used.append(f.name)
     joins = _grant_for_rcn(parts, data_dir, h2020, stats)
     if len(joins):
@@ -330,9 +337,10 @@ def _read_conflicted_csv(path: Path) -> tuple[pd.DataFrame, list[int]]:
             mid = next(i for i, ln in enumerate(lines) if ln.startswith("======="))
             end = next(i for i, ln in enumerate(lines) if ln.startswith(">>>>>>>"))
         except StopIteration:
-            raise InputError(f"{path.name}: line 1 starts a git merge conflict that is never closed; "
-                             "expected one header line") from None
-        header = "".join(lines[mid + 1:end])
+            raise InputError(
+                f"{path.name}: line 1 starts a git merge conflict that is never closed; expected one header line"
+            ) from None
+        header = "".join(lines[mid + 1 : end])
         body_start = end + 1
         text = header + "".join(lines[body_start:])
         skip = body_start - 1  # file lines dropped before the body, beyond the one header line
@@ -362,8 +370,16 @@ def _read_edges(path: Path) -> pd.DataFrame:
     return e
 
 
-def _sod_package(folder: Path, edges_file: Path, orgs: pd.DataFrame, org_rows: list[int], org_source: str,
-                 programme: str, data_dir: Path | None, projects: pd.DataFrame | None = None) -> RawPackage:
+def _sod_package(
+    folder: Path,
+    edges_file: Path,
+    orgs: pd.DataFrame,
+    org_rows: list[int],
+    org_source: str,
+    programme: str,
+    data_dir: Path | None,
+    projects: pd.DataFrame | None = None,
+) -> RawPackage:
     package = RawPackage(path=folder)
     stats = package.stats
     edges = _read_edges(edges_file)
@@ -386,8 +402,9 @@ def _sod_package(folder: Path, edges_file: Path, orgs: pd.DataFrame, org_rows: l
             orgs["city_id"] = ids.to_numpy()
             orgs = orgs.drop(columns="_iso")
             if len(table):
-                package.tables["cities"] = RawTable("cities", f"{GEONAMES_DIR} (geocoded organisation cities)", table,
-                                                    list(range(2, len(table) + 2)))
+                package.tables["cities"] = RawTable(
+                    "cities", f"{GEONAMES_DIR} (geocoded organisation cities)", table, list(range(2, len(table) + 2))
+                )
     package.tables["organisations"] = RawTable("organisations", org_source, orgs, org_rows)
     if projects is None:
         rcn = pd.unique(edges["projectRcn"])
@@ -399,8 +416,9 @@ def _sod_package(folder: Path, edges_file: Path, orgs: pd.DataFrame, org_rows: l
         psource = "projects.tsv"
     stats["projects"] = len(projects)
     package.tables["projects"] = RawTable("projects", psource, projects, prow)
-    parts = pd.DataFrame({"project_id": edges["projectRcn"].to_numpy(), "member_id": edges["new_org_id"].to_numpy()},
-                         dtype=object)
+    parts = pd.DataFrame(
+        {"project_id": edges["projectRcn"].to_numpy(), "member_id": edges["new_org_id"].to_numpy()}, dtype=object
+    )
     stats["participations"] = len(parts)
     package.tables["participations"] = RawTable("participations", edges_file.name, parts, [i + 2 for i in edges.index])
     return package
@@ -458,10 +476,16 @@ def read_sod_h2020(path: str | Path) -> RawPackage:
         if not f.exists():
             raise NotFoundError(f"{f}: not found; the SOD H2020 folder needs edges.tsv, unique_org.tsv and projects.tsv")
     o = _read(files["unique_org.tsv"], ("new_org_id", "name", "country"), sep="\t", what="the SOD organisation table")
-    orgs = pd.DataFrame({"id": o["new_org_id"], "name": o["name"].where(o["name"] != "", o["new_org_id"]),
-                         "country": o["country"]}, dtype=object)
-    p = _read(files["projects.tsv"], ("rcn", "acronym", "startDate", "endDate"), sep="\t", what="the SOD project table",
-              optional=("reference", "topics", "programme", "ecMaxContribution"))
+    orgs = pd.DataFrame(
+        {"id": o["new_org_id"], "name": o["name"].where(o["name"] != "", o["new_org_id"]), "country": o["country"]}, dtype=object
+    )
+    p = _read(
+        files["projects.tsv"],
+        ("rcn", "acronym", "startDate", "endDate"),
+        sep="\t",
+        what="the SOD project table",
+        optional=("reference", "topics", "programme", "ecMaxContribution"),
+    )
     projects = pd.DataFrame(
         {
             "id": p["rcn"],
@@ -474,8 +498,16 @@ def read_sod_h2020(path: str | Path) -> RawPackage:
         },
         dtype=object,
     ).reset_index(drop=True)
-    return _sod_package(folder, files["edges.tsv"], orgs.reset_index(drop=True), [i + 2 for i in o.index],
-                        files["unique_org.tsv"].name, "H2020", None, projects)
+    return _sod_package(
+        folder,
+        files["edges.tsv"],
+        orgs.reset_index(drop=True),
+        [i + 2 for i in o.index],
+        files["unique_org.tsv"].name,
+        "H2020",
+        None,
+        projects,
+    )
 
 
 # ------------------------------------------------------------------------------------------ URBACT
@@ -522,8 +554,10 @@ def read_urbact(path: str | Path) -> RawPackage:
     m, rows = _text_table(mfile, "the URBACT membership table")
     missing = [c for c in _URBACT_REQUIRED if c not in m.columns]
     if missing:
-        raise InputError(f"{mfile.name}: missing column(s) {', '.join(missing)}; expected the URBACT membership table with "
-                         f"columns {', '.join(_URBACT_REQUIRED)}")
+        raise InputError(
+            f"{mfile.name}: missing column(s) {', '.join(missing)}; expected the URBACT membership table with "
+            f"columns {', '.join(_URBACT_REQUIRED)}"
+        )
     package = RawPackage(path=folder)
     stats = package.stats
     m = m.mask(m.isin(_MISSING), "").assign(_row=rows)
@@ -555,8 +589,9 @@ def read_urbact(path: str | Path) -> RawPackage:
         cities["urbact_code"] = first["CodeCity"].to_numpy()
     gn_info = folder.parent / "cities" / "UniqueGN_info_AllDB_Corr.csv"
     if gn_info.exists():
-        info = _read(gn_info, ("geonameId", "population", "lng_GN", "lat_GN"),
-                     what="the GeoNames place table of the EUCICOP databases")
+        info = _read(
+            gn_info, ("geonameId", "population", "lng_GN", "lat_GN"), what="the GeoNames place table of the EUCICOP databases"
+        )
         info = info.drop_duplicates("geonameId").set_index("geonameId")
         gid = first["geonameId"]
         cities["population"] = gid.map(info["population"]).fillna("").str.replace(r"\.0$", "", regex=True).to_numpy()
@@ -627,20 +662,23 @@ def read_urbact(path: str | Path) -> RawPackage:
     dup = m.duplicated(["project_id", "member_id"])
     stats["duplicate memberships dropped"] = int(dup.sum())
     m = m[~dup].sort_values("_row", kind="stable")
-    parts = pd.DataFrame({"project_id": m["project_id"].to_numpy(), "member_id": m["member_id"].to_numpy(),
-                          "role": m["role"].to_numpy()}, dtype=object)
+    parts = pd.DataFrame(
+        {"project_id": m["project_id"].to_numpy(), "member_id": m["member_id"].to_numpy(), "role": m["role"].to_numpy()},
+        dtype=object,
+    )
     package.tables["participations"] = RawTable("participations", mfile.name, parts, m["_row"].tolist())
     stats["participations"] = len(parts)
     return package
 
 
-def geocode_check(cities: pd.DataFrame, geocoder: Geocoder, name_col: str = "name", country_col: str = "country",
-                  id_col: str = "geonameid") -> dict[str, float]:
+def geocode_check(
+    cities: pd.DataFrame, geocoder: Geocoder, name_col: str = "name", country_col: str = "country", id_col: str = "geonameid"
+) -> dict[str, float]:
     """Geocode ``cities`` independently and compare with the GeoNames ids they already carry.
 
     Returns ``{"match rate": …, "same place": …}`` (shares of rows; ``same place`` among matched rows).
     """
     res = geocoder.geocode_frame(cities, name_col, country_col)
     ok = res["geonameid"].notna()
-    same = (res.loc[ok, "geonameid"].astype("int64").to_numpy() == pd.to_numeric(cities.loc[ok, id_col]).to_numpy())
+    same = res.loc[ok, "geonameid"].astype("int64").to_numpy() == pd.to_numeric(cities.loc[ok, id_col]).to_numpy()
     return {"match rate": match_rate(res), "same place": float(np.mean(same)) if len(same) else 0.0}

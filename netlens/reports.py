@@ -54,7 +54,8 @@ def render_frame(frame: pd.DataFrame, fmt: str = "table", *, index: bool = True)
 
     Examples
     --------
-    >>> df = pd.DataFrame({"name": ["Rijeka", "Nantes"], "pagerank": [0.25, 0.125]}, index=pd.Index(["rijeka", "nantes"], name="id"))
+    >>> ids = pd.Index(["rijeka", "nantes"], name="id")
+    >>> df = pd.DataFrame({"name": ["Rijeka", "Nantes"], "pagerank": [0.25, 0.125]}, index=ids)
     >>> print(render_frame(df))
     id      name    pagerank
     rijeka  Rijeka  0.25

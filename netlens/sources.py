@@ -89,7 +89,7 @@ def read_csv_text(data: bytes, source: str, name: str) -> RawTable | None:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise InputError(
-            f"{source}: not valid UTF-8 at line {line} (byte {exc.start}: {data[exc.start:exc.start + 1]!r}); "
+            f"{source}: not valid UTF-8 at line {line} (byte {exc.start}: {data[exc.start : exc.start + 1]!r}); "
             "expected a UTF-8 encoded CSV file (re-save it as 'CSV UTF-8')"
         ) from None
     if not text.strip():
@@ -111,7 +111,7 @@ def read_csv_text(data: bytes, source: str, name: str) -> RawTable | None:
                 continue  # blank line
             cells = [c.strip() for c in rec]
             if len(cells) > len(header):
-                extra = [c for c in cells[len(header):] if c]
+                extra = [c for c in cells[len(header) :] if c]
                 if extra:
                     overflow.append((start, delimiter.join(extra)))
                 cells = cells[: len(header)]
@@ -123,8 +123,10 @@ def read_csv_text(data: bytes, source: str, name: str) -> RawTable | None:
         ) from None
     if header is None:
         return None
-    frame = pd.DataFrame(body, columns=header, dtype=object) if body else pd.DataFrame(
-        {c: pd.Series([], dtype=object) for c in header}
+    frame = (
+        pd.DataFrame(body, columns=header, dtype=object)
+        if body
+        else pd.DataFrame({c: pd.Series([], dtype=object) for c in header})
     )
     return RawTable(name=name, source=source, frame=frame, rows=rows, delimiter=delimiter, overflow=overflow)
 

@@ -56,9 +56,24 @@ REL_TYPES = ("BASED_IN", "PARTICIPATES_IN", "ATTENDED", "PART_OF", "ABOUT", "TAN
 #: Node properties written by analysis (``netlens analyse``); not part of the input tables.
 RESULT_PROPERTIES = frozenset(
     {
-        "degree", "strength", "betweenness", "closeness", "harmonic", "eigenvector", "pagerank", "kcore",
-        "community", "constraint", "effective_size", "articulation", "split_size",
-        "gf_coordinator", "gf_itinerant", "gf_gatekeeper", "gf_representative", "gf_liaison",
+        "degree",
+        "strength",
+        "betweenness",
+        "closeness",
+        "harmonic",
+        "eigenvector",
+        "pagerank",
+        "kcore",
+        "community",
+        "constraint",
+        "effective_size",
+        "articulation",
+        "split_size",
+        "gf_coordinator",
+        "gf_itinerant",
+        "gf_gatekeeper",
+        "gf_representative",
+        "gf_liaison",
     }
 )
 
@@ -166,7 +181,9 @@ def normalise_tables(tables: Tables) -> Tables:
                 att.loc[(att["exchange_id"] == eid) & (att["member_id"] == hid), "role"] = "host"
         new = [(e, h) for e, h in zip(hosts["id"], hosts["host_id"]) if (e, h) not in key]
         if new:
-            add = pd.DataFrame({"exchange_id": [e for e, _ in new], "member_id": [h for _, h in new], "role": "host"}, dtype=object)
+            add = pd.DataFrame(
+                {"exchange_id": [e for e, _ in new], "member_id": [h for _, h in new], "role": "host"}, dtype=object
+            )
             att = pd.concat([att, add], ignore_index=True)
         out["attendances"] = att
     return out
@@ -194,7 +211,10 @@ def _member_labels(tables: Tables) -> dict[str, str]:
 
 
 def _rel_statements(
-    rel: str, rows: list[dict[str, Any]], src_label: Callable[[dict[str, Any]], str], dst_label: Callable[[dict[str, Any]], str],
+    rel: str,
+    rows: list[dict[str, Any]],
+    src_label: Callable[[dict[str, Any]], str],
+    dst_label: Callable[[dict[str, Any]], str],
     merge_key: str | None = None,
 ) -> list[Statement]:
     """Group rows by (source label, target label) and MERGE each group with labelled, indexed MATCHes."""
@@ -216,7 +236,11 @@ def write_plan(tables: Tables) -> list[Statement]:
     """The statements that load ``tables`` (validated) into a graph, in order: constraints, nodes, relationships."""
     t = normalise_tables(tables)
     plan: list[Statement] = [
-        Statement(f"CREATE CONSTRAINT {label.lower()}_id IF NOT EXISTS FOR (n:{label}) REQUIRE n.id IS UNIQUE", None, f"constraint {label}")
+        Statement(
+            f"CREATE CONSTRAINT {label.lower()}_id IF NOT EXISTS FOR (n:{label}) REQUIRE n.id IS UNIQUE",
+            None,
+            f"constraint {label}",
+        )
         for label in NODE_LABELS
     ]
     for table, label in _LABEL_OF_TABLE.items():
@@ -237,18 +261,29 @@ def write_plan(tables: Tables) -> list[Statement]:
                 topics[name] = None
                 about.append({"a": i, "b": name, "props": {}, "la": label})
     if topics:
-        plan.append(Statement("UNWIND $rows AS row MERGE (n:Topic {id: row.id}) SET n.name = row.id",
-                              [{"id": k} for k in sorted(topics)], "Topic nodes"))
+        plan.append(
+            Statement(
+                "UNWIND $rows AS row MERGE (n:Topic {id: row.id}) SET n.name = row.id",
+                [{"id": k} for k in sorted(topics)],
+                "Topic nodes",
+            )
+        )
 
     labels = _member_labels(t)
     org = t["organisations"]
     based = [{"a": o, "b": c, "props": {}} for o, c in zip(org["id"], org["city_id"]) if c is not None]
     plan += _rel_statements("BASED_IN", based, lambda r: "Organisation", lambda r: "City")
     p = t["participations"]
-    rows = [{"a": m, "b": pr, "props": pp} for m, pr, pp in zip(p["member_id"], p["project_id"], _props(p, {"member_id", "project_id"}))]
+    rows = [
+        {"a": m, "b": pr, "props": pp}
+        for m, pr, pp in zip(p["member_id"], p["project_id"], _props(p, {"member_id", "project_id"}))
+    ]
     plan += _rel_statements("PARTICIPATES_IN", rows, lambda r: labels[r["a"]], lambda r: "Project")
     a = t["attendances"]
-    rows = [{"a": m, "b": e, "props": pp} for m, e, pp in zip(a["member_id"], a["exchange_id"], _props(a, {"member_id", "exchange_id"}))]
+    rows = [
+        {"a": m, "b": e, "props": pp}
+        for m, e, pp in zip(a["member_id"], a["exchange_id"], _props(a, {"member_id", "exchange_id"}))
+    ]
     plan += _rel_statements("ATTENDED", rows, lambda r: labels[r["a"]], lambda r: "Exchange")
     ex = t["exchanges"]
     rows = [{"a": e, "b": pr, "props": {}} for e, pr in zip(ex["id"], ex["project_id"]) if pr is not None]
@@ -386,7 +421,9 @@ def _conform(rows: list[dict[str, Any]], table: str) -> pd.DataFrame:
     return frame.astype(object).where(frame.notna(), None).reset_index(drop=True)
 
 
-def _rel_table(run: Runner, rel: str, src: str, dst: str, cols: tuple[str, str], table: str, key: str | None = None) -> pd.DataFrame:
+def _rel_table(
+    run: Runner, rel: str, src: str, dst: str, cols: tuple[str, str], table: str, key: str | None = None
+) -> pd.DataFrame:
     spec = SPECS[table]
     recs = run(f"MATCH (a:{src})-[r:{rel}]->(b:{dst}) RETURN a.id AS a, b.id AS b, properties(r) AS p")
     rows = []
@@ -416,7 +453,9 @@ def read_tables(run: Runner) -> Tables:
     ex["project_id"] = [part_of.get(i) for i in ex["id"]]
     frames = {"participations": [], "attendances": [], "tandems": [], "transfers": []}  # type: dict[str, list[pd.DataFrame]]
     for m in ("City", "Organisation"):
-        frames["participations"].append(_rel_table(run, "PARTICIPATES_IN", m, "Project", ("member_id", "project_id"), "participations"))
+        frames["participations"].append(
+            _rel_table(run, "PARTICIPATES_IN", m, "Project", ("member_id", "project_id"), "participations")
+        )
         frames["attendances"].append(_rel_table(run, "ATTENDED", m, "Exchange", ("member_id", "exchange_id"), "attendances"))
         for m2 in ("City", "Organisation"):
             frames["tandems"].append(_rel_table(run, "TANDEM", m, m2, ("a_id", "b_id"), "tandems", key="topic"))

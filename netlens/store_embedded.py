@@ -71,7 +71,9 @@ class EmbeddedStore:
             try:
                 fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except OSError:
-                raise StoreError(f"{self.path}: another netlens process is writing this store; try again when it has finished") from None
+                raise StoreError(
+                    f"{self.path}: another netlens process is writing this store; try again when it has finished"
+                ) from None
             graph = kglite.KnowledgeGraph() if fresh else self._load_graph()
             yield graph  # an exception here leaves the file untouched
             try:

@@ -352,8 +352,9 @@ class Neo4jStore:
 
     def write_node_properties(self, frame: pd.DataFrame, kinds: dict[str, str]) -> int:
         statements = node_property_statements(frame, kinds)
-        batched = [Statement(s.cypher, chunk, s.what, s.params) for s in statements
-                   for chunk in batches(s.rows or [], self.batch_size)]
+        batched = [
+            Statement(s.cypher, chunk, s.what, s.params) for s in statements for chunk in batches(s.rows or [], self.batch_size)
+        ]
         self._write(batched, "writing analysis results")
         return sum(len(s.rows or []) for s in statements)
 

@@ -314,11 +314,25 @@ def _typed_table(raw: RawTable, spec: TableSpec, out: _Collector) -> pd.DataFram
         out.add("error", raw, 1, None, None, "the header has an empty column name")
     missing = [c.name for c in spec.columns if c.required and c.name not in cols]
     for m in missing:
-        out.add("error", raw, 1, m, None, f"required column is missing; {raw.name} needs {', '.join(c.name for c in spec.columns if c.required)}")
+        out.add(
+            "error",
+            raw,
+            1,
+            m,
+            None,
+            f"required column is missing; {raw.name} needs {', '.join(c.name for c in spec.columns if c.required)}",
+        )
     if missing or len(seen) != len(cols):
         return None
     for row, text in raw.overflow:
-        out.add("error", raw, row, None, text, f"row has more cells than the header has columns ({len(cols)}); check quoting of {raw.delimiter!r}")
+        out.add(
+            "error",
+            raw,
+            row,
+            None,
+            text,
+            f"row has more cells than the header has columns ({len(cols)}); check quoting of {raw.delimiter!r}",
+        )
     data: dict[str, list[Any]] = {}
     for col in spec.columns:
         if col.name in cols:
@@ -351,7 +365,11 @@ def _check_keys(raw: RawTable, spec: TableSpec, frame: pd.DataFrame, out: _Colle
             else:
                 what = "id" if key == ["id"] else "(" + ", ".join(key) + ")"
                 out.add(
-                    "error", raw, row, key[0] if len(key) == 1 else None, ", ".join(v for v in vals if v != "None"),
+                    "error",
+                    raw,
+                    row,
+                    key[0] if len(key) == 1 else None,
+                    ", ".join(v for v in vals if v != "None"),
                     f"duplicate {what}; first used in row {first_rows[vals]}; expected each {what} once",
                 )
 
@@ -381,10 +399,18 @@ def validate(package: RawPackage) -> tuple[Tables, list[Issue]]:
 
     present = set(raws) | {n for n in package.tables}
     if not ({"cities", "organisations"} & present):
-        out.add("error", str(package.path.name), None, None, None, "no cities or organisations table; a package needs one of them")
+        out.add(
+            "error", str(package.path.name), None, None, None, "no cities or organisations table; a package needs one of them"
+        )
     if not (set(RELATION_TABLES) & present):
-        out.add("error", str(package.path.name), None, None, None,
-                "no relation table; a package needs one of participations, attendances, tandems, transfers")
+        out.add(
+            "error",
+            str(package.path.name),
+            None,
+            None,
+            None,
+            "no relation table; a package needs one of participations, attendances, tandems, transfers",
+        )
 
     ids: dict[str, set[str]] = {n: set(tables[n]["id"].dropna()) for n in ("cities", "organisations", "projects", "exchanges")}
     # one id namespace for all nodes: a later table may not reuse an id of an earlier one
@@ -395,8 +421,14 @@ def validate(package: RawPackage) -> tuple[Tables, list[Issue]]:
         for oid, row in zip(tables[name]["id"], tables[name]["_row"]):
             for earlier in owners[:i]:
                 if oid in ids[earlier]:
-                    out.add("error", raws[name], row, "id", oid,
-                            f"is also an id in {earlier}; ids must be unique across cities, organisations, projects and exchanges")
+                    out.add(
+                        "error",
+                        raws[name],
+                        row,
+                        "id",
+                        oid,
+                        f"is also an id in {earlier}; ids must be unique across cities, organisations, projects and exchanges",
+                    )
 
     for name, raw in raws.items():
         frame = tables[name]
@@ -428,7 +460,14 @@ def validate(package: RawPackage) -> tuple[Tables, list[Issue]]:
         c = tables["cities"]
         for cid, lat, lon, row in zip(c["id"], c["lat"], c["lon"], c["_row"]):
             if cid is not None and (lat is None or lon is None):
-                out.add("warning", raws["cities"], row, None, None, f"city {cid!r} has no coordinates (lat, lon); it is left out of --geo maps")
+                out.add(
+                    "warning",
+                    raws["cities"],
+                    row,
+                    None,
+                    None,
+                    f"city {cid!r} has no coordinates (lat, lon); it is left out of --geo maps",
+                )
     for name in list(tables):
         if "_row" in tables[name]:
             tables[name] = tables[name].drop(columns="_row")
@@ -436,9 +475,7 @@ def validate(package: RawPackage) -> tuple[Tables, list[Issue]]:
     if len(tables["organisations"]) and len(tables["cities"]):
         city_country = dict(zip(tables["cities"]["id"], tables["cities"]["country"]))
         org = tables["organisations"]
-        org["country"] = [
-            c if c is not None else city_country.get(cid) for c, cid in zip(org["country"], org["city_id"])
-        ]
+        org["country"] = [c if c is not None else city_country.get(cid) for c, cid in zip(org["country"], org["city_id"])]
     order = {"error": 0, "warning": 1}
     issues = sorted(out.issues, key=lambda i: (order.get(i.severity, 2), i.file, i.row or 0))
     return tables, issues

@@ -44,7 +44,7 @@ def test_validate_reports_and_exits_3(tmp_path: Path) -> None:
     r = run("validate", str(pkg))
     assert r.exit_code == 3
     assert r.output.splitlines() == [
-        "error: cities.csv, row 5, column 'country': 'ZZ': is not an ISO 3166 alpha-2 country code such as CZ or FR (EL and UK are accepted)",
+        "error: cities.csv, row 5, column 'country': 'ZZ': is not an ISO 3166 alpha-2 country code such as CZ or FR (EL and UK are accepted)",  # noqa: E501
         "warning: cities.csv, row 5: city 'bad' has no coordinates (lat, lon); it is left out of --geo maps",
         "1 error(s), 1 warning(s)",
     ]
@@ -70,7 +70,9 @@ def test_failed_load_exits_nonzero_and_leaves_store(mini: Path, tmp_path: Path) 
 def test_missing_path_exits_6(tmp_path: Path) -> None:
     r = run("load", str(tmp_path / "nope"), "--store-path", str(tmp_path / "g.kgl"))
     assert r.exit_code == 6
-    assert r.output == f"Error: {tmp_path / 'nope'}: no such file or folder; expected a folder of CSV files or an .xlsx workbook\n"
+    assert (
+        r.output == f"Error: {tmp_path / 'nope'}: no such file or folder; expected a folder of CSV files or an .xlsx workbook\n"
+    )
 
 
 def test_conflicting_store_options_exit_2(tmp_path: Path) -> None:
@@ -82,7 +84,9 @@ def test_conflicting_store_options_exit_2(tmp_path: Path) -> None:
 def test_neo4j_without_uri_is_a_usage_error() -> None:
     r = run("info", "--store", "neo4j")
     assert r.exit_code == 2
-    assert r.output == "Error: the Neo4j store needs NEO4J_URI (e.g. bolt://localhost:7687 or neo4j+s://xxxx.databases.neo4j.io)\n"
+    assert (
+        r.output == "Error: the Neo4j store needs NEO4J_URI (e.g. bolt://localhost:7687 or neo4j+s://xxxx.databases.neo4j.io)\n"
+    )
 
 
 def test_info_on_empty_store(tmp_path: Path) -> None:

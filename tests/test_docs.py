@@ -46,8 +46,11 @@ def test_readme_example_output_matches_the_sample(tmp_path) -> None:  # type: ig
 def test_readme_analysis_output_matches_the_sample(tmp_path) -> None:  # type: ignore[no-untyped-def]
     store = str(tmp_path / "s.kgl")
     CliRunner().invoke(main, ["load", str(ROOT / "data" / "sample"), "--store-path", store])
-    for args in (["analyse", "--metric", "centrality", "--top", "10"], ["tandems", "--top", "3"],
-                 ["paths", "--from", "Nantes", "--to", "Palencia", "-k", "2"]):
+    for args in (
+        ["analyse", "--metric", "centrality", "--top", "10"],
+        ["tandems", "--top", "3"],
+        ["paths", "--from", "Nantes", "--to", "Palencia", "-k", "2"],
+    ):
         r = CliRunner().invoke(main, [*args, "--store-path", store])
         assert r.exit_code == 0, r.output
         for line in r.stdout.splitlines():

@@ -93,8 +93,9 @@ def test_most_populous_wins_and_first_file_wins(geocoder: Geocoder) -> None:
 
 
 def test_geocode_frame_and_match_rate(geocoder: Geocoder) -> None:
-    df = pd.DataFrame({"city": ["KOELN", "Koeln", "nowhere", None, "PARIS"], "cc": ["DE", "DE", "DE", "FR", "FR"]},
-                      index=[10, 11, 12, 13, 14])
+    df = pd.DataFrame(
+        {"city": ["KOELN", "Koeln", "nowhere", None, "PARIS"], "cc": ["DE", "DE", "DE", "FR", "FR"]}, index=[10, 11, 12, 13, 14]
+    )
     res = geocoder.geocode_frame(df, "city", "cc")
     assert list(res.index) == [10, 11, 12, 13, 14]
     assert res["geonameid"].tolist()[:2] == [2886242, 2886242]

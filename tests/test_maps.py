@@ -31,11 +31,16 @@ def make_graph(n: int = 24, seed: int = 3) -> nx.Graph:
     for i in range(n):
         city = i % 3 == 0
         G.add_node(
-            f"m{i:03d}", name=f"Member {i:02d}", kind="city" if city else "organisation",
+            f"m{i:03d}",
+            name=f"Member {i:02d}",
+            kind="city" if city else "organisation",
             type="city" if city else ["university", "company", "ngo"][i % 3],
-            country=countries[i % 4], lat=40.0 + i * 0.5 if i % 5 else None,
-            lon=-3.0 + i * 0.7 if i % 5 else None, population=10_000 * i if city else None,
-            tags=["lighthouse"] if i % 4 == 0 else [], pagerank=round(0.01 + i / 1000, 6),
+            country=countries[i % 4],
+            lat=40.0 + i * 0.5 if i % 5 else None,
+            lon=-3.0 + i * 0.7 if i % 5 else None,
+            population=10_000 * i if city else None,
+            tags=["lighthouse"] if i % 4 == 0 else [],
+            pagerank=round(0.01 + i / 1000, 6),
             community=i % 3,
         )
     G.nodes["m001"]["name"] = EVIL
@@ -61,8 +66,7 @@ def graph() -> nx.Graph:
 
 @pytest.fixture(scope="module")
 def page(graph: nx.Graph) -> str:
-    return render_map(graph, size_by="pagerank", highlight_path=["m000", "m001"]
-                      if graph.has_edge("m000", "m001") else None)
+    return render_map(graph, size_by="pagerank", highlight_path=["m000", "m001"] if graph.has_edge("m000", "m001") else None)
 
 
 def test_counts_and_ids_match_graph(graph: nx.Graph, page: str) -> None:
@@ -77,7 +81,12 @@ def test_counts_and_ids_match_graph(graph: nx.Graph, page: str) -> None:
     assert names == {k: d["name"] for k, d in graph.nodes(data=True)}
     c = data["meta"]["counts"]
     assert (c["nodes_total"], c["nodes_shown"], c["edges_total"], c["edges_shown"], c["edges_hidden"]) == (
-        graph.number_of_nodes(), graph.number_of_nodes(), graph.number_of_edges(), graph.number_of_edges(), 0)
+        graph.number_of_nodes(),
+        graph.number_of_nodes(),
+        graph.number_of_edges(),
+        graph.number_of_edges(),
+        0,
+    )
 
 
 def test_edge_weights_and_widths(graph: nx.Graph, page: str) -> None:
@@ -330,7 +339,8 @@ def test_geo_positions_outlines_and_unplaced(graph: nx.Graph) -> None:
     assert d["meta"]["counts"]["nodes_unplaced"] == len(unplaced)
     assert all(
         graph.nodes[d["nodes"]["id"][a]]["lat"] is not None and graph.nodes[d["nodes"]["id"][b]]["lat"] is not None
-        for a, b in zip(d["edges"]["source"], d["edges"]["target"], strict=False))
+        for a, b in zip(d["edges"]["source"], d["edges"]["target"], strict=False)
+    )
     pos = {k: (x, y) for k, x, y in zip(d["nodes"]["id"], d["nodes"]["x"], d["nodes"]["y"], strict=False)}
     west_south, east_north = graph.nodes["m002"], graph.nodes["m023"]  # lon and lat grow with i
     assert west_south["lon"] < east_north["lon"] and west_south["lat"] < east_north["lat"]
@@ -366,10 +376,21 @@ def test_write_map_stats(tmp_path: Path, graph: nx.Graph) -> None:
         write_map(graph, out, colour_by="kind")
 
 
-@pytest.mark.parametrize("kw", [
-    {"top": 0}, {"top": 2.5}, {"label_top": -1}, {"max_edges": 0}, {"seed": "x"}, {"physics": "yes"},
-    {"size_by": "nope"}, {"color_by": "nope"}, {"size_by": "name"}, {"title": 3},
-])
+@pytest.mark.parametrize(
+    "kw",
+    [
+        {"top": 0},
+        {"top": 2.5},
+        {"label_top": -1},
+        {"max_edges": 0},
+        {"seed": "x"},
+        {"physics": "yes"},
+        {"size_by": "nope"},
+        {"color_by": "nope"},
+        {"size_by": "name"},
+        {"title": 3},
+    ],
+)
 def test_bad_options_raise_usage_error(graph: nx.Graph, kw: dict) -> None:
     with pytest.raises(UsageError):
         render_map(graph, **kw)
@@ -410,4 +431,3 @@ def test_vendored_vis_network_is_pinned() -> None:
     theirs = Path(pyvis.__file__).parent / "lib" / "vis-9.1.2" / "vis-network.min.js"
     if theirs.exists():
         assert theirs.read_bytes() == js
-

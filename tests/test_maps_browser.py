@@ -21,8 +21,15 @@ from netlens import maps
 from netlens.maps import read_map_data, write_map
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
 EVIL = "<img src=x onerror=alert(1)>"
 pytestmark = pytest.mark.browser
 
@@ -34,9 +41,15 @@ sync_api = pytest.importorskip("playwright.sync_api", reason="playwright (python
 def make_graph(n: int = 40) -> nx.Graph:
     G = nx.Graph()
     for i in range(n):
-        G.add_node(f"m{i:03d}", name=f"Member {i:02d}", kind="city" if i % 4 == 0 else "organisation",
-                   country=["DE", "FR", "IT"][i % 3], lat=45.0 + (i % 10) * 0.8 if i % 7 else None,
-                   lon=2.0 + (i // 10) * 1.5 if i % 7 else None, pagerank=0.01 + i / 500)
+        G.add_node(
+            f"m{i:03d}",
+            name=f"Member {i:02d}",
+            kind="city" if i % 4 == 0 else "organisation",
+            country=["DE", "FR", "IT"][i % 3],
+            lat=45.0 + (i % 10) * 0.8 if i % 7 else None,
+            lon=2.0 + (i // 10) * 1.5 if i % 7 else None,
+            pagerank=0.01 + i / 500,
+        )
     G.nodes["m001"]["name"] = EVIL
     for i in range(n):
         for d in (1, 3, 7):
@@ -54,8 +67,9 @@ class Session:
         self.errors: list[str] = []
         self.dialogs: list[str] = []
         self.page.on("request", lambda r: self.requests.append(r.url))
-        self.page.on("console", lambda m: self.errors.append(f"console.{m.type}: {m.text}")
-                     if m.type in ("error", "warning") else None)
+        self.page.on(
+            "console", lambda m: self.errors.append(f"console.{m.type}: {m.text}") if m.type in ("error", "warning") else None
+        )
         self.page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
         self.page.on("dialog", self._dialog)
 
@@ -91,8 +105,7 @@ class Session:
     def clickable(self, candidates: list[str]) -> str:
         """The first candidate whose centre is not covered by another node."""
         for node_id in candidates:
-            if self.page.evaluate(
-                    "(id) => network.getNodeAt(network.canvasToDOM(network.getPosition(id))) === id", node_id):
+            if self.page.evaluate("(id) => network.getNodeAt(network.canvasToDOM(network.getPosition(id))) === id", node_id):
                 return node_id
         raise AssertionError("every candidate is covered by another node")
 
@@ -154,7 +167,8 @@ def test_malicious_name_stays_text(session: Session, graph: nx.Graph, tmp_path: 
     assert page.text_content("#nl-panel-title") == EVIL
     assert page.evaluate("netlens.select('m000', false)") is True
     assert EVIL in page.locator("#nl-panel-neighbours li").all_text_contents()[0] + "".join(
-        page.locator("#nl-panel-neighbours li").all_text_contents())
+        page.locator("#nl-panel-neighbours li").all_text_contents()
+    )
     page.wait_for_timeout(200)
     assert page.evaluate("document.querySelectorAll('img').length") == 0
     assert page.evaluate("document.querySelectorAll('[onerror]').length") == 0
@@ -186,8 +200,9 @@ def test_click_shows_neighbours(session: Session, graph: nx.Graph, tmp_path: Pat
     assert page.evaluate("network.getSelectedNodes()") == [target]
     listed = page.locator("#nl-panel-neighbours li").evaluate_all("els => els.map(e => e.dataset.id)")
     assert sorted(listed) == sorted(graph[target])
-    assert sorted(page.evaluate("network.getSelectedEdges()")) == sorted(page.evaluate(
-        "(t) => netlens.edges.getIds({filter: e => e.from === t || e.to === t})", target))
+    assert sorted(page.evaluate("network.getSelectedEdges()")) == sorted(
+        page.evaluate("(t) => netlens.edges.getIds({filter: e => e.from === t || e.to === t})", target)
+    )
     # clicking a neighbour in the list moves the selection there
     page.locator("#nl-panel-neighbours li").first.click()
     assert page.evaluate("network.getSelectedNodes()") == [listed[0]]
@@ -210,8 +225,7 @@ def test_filters_change_the_drawn_nodes(session: Session, graph: nx.Graph, tmp_p
     session.assert_clean()
 
 
-def test_large_map_mode(session: Session, graph: nx.Graph, tmp_path: Path,
-                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_large_map_mode(session: Session, graph: nx.Graph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The batched drawing used above 2,500 nodes, exercised on the small graph."""
     monkeypatch.setattr(maps, "_FAST_DRAW_MIN", 10)
     monkeypatch.setattr(maps, "PHYSICS_MAX_NODES", 10)

@@ -135,8 +135,17 @@ def test_betweenness_golden_gds_undirected_example() -> None:
     # Neo4j GDS manual, Betweenness Centrality, "Undirected" example (neo4j/graph-data-science,
     # doc/modules/ROOT/pages/algorithms/betweenness-centrality.adoc): raw scores Carol 9.5, Frank 5.5,
     # Dan 3, Eve 3, others 0. networkx normalisation divides by (n-1)(n-2)/2 = 15.
-    G = nx.Graph([("Alice", "Carol"), ("Bob", "Carol"), ("Carol", "Dan"), ("Carol", "Eve"), ("Dan", "Frank"),
-                  ("Eve", "Frank"), ("Frank", "Gale")])
+    G = nx.Graph(
+        [
+            ("Alice", "Carol"),
+            ("Bob", "Carol"),
+            ("Carol", "Dan"),
+            ("Carol", "Eve"),
+            ("Dan", "Frank"),
+            ("Eve", "Frank"),
+            ("Frank", "Gale"),
+        ]
+    )
     raw = {"Alice": 0.0, "Bob": 0.0, "Carol": 9.5, "Dan": 3.0, "Eve": 3.0, "Frank": 5.5, "Gale": 0.0}
     assert_matches(centrality(G, weight=None)["betweenness"], {k: v / 15 for k, v in raw.items()})
 
@@ -244,8 +253,14 @@ def test_communities_golden_gds_modularity_example() -> None:
     # {Alice, Doug}, {Bridget, Charles}, {Mark, Michael} have modularity 0.293388429752066 on the UNDIRECTED
     # projection, where Mark-Michael appears in both directions (weight 1 + 1 = 2 here).
     G = nx.Graph()
-    for u, v, w in [("Alice", "Bridget", 1), ("Alice", "Charles", 1), ("Charles", "Bridget", 1), ("Alice", "Doug", 5),
-                    ("Mark", "Doug", 1), ("Mark", "Michael", 2)]:
+    for u, v, w in [
+        ("Alice", "Bridget", 1),
+        ("Alice", "Charles", 1),
+        ("Charles", "Bridget", 1),
+        ("Alice", "Doug", 5),
+        ("Mark", "Doug", 1),
+        ("Mark", "Michael", 2),
+    ]:
         G.add_edge(u, v, weight=w)
     for method in ("leiden", "louvain"):
         df = communities(G, method=method)
@@ -375,8 +390,10 @@ def test_bridges_brute_force(name: str) -> None:
     for row in df.itertuples():
         H = G.copy()
         H.remove_edge(row.u, row.v)
-        assert (row.size_u, row.size_v) == (len(nx.node_connected_component(H, row.u)),
-                                           len(nx.node_connected_component(H, row.v)))
+        assert (row.size_u, row.size_v) == (
+            len(nx.node_connected_component(H, row.u)),
+            len(nx.node_connected_component(H, row.v)),
+        )
     smaller = np.minimum(df["size_u"], df["size_v"]).tolist()
     assert smaller == sorted(smaller, reverse=True)
 

@@ -19,20 +19,50 @@ def package(members: dict[str, str | None], activities: dict[str, list[str]], da
     """members: id -> city_id (organisations) ; activities: project id -> member ids."""
     t = empty_tables()
     cities = sorted({c for c in members.values() if c})
-    t["cities"] = pd.DataFrame({"id": cities, "name": [c.title() for c in cities], "country": "FR", "lat": None, "lon": None,
-                                "population": None, "tags": None}, dtype=object)
+    t["cities"] = pd.DataFrame(
+        {
+            "id": cities,
+            "name": [c.title() for c in cities],
+            "country": "FR",
+            "lat": None,
+            "lon": None,
+            "population": None,
+            "tags": None,
+        },
+        dtype=object,
+    )
     orgs = [m for m in members if m not in cities]
-    t["organisations"] = pd.DataFrame({"id": orgs, "name": [o.upper() for o in orgs], "type": "company",
-                                       "city_id": [members[o] for o in orgs], "country": "FR"}, dtype=object)
+    t["organisations"] = pd.DataFrame(
+        {
+            "id": orgs,
+            "name": [o.upper() for o in orgs],
+            "type": "company",
+            "city_id": [members[o] for o in orgs],
+            "country": "FR",
+        },
+        dtype=object,
+    )
     dates = dates or {}
     ids = sorted(activities)
-    t["projects"] = pd.DataFrame({"id": ids, "name": ids, "title": None, "programme": None,
-                                  "start": [dt.date.fromisoformat(dates[i][0]) if i in dates else None for i in ids],
-                                  "end": [dt.date.fromisoformat(dates[i][1]) if i in dates else None for i in ids],
-                                  "budget_eur": None, "topics": None, "url": None}, dtype=object)
+    t["projects"] = pd.DataFrame(
+        {
+            "id": ids,
+            "name": ids,
+            "title": None,
+            "programme": None,
+            "start": [dt.date.fromisoformat(dates[i][0]) if i in dates else None for i in ids],
+            "end": [dt.date.fromisoformat(dates[i][1]) if i in dates else None for i in ids],
+            "budget_eur": None,
+            "topics": None,
+            "url": None,
+        },
+        dtype=object,
+    )
     rows = [(p, m) for p in ids for m in activities[p]]
-    t["participations"] = pd.DataFrame({"project_id": [r[0] for r in rows], "member_id": [r[1] for r in rows],
-                                        "role": None, "contribution_eur": None}, dtype=object)
+    t["participations"] = pd.DataFrame(
+        {"project_id": [r[0] for r in rows], "member_id": [r[1] for r in rows], "role": None, "contribution_eur": None},
+        dtype=object,
+    )
     return t
 
 
@@ -65,8 +95,10 @@ def test_projection_matches_networkx_on_random_bipartite_graphs() -> None:
 
 
 def test_city_level_maps_organisations_to_their_city_without_double_counting() -> None:
-    t = package({"nantes": "nantes", "hamburg": "hamburg", "org-nm": "nantes", "org-hh": "hamburg", "org-x": None},
-                {"p1": ["nantes", "org-nm", "org-hh"], "p2": ["org-nm", "hamburg", "org-x"]})
+    t = package(
+        {"nantes": "nantes", "hamburg": "hamburg", "org-nm": "nantes", "org-hh": "hamburg", "org-x": None},
+        {"p1": ["nantes", "org-nm", "org-hh"], "p2": ["org-nm", "hamburg", "org-x"]},
+    )
     # city level: p1 -> {nantes, hamburg}; p2 -> {nantes, hamburg} (org-x has no city and is left out)
     g = projection(t, level="city")
     assert sorted(g.nodes) == ["hamburg", "nantes"]
@@ -77,8 +109,11 @@ def test_city_level_maps_organisations_to_their_city_without_double_counting() -
 
 
 def test_time_window_keeps_overlapping_activities() -> None:
-    t = package({"a": None, "b": None, "c": None}, {"old": ["a", "b"], "new": ["b", "c"], "undated": ["a", "c"]},
-                dates={"old": ("2010-01-01", "2012-12-31"), "new": ("2019-01-01", "2021-12-31")})
+    t = package(
+        {"a": None, "b": None, "c": None},
+        {"old": ["a", "b"], "new": ["b", "c"], "undated": ["a", "c"]},
+        dates={"old": ("2010-01-01", "2012-12-31"), "new": ("2019-01-01", "2021-12-31")},
+    )
     assert sorted(memberships(t, since=dt.date(2015, 1, 1))["activity_id"].unique()) == ["new"]
     assert sorted(memberships(t, until=dt.date(2012, 12, 31))["activity_id"].unique()) == ["old"]
     assert len(memberships(t)) == 6

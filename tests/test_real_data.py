@@ -37,7 +37,7 @@ def _pairs(edges: pd.DataFrame, activity: str, member: str) -> pd.DataFrame:
 def _largest_component(pairs: pd.DataFrame, a: str, b: str) -> int:
     codes, _ = pd.factorize(pd.concat([pairs[a], pairs[b]], ignore_index=True))
     n = int(codes.max()) + 1
-    u, v = codes[: len(pairs)], codes[len(pairs):]
+    u, v = codes[: len(pairs)], codes[len(pairs) :]
     _, labels = connected_components(sp.coo_matrix((np.ones(len(u)), (u, v)), shape=(n, n)), directed=False)
     return int(np.bincount(labels).max())
 
@@ -122,10 +122,12 @@ def test_h2020_enrichment_coverage(h2020: tuple[RawPackage, Tables], h2020_path:
         return set(df.loc[~df[name_col].isin(["", "NA"]), col]) if named else set(df[col])
 
     dash = "cordis-h2020-dashboard-extracts/"
-    four = (("cordis-sod-hackathon/h2020_2017/stacked_dump.csv", "orgId", "name"),
-            (dash + "dashboard-export-2021.csv", "pic", "legal_name"),
-            (dash + "cordis-plus-2014.csv", "pic", "legal_name"),
-            (dash + "cordis-plus-2022.csv", "pic", "legal_name"))
+    four = (
+        ("cordis-sod-hackathon/h2020_2017/stacked_dump.csv", "orgId", "name"),
+        (dash + "dashboard-export-2021.csv", "pic", "legal_name"),
+        (dash + "cordis-plus-2014.csv", "pic", "legal_name"),
+        (dash + "cordis-plus-2022.csv", "pic", "legal_name"),
+    )
     # SOURCE.md: "Union covers 17,509 / 35,871 PICs = 82.6 % of participation rows" (stacked dump + 3 dashboard files).
     # That counts every PIC present, also the 18 whose legal fields are all 'NA' in cordis-plus: 17,491 have a name.
     present4 = set().union(*(pic_set(*f, named=False) for f in four))
@@ -134,9 +136,12 @@ def test_h2020_enrichment_coverage(h2020: tuple[RawPackage, Tables], h2020_path:
     union4 = set().union(*(pic_set(*f) for f in four))
     assert len(union4 & set(pics)) == 17_491
     # netlens also reads cordis-plus-2007/2023 and the PICs of the SOD 2016 organisation table: 26 more names
-    union = (union4 | pic_set(dash + "cordis-plus-2007.csv", "pic", "legal_name")
-             | pic_set(dash + "cordis-plus-2023.csv", "pic", "legal_name")
-             | pic_set("cordis-sod-hackathon/h2020_2016/unique_org.tsv", "new_org_id", "name", sep="\t"))
+    union = (
+        union4
+        | pic_set(dash + "cordis-plus-2007.csv", "pic", "legal_name")
+        | pic_set(dash + "cordis-plus-2023.csv", "pic", "legal_name")
+        | pic_set("cordis-sod-hackathon/h2020_2016/unique_org.tsv", "new_org_id", "name", sep="\t")
+    )
     assert stats["organisations named"] == len(union & set(pics)) == 17_517
     assert stats["participations with a named organisation"] == int(pics.isin(union).sum())
 
@@ -161,12 +166,24 @@ def test_h2020_lighthouse_acronyms_and_cities(h2020: tuple[RawPackage, Tables]) 
     # SOURCE.md (cordis-h2020-participation): rcn of the 18 lighthouse projects, found there by their EU contribution,
     # and their grant ids from the dashboard SOURCE.md
     lighthouses = {
-        "194441": ("GrowSmarter", "646456"), "194449": ("REMOURBAN", "646511"), "194459": ("Triangulum", "646578"),
-        "199963": ("SMARTER TOGETHER", "691876"), "200153": ("Sharing Cities", "691895"), "200256": ("REPLICATE", "691735"),
-        "200259": ("SmartEnCity", "691883"), "206235": ("Ruggedised", "731198"), "206242": ("mySMARTLife", "731297"),
-        "212411": ("IRIS", "774199"), "212410": ("STARDUST", "774094"), "212418": ("MAtchUP", "774477"),
-        "219215": ("MAKING-CITY", "824418"), "219210": ("CityxChange", "824260"), "225175": ("SPARCs", "864242"),
-        "225258": ("ATELIER", "864374"), "225261": ("POCITYF", "864400"), "231041": ("RESPONSE", "957751"),
+        "194441": ("GrowSmarter", "646456"),
+        "194449": ("REMOURBAN", "646511"),
+        "194459": ("Triangulum", "646578"),
+        "199963": ("SMARTER TOGETHER", "691876"),
+        "200153": ("Sharing Cities", "691895"),
+        "200256": ("REPLICATE", "691735"),
+        "200259": ("SmartEnCity", "691883"),
+        "206235": ("Ruggedised", "731198"),
+        "206242": ("mySMARTLife", "731297"),
+        "212411": ("IRIS", "774199"),
+        "212410": ("STARDUST", "774094"),
+        "212418": ("MAtchUP", "774477"),
+        "219215": ("MAKING-CITY", "824418"),
+        "219210": ("CityxChange", "824260"),
+        "225175": ("SPARCs", "864242"),
+        "225258": ("ATELIER", "864374"),
+        "225261": ("POCITYF", "864400"),
+        "231041": ("RESPONSE", "957751"),
     }
     projects = tables["projects"].set_index("id")
     got = {rcn: (projects.loc[rcn, "name"], projects.loc[rcn, "grant_id"]) for rcn in lighthouses}

@@ -208,7 +208,13 @@ def test_capacity_building_webinar(t):
     assert (x["type"], x["date"], x["title"]) == ("webinar", "2019-04-29", "Capacity Building in Smart Cities")
     att = t["attendances"]
     assert set(att[att.exchange_id == "x-mysmartlife-webinar-2019-04-29"]["member_id"]) == {
-        "nantes", "hamburg", "helsinki", "bydgoszcz", "rijeka", "palencia"}
+        "nantes",
+        "hamburg",
+        "helsinki",
+        "bydgoszcz",
+        "rijeka",
+        "palencia",
+    }
 
 
 def test_mentoring_sessions_are_numbered_with_the_documented_hosts(t):
@@ -229,10 +235,21 @@ def test_mentoring_sessions_are_numbered_with_the_documented_hosts(t):
 
 def test_czech_names_keep_diacritics(t):
     names = set(t["cities"]["name"])
-    for n in ["Litoměřice", "Třinec", "Plzeň", "Písek", "Kolín", "Prostějov", "Mladá Boleslav", "Hradec Králové", "Milevsko", "Praha"]:
+    for n in [
+        "Litoměřice",
+        "Třinec",
+        "Plzeň",
+        "Písek",
+        "Kolín",
+        "Prostějov",
+        "Mladá Boleslav",
+        "Hradec Králové",
+        "Milevsko",
+        "Praha",
+    ]:
         assert n in names, n
     raw = (SAMPLE / "cities.csv").read_bytes()
-    assert "Litoměřice".encode("utf-8") in raw and not raw.startswith(b"\xef\xbb\xbf")
+    assert "Litoměřice".encode() in raw and not raw.startswith(b"\xef\xbb\xbf")
 
 
 def test_czech_names_round_trip(t, tmp_path):
@@ -263,11 +280,14 @@ def test_czech_pitch_meetings(t):
 
 def test_connectedineurope_twelve_cities_in_six_tandems(t):
     c = t["cities"]
-    cie = set(c[c.tags.str.split(";").apply(lambda l: "connectedineurope" in l)]["id"])
+    cie = set(c[c.tags.str.split(";").apply(lambda tags: "connectedineurope" in tags)]["id"])
     assert len(cie) == 12
     p = t["participations"]
-    assert set(p[(p.project_id == "p-connectedineurope") & (p.role == "partner")]["member_id"]) - {
-        "org-difu", "org-steinbeis-europa-zentrum"} == cie
+    assert (
+        set(p[(p.project_id == "p-connectedineurope") & (p.role == "partner")]["member_id"])
+        - {"org-difu", "org-steinbeis-europa-zentrum"}
+        == cie
+    )
     tan = t["tandems"]
     tan = tan[tan.kind == "peer-learning-tandem"]
     assert len(tan) == 6
@@ -276,7 +296,9 @@ def test_connectedineurope_twelve_cities_in_six_tandems(t):
     members = list(tan.a_id) + list(tan.b_id)
     assert sorted(members) == sorted(cie), "every #CIE city is in exactly one tandem"
     german = set(c[c.country == "DE"]["id"])
-    assert all((a in german) != (b in german) for a, b in zip(tan.a_id, tan.b_id)), "each tandem pairs a German city with a non-German one"
+    assert all((a in german) != (b in german) for a, b in zip(tan.a_id, tan.b_id)), (
+        "each tandem pairs a German city with a non-German one"
+    )
 
 
 def test_connectedineurope_organiser_and_funder(t):

@@ -54,13 +54,17 @@ def test_unquoted_list_with_semicolon_delimiter_is_reported(tmp_path: Path) -> N
 
 
 def test_tab_separated_and_blank_lines(tmp_path: Path) -> None:
-    pkg = write_package(tmp_path / "p", {"cities.csv": "id\tname\tcountry\n\na\tA\tFR\n\nb\tB\tDE\n", "tandems.csv": "a_id,b_id\na,b\n"})
+    pkg = write_package(
+        tmp_path / "p", {"cities.csv": "id\tname\tcountry\n\na\tA\tFR\n\nb\tB\tDE\n", "tandems.csv": "a_id,b_id\na,b\n"}
+    )
     tables, _ = validate_or_raise(read_package(pkg))
     assert tables["cities"]["id"].tolist() == ["a", "b"]
 
 
 def test_row_numbers_count_multiline_cells(tmp_path: Path) -> None:
-    pkg = write_package(tmp_path / "p", {"cities.csv": 'id,name,country\na,"two\nlines",FR\nb,B,XX\n', "tandems.csv": "a_id,b_id\na,b\n"})
+    pkg = write_package(
+        tmp_path / "p", {"cities.csv": 'id,name,country\na,"two\nlines",FR\nb,B,XX\n', "tandems.csv": "a_id,b_id\na,b\n"}
+    )
     _, issues = validate(read_package(pkg))
     assert str(issues[0]).startswith("error: cities.csv, row 4, column 'country': 'XX'")
 
@@ -119,25 +123,33 @@ def _cordis_tree(root: Path) -> Path:
     """A miniature shared-data folder: participation file, enrichment extracts and a GeoNames table."""
     write_package(root / "cordis-h2020-participation", {"h2020.csv": H2020_CSV})
     write_package(root / "geonames-cities", {"cities1000_europe.csv": GAZETTEER})
-    write_package(root / "cordis-sod-hackathon" / "h2020_2016", {
-        "projects.tsv": "rcn\treference\tacronym\r\n194441\t646456\tGrowSmarter\r\n",
-        "unique_org.tsv": "new_org_id\tname\tcountry\r\n111111111\tACME HELLAS\tEL\r\n"
-        "0002ed6e6953fbf120f6ac982c803700\tNO PIC\tFR\r\n",
-    })
-    write_package(root / "cordis-sod-hackathon" / "h2020_2017", {
-        "stacked_dump.csv": 'orgId,name,city,country,activityType\n998901539,Nantes M√©tropole,NANTES,FR,PUB\n'
-        '998928602,OLD NAME HAMBURG,HAMBURG,DE,PUB\n',
-    })
-    write_package(root / "cordis-h2020-dashboard-extracts", {
-        "h2020-projects.csv": "Project Title,Project Acronym,H2020 EU Contribution (EUR),Project Nbr,Topic Code,CORDIS link\n"
-        "Smart Lives,mySMARTLife,1000.5,731297,SCC-1-2016-2017,http://cordis.europa.eu/project/id/731297\n"
-        "Growing,GrowSmarter,777.0,646456,SCC-01-2014,http://cordis.europa.eu/project/id/646456\n"
-        "Same amount A,AAA,555,900001,X,\nSame amount B,BBB,555,900002,X,\n",
-        "dashboard-export-2021.csv": "project_id,pic,legal_name,city,country_code\n"
-        "101000001,998928602,FREIE UND HANSESTADT HAMBURG,HAMBURG,DE\n101000001,997664207,HELSINGIN KAUPUNKI,HELSINGIN,FI\n",
-        "cordis-plus-2014.csv": "project_id,pic,legal_name,country_code,framework_programme\n"
-        "646456,111111111,NA,EL,H2020\n",
-    })
+    write_package(
+        root / "cordis-sod-hackathon" / "h2020_2016",
+        {
+            "projects.tsv": "rcn\treference\tacronym\r\n194441\t646456\tGrowSmarter\r\n",
+            "unique_org.tsv": "new_org_id\tname\tcountry\r\n111111111\tACME HELLAS\tEL\r\n"
+            "0002ed6e6953fbf120f6ac982c803700\tNO PIC\tFR\r\n",
+        },
+    )
+    write_package(
+        root / "cordis-sod-hackathon" / "h2020_2017",
+        {
+            "stacked_dump.csv": "orgId,name,city,country,activityType\n998901539,Nantes M√©tropole,NANTES,FR,PUB\n"
+            "998928602,OLD NAME HAMBURG,HAMBURG,DE,PUB\n",
+        },
+    )
+    write_package(
+        root / "cordis-h2020-dashboard-extracts",
+        {
+            "h2020-projects.csv": "Project Title,Project Acronym,H2020 EU Contribution (EUR),Project Nbr,Topic Code,CORDIS link\n"
+            "Smart Lives,mySMARTLife,1000.5,731297,SCC-1-2016-2017,http://cordis.europa.eu/project/id/731297\n"
+            "Growing,GrowSmarter,777.0,646456,SCC-01-2014,http://cordis.europa.eu/project/id/646456\n"
+            "Same amount A,AAA,555,900001,X,\nSame amount B,BBB,555,900002,X,\n",
+            "dashboard-export-2021.csv": "project_id,pic,legal_name,city,country_code\n"
+            "101000001,998928602,FREIE UND HANSESTADT HAMBURG,HAMBURG,DE\n101000001,997664207,HELSINGIN KAUPUNKI,HELSINGIN,FI\n",
+            "cordis-plus-2014.csv": "project_id,pic,legal_name,country_code,framework_programme\n646456,111111111,NA,EL,H2020\n",
+        },
+    )
     return root / "cordis-h2020-participation" / "h2020.csv"
 
 
@@ -189,7 +201,8 @@ def test_cordis_without_enrichment_files_is_unchanged(tmp_path: Path) -> None:
 def test_enrichment_file_with_missing_column_names_file_and_column(tmp_path: Path) -> None:
     path = _cordis_tree(tmp_path / "data")
     (tmp_path / "data" / "cordis-h2020-dashboard-extracts" / "dashboard-export-2021.csv").write_text(
-        "project_id,pic,name,city,country_code\n1,2,X,Y,DE\n", encoding="utf-8")
+        "project_id,pic,name,city,country_code\n1,2,X,Y,DE\n", encoding="utf-8"
+    )
     with pytest.raises(InputError, match=r"dashboard-export-2021\.csv: missing column\(s\) legal_name"):
         read_cordis(path)
 
@@ -249,17 +262,20 @@ URBACT_MEMBERS = (
 URBACT_NETWORKS = (
     "Main.Key.Word;Additionnal.key.words;Name;Code_Network;Description;LeadPartnerCountry;Url;Start;End;Aims;Activities;"
     "Members;Continent;Region;NbCities;CodeCity;LeadPartner;Phase;Type\n"
-    'Governance;Abandoned Spaces / Culture<U+00A0>& Heritage;2nd Chance;1;Vacant buildings;IT;http://urbact.eu/2nd-chance;'
+    "Governance;Abandoned Spaces / Culture<U+00A0>& Heritage;2nd Chance;1;Vacant buildings;IT;http://urbact.eu/2nd-chance;"
     '2015;2018;"Aims\non two lines";;Cities;Europe;S;2;IT23;Naples;Urbact III;Action Planning\n'
     "Inclusion;;Net 2;2;Second;DE;;2019;NA;;;Cities;Europe;W;3;DE3;Berlin;Urbact III;Transfer\n"
 )
 
 
 def test_read_urbact_tiny(tmp_path: Path) -> None:
-    folder = write_package(tmp_path / "urbact", {
-        "URBACT_Membership_GNidCorr_complete_V2.csv": URBACT_MEMBERS,
-        "UrbactNetworks_complete_V2.csv": URBACT_NETWORKS,
-    })
+    folder = write_package(
+        tmp_path / "urbact",
+        {
+            "URBACT_Membership_GNidCorr_complete_V2.csv": URBACT_MEMBERS,
+            "UrbactNetworks_complete_V2.csv": URBACT_NETWORKS,
+        },
+    )
     package = read_source(folder, "urbact")
     tables, issues = validate_or_raise(package)
     assert [str(i) for i in issues] == [
@@ -281,14 +297,18 @@ def test_read_urbact_tiny(tmp_path: Path) -> None:
 
 
 def test_read_urbact_bad_input(tmp_path: Path) -> None:
-    folder = write_package(tmp_path / "urbact", {
-        "URBACT_Membership_GNidCorr_complete_V2.csv": URBACT_MEMBERS.replace("geonameId", "gnid", 1),
-    })
+    folder = write_package(
+        tmp_path / "urbact",
+        {
+            "URBACT_Membership_GNidCorr_complete_V2.csv": URBACT_MEMBERS.replace("geonameId", "gnid", 1),
+        },
+    )
     with pytest.raises(InputError, match=r"URBACT_Membership_GNidCorr_complete_V2\.csv: missing column\(s\) geonameId"):
         read_urbact(folder)
     networks = URBACT_NETWORKS.replace("\nInclusion;;Net 2;2;", "\nInclusion;;Net 2;9;")
-    write_package(folder, {"URBACT_Membership_GNidCorr_complete_V2.csv": URBACT_MEMBERS,
-                           "UrbactNetworks_complete_V2.csv": networks})
+    write_package(
+        folder, {"URBACT_Membership_GNidCorr_complete_V2.csv": URBACT_MEMBERS, "UrbactNetworks_complete_V2.csv": networks}
+    )
     with pytest.raises(InputError, match=r"Code_Network '2' .* not in UrbactNetworks_complete_V2\.csv"):
         read_urbact(folder)
     with pytest.raises(NotFoundError):

@@ -398,7 +398,9 @@ def test_analysis_results_are_visible_through_cypher(backend: tuple[str, Any]) -
     store.write_ties(ties, kinds, "city")  # replaces, does not add
     org_ties = pd.DataFrame({"u": ["org-a"], "v": ["brno"], "strength": [0.5]})
     assert store.write_ties(org_ties, kinds, "organisation") == 1  # a mixed Organisation–City tie
-    assert store.query("MATCH (:Organisation)-[t:TIE {level: 'organisation'}]->(:City) RETURN t.strength AS s").rows == [{"s": 0.5}]
+    assert store.query("MATCH (:Organisation)-[t:TIE {level: 'organisation'}]->(:City) RETURN t.strength AS s").rows == [
+        {"s": 0.5}
+    ]
     store.write_ties(org_ties.iloc[:0], kinds, "organisation")  # drops only the organisation-level ties
     rows = store.query("MATCH (a:City)-[t:TIE]->(b:City) RETURN a.id AS a, b.id AS b, t.strength AS s, t.breakdown AS why").rows
     assert rows == [{"a": "brno", "b": "plzen", "s": 2.5, "why": "1 project"}]

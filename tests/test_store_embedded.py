@@ -56,8 +56,14 @@ def test_failure_mid_load_leaves_store_unchanged(mini: Path, tmp_path: Path) -> 
     path = tmp_path / "g.kgl"
     EmbeddedStore(path).load(tables_of(mini))
     original = path.read_bytes()
-    bigger = write_package(tmp_path / "more", {**MINI, "cities.csv": MINI["cities.csv"] + "helsinki,Helsinki,FI,60.1699,24.9384,lighthouse\n",
-                                               "tandems.csv": "a_id,b_id\nhelsinki,rijeka\n"})
+    bigger = write_package(
+        tmp_path / "more",
+        {
+            **MINI,
+            "cities.csv": MINI["cities.csv"] + "helsinki,Helsinki,FI,60.1699,24.9384,lighthouse\n",
+            "tandems.csv": "a_id,b_id\nhelsinki,rijeka\n",
+        },
+    )
     store = EmbeddedStore(path)
     seen: list[str] = []
 

@@ -187,7 +187,9 @@ def test_unreachable_server_is_a_clear_store_error(scheme: str) -> None:
         store.read_tables,
         lambda: store.query("RETURN 1"),
         lambda: store.load(tables()),
-        lambda: store.write_ties(pd.DataFrame({"u": ["c0"], "v": ["c1"], "strength": [1.0]}), {"c0": "City", "c1": "City"}, "city"),
+        lambda: store.write_ties(
+            pd.DataFrame({"u": ["c0"], "v": ["c1"], "strength": [1.0]}), {"c0": "City", "c1": "City"}, "city"
+        ),
     ]
     for call in calls:
         with pytest.raises(StoreError) as err:

@@ -38,18 +38,28 @@ def test_missing_required_column(tmp_path: Path) -> None:
 
 
 def test_bad_date(tmp_path: Path) -> None:
-    msgs = messages(tmp_path, {"cities.csv": CITIES, "projects.csv": "id,name,start\np1,P1,2019-13-01\n", "participations.csv": PARTS})
+    msgs = messages(
+        tmp_path, {"cities.csv": CITIES, "projects.csv": "id,name,start\np1,P1,2019-13-01\n", "participations.csv": PARTS}
+    )
     assert msgs == ["error: projects.csv, row 2, column 'start': '2019-13-01': is not an ISO date YYYY-MM-DD"]
 
 
 def test_date_in_other_format(tmp_path: Path) -> None:
-    msgs = messages(tmp_path, {"cities.csv": CITIES, "projects.csv": "id,name,start\np1,P1,28.05.2019\n", "participations.csv": PARTS})
+    msgs = messages(
+        tmp_path, {"cities.csv": CITIES, "projects.csv": "id,name,start\np1,P1,28.05.2019\n", "participations.csv": PARTS}
+    )
     assert msgs == ["error: projects.csv, row 2, column 'start': '28.05.2019': is not an ISO date YYYY-MM-DD"]
 
 
 def test_bad_country(tmp_path: Path) -> None:
-    msgs = messages(tmp_path, {"cities.csv": "id,name,country\nnantes,Nantes,France\nrijeka,Rijeka,HR\n",
-                               "projects.csv": PROJECTS, "participations.csv": PARTS})
+    msgs = messages(
+        tmp_path,
+        {
+            "cities.csv": "id,name,country\nnantes,Nantes,France\nrijeka,Rijeka,HR\n",
+            "projects.csv": PROJECTS,
+            "participations.csv": PARTS,
+        },
+    )
     assert msgs == [
         "error: cities.csv, row 2, column 'country': 'France': is not an ISO 3166 alpha-2 country code such as CZ or FR "
         "(EL and UK are accepted)"
@@ -57,26 +67,42 @@ def test_bad_country(tmp_path: Path) -> None:
 
 
 def test_eu_country_aliases_are_normalised(tmp_path: Path) -> None:
-    pkg = write_package(tmp_path / "p", {"cities.csv": "id,name,country\nathens,Athens,EL\nlondon,London,uk\n",
-                                         "tandems.csv": "a_id,b_id\nathens,london\n"})
+    pkg = write_package(
+        tmp_path / "p",
+        {"cities.csv": "id,name,country\nathens,Athens,EL\nlondon,London,uk\n", "tandems.csv": "a_id,b_id\nathens,london\n"},
+    )
     tables, issues = validate_or_raise(read_package(pkg))
     assert tables["cities"]["country"].tolist() == ["GR", "GB"]
 
 
 def test_bad_number(tmp_path: Path) -> None:
-    msgs = messages(tmp_path, {"cities.csv": "id,name,country,population\nnantes,Nantes,FR,\"320,732\"\nrijeka,Rijeka,HR,128624\n",
-                               "projects.csv": PROJECTS, "participations.csv": PARTS})
+    msgs = messages(
+        tmp_path,
+        {
+            "cities.csv": 'id,name,country,population\nnantes,Nantes,FR,"320,732"\nrijeka,Rijeka,HR,128624\n',
+            "projects.csv": PROJECTS,
+            "participations.csv": PARTS,
+        },
+    )
     assert msgs == ["error: cities.csv, row 2, column 'population': '320,732': is not a whole number"]
 
 
 def test_coordinates_out_of_range(tmp_path: Path) -> None:
-    msgs = messages(tmp_path, {"cities.csv": "id,name,country,lat,lon\nnantes,Nantes,FR,47.2,-181\nrijeka,Rijeka,HR,45.3,14.4\n",
-                               "projects.csv": PROJECTS, "participations.csv": PARTS})
+    msgs = messages(
+        tmp_path,
+        {
+            "cities.csv": "id,name,country,lat,lon\nnantes,Nantes,FR,47.2,-181\nrijeka,Rijeka,HR,45.3,14.4\n",
+            "projects.csv": PROJECTS,
+            "participations.csv": PARTS,
+        },
+    )
     assert msgs == ["error: cities.csv, row 2, column 'lon': '-181': is not a longitude between -180 and 180"]
 
 
 def test_duplicate_id(tmp_path: Path) -> None:
-    msgs = messages(tmp_path, {"cities.csv": CITIES + "nantes,Nantes again,FR\n", "projects.csv": PROJECTS, "participations.csv": PARTS})
+    msgs = messages(
+        tmp_path, {"cities.csv": CITIES + "nantes,Nantes again,FR\n", "projects.csv": PROJECTS, "participations.csv": PARTS}
+    )
     assert msgs == ["error: cities.csv, row 4, column 'id': 'nantes': duplicate id; first used in row 2; expected each id once"]
 
 
@@ -91,13 +117,20 @@ def test_duplicate_relation_row(tmp_path: Path) -> None:
 def test_unknown_reference(tmp_path: Path) -> None:
     msgs = messages(tmp_path, {"cities.csv": CITIES, "projects.csv": PROJECTS, "participations.csv": PARTS + "p1,helsinki\n"})
     assert msgs == [
-        "error: participations.csv, row 4, column 'member_id': 'helsinki': references an unknown id; expected an id from cities or organisations"
+        "error: participations.csv, row 4, column 'member_id': 'helsinki': references an unknown id; expected an id from cities or organisations"  # noqa: E501
     ]
 
 
 def test_id_used_for_city_and_organisation(tmp_path: Path) -> None:
-    msgs = messages(tmp_path, {"cities.csv": CITIES, "organisations.csv": "id,name\nrijeka,City of Rijeka\n",
-                               "projects.csv": PROJECTS, "participations.csv": PARTS})
+    msgs = messages(
+        tmp_path,
+        {
+            "cities.csv": CITIES,
+            "organisations.csv": "id,name\nrijeka,City of Rijeka\n",
+            "projects.csv": PROJECTS,
+            "participations.csv": PARTS,
+        },
+    )
     assert msgs == [
         "error: organisations.csv, row 2, column 'id': 'rijeka': is also an id in cities; "
         "ids must be unique across cities, organisations, projects and exchanges"
@@ -119,7 +152,7 @@ def test_wrong_encoding(tmp_path: Path) -> None:
     cp1250 = "id,name,country\nlitomerice,Litoměřice,CZ\n".encode("cp1250")  # 'ě' is byte 0xEC at offset 16+11+5 = 32
     msgs = messages(tmp_path, {"cities.csv": cp1250, "tandems.csv": "a_id,b_id\nx,y\n"})
     assert msgs[0] == (
-        "error: cities.csv: not valid UTF-8 at line 2 (byte 32: b'\\xec'); expected a UTF-8 encoded CSV file (re-save it as 'CSV UTF-8')"
+        "error: cities.csv: not valid UTF-8 at line 2 (byte 32: b'\\xec'); expected a UTF-8 encoded CSV file (re-save it as 'CSV UTF-8')"  # noqa: E501
     )
 
 
@@ -129,8 +162,15 @@ def test_unreadable_csv_raises_input_error() -> None:
 
 
 def test_unknown_organisation_type(tmp_path: Path) -> None:
-    msgs = messages(tmp_path, {"cities.csv": CITIES, "organisations.csv": "id,name,type\no1,Acme,startup\n",
-                               "projects.csv": PROJECTS, "participations.csv": PARTS})
+    msgs = messages(
+        tmp_path,
+        {
+            "cities.csv": CITIES,
+            "organisations.csv": "id,name,type\no1,Acme,startup\n",
+            "projects.csv": PROJECTS,
+            "participations.csv": PARTS,
+        },
+    )
     assert msgs == [
         "error: organisations.csv, row 2, column 'type': 'startup': is not one of municipality, company, university, research, "
         "ngo, innovation_hub, public_agency, network, other"
@@ -138,8 +178,10 @@ def test_unknown_organisation_type(tmp_path: Path) -> None:
 
 
 def test_end_before_start(tmp_path: Path) -> None:
-    msgs = messages(tmp_path, {"cities.csv": CITIES, "projects.csv": "id,name,start,end\np1,P1,2020-01-01,2019-12-31\n",
-                               "participations.csv": PARTS})
+    msgs = messages(
+        tmp_path,
+        {"cities.csv": CITIES, "projects.csv": "id,name,start,end\np1,P1,2020-01-01,2019-12-31\n", "participations.csv": PARTS},
+    )
     assert msgs == ["error: projects.csv, row 2, column 'end': '2019-12-31': is before start (2020-01-01)"]
 
 
@@ -154,20 +196,34 @@ def test_missing_relation_table(tmp_path: Path) -> None:
 
 
 def test_row_with_too_many_cells(tmp_path: Path) -> None:
-    msgs = messages(tmp_path, {"cities.csv": "id,name,country\nnantes,Nantes,FR,extra\nrijeka,Rijeka,HR\n",
-                               "projects.csv": PROJECTS, "participations.csv": PARTS})
+    msgs = messages(
+        tmp_path,
+        {
+            "cities.csv": "id,name,country\nnantes,Nantes,FR,extra\nrijeka,Rijeka,HR\n",
+            "projects.csv": PROJECTS,
+            "participations.csv": PARTS,
+        },
+    )
     assert msgs == ["error: cities.csv, row 2: 'extra': row has more cells than the header has columns (3); check quoting of ','"]
 
 
 def test_required_value_empty(tmp_path: Path) -> None:
-    msgs = messages(tmp_path, {"cities.csv": "id,name,country\nnantes,,FR\nrijeka,Rijeka,HR\n", "projects.csv": PROJECTS,
-                               "participations.csv": PARTS})
+    msgs = messages(
+        tmp_path,
+        {"cities.csv": "id,name,country\nnantes,,FR\nrijeka,Rijeka,HR\n", "projects.csv": PROJECTS, "participations.csv": PARTS},
+    )
     assert msgs == ["error: cities.csv, row 2, column 'name': is empty; expected text"]
 
 
 def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
-    msgs = messages(tmp_path, {"cities.csv": "id,name,country,lat\nnantes,Nantes,XX,95\n", "projects.csv": "id,name,end\np1,P1,soon\n",
-                               "participations.csv": PARTS})
+    msgs = messages(
+        tmp_path,
+        {
+            "cities.csv": "id,name,country,lat\nnantes,Nantes,XX,95\n",
+            "projects.csv": "id,name,end\np1,P1,soon\n",
+            "participations.csv": PARTS,
+        },
+    )
     assert len(msgs) == 4  # country, lat, end date, unknown member rijeka
 
 
