@@ -12,8 +12,10 @@ Modes
     minimise Σ_e 1/S_e (a strong tie is short, as Newman's distances [1]_ and CONVENTIONS.md).
 ``widest``
     maximise the weakest tie min_e S_e (the route's bottleneck; maximin / widest path); among equally
-    wide routes, the shortest (Σ 1/S_e). Solved exactly in two steps: a modified Dijkstra finds the best
-    bottleneck B*, then an ordinary Dijkstra on the ties with S_e ≥ B* finds the shortest such route.
+    wide routes, the shortest (Σ 1/S_e). Solved exactly in two steps: the best bottleneck B* is the weakest
+    tie on the path between the two members in a maximum spanning forest (any maximum spanning tree holds
+    a widest path between every pair [4]_), then a Dijkstra on the ties with S_e ≥ B* finds the shortest
+    such route.
 ``reliable``
     maximise Π_e p_e with p_e = 1 − exp(−κ S_e) (κ from the weights, ``paths.kappa``): the chance
     knowledge crosses every tie if tie e passes it on with probability p_e; i.e. the shortest path for
@@ -21,10 +23,16 @@ Modes
 
 k alternatives
 --------------
-Yen's algorithm [2]_: loopless routes in order of quality. For the additive modes it is networkx's
-``shortest_simple_paths`` (Yen's algorithm); for ``widest`` an own Yen variant whose spur search returns,
-for a fixed root with bottleneck b_r, the spur maximising min(b_r, spur bottleneck) and then minimising
-Σ 1/S — the best route in each of Yen's deviation classes, which is all Yen's argument needs.
+Yen's algorithm [2]_: loopless routes in order of quality, with Lawler's rule [5]_ (a route's spurs are searched
+from its deviation node on only). Spur searches run on CSR arrays (SciPy's Dijkstra and minimum spanning
+tree), with the root's members and the root's already used next ties masked out. For ``widest`` the spur
+search returns, for a fixed root with bottleneck b_r, the spur maximising min(b_r, spur bottleneck) and
+then minimising Σ 1/S — the best route in each of Yen's deviation classes, which is all Yen's argument
+needs. The unrestricted widest bottleneck from the spur node bounds it; when a route that wide survives
+the masks it is the answer, else the maximum spanning forest of what is left gives it. Routes of equal
+quality (costs equal to 12 significant digits) come fewer hops first, then by member id; equally good
+spurs found by one Dijkstra are not re-ordered, so which of two equal routes comes first is fixed but
+otherwise arbitrary.
 
 Topic
 -----
@@ -51,13 +59,15 @@ References
    712–716 (1971).
 .. [3] M. S. Granovetter, "The strength of weak ties", American Journal of Sociology 78(6),
    1360–1380 (1973).
+.. [4] T. C. Hu, "The maximum capacity route problem", Operations Research 9(6), 898–900 (1961).
+.. [5] E. L. Lawler, "A procedure for computing the K best solutions to discrete optimization problems and
+   its application to the shortest path problem", Management Science 18(7), 401–405 (1972).
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import heapq
-import itertools
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -66,10 +76,12 @@ from typing import Any
 import networkx as nx
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
+from scipy.sparse.csgraph import breadth_first_order, connected_components, dijkstra, minimum_spanning_tree
 
 from .errors import NoPathError, UsageError
 from .model import members
-from .tandems import _LABEL, TandemWeights, _aggregate, _collect, _span, _year, load_weights, resolve_member
+from .tandems import TandemWeights, _activity_label, _collect, _pair_numbers, _resolve, load_weights
 from .validate import Tables
 
 __all__ = ["MODES", "Hop", "Route", "tie_graph", "transfer_paths", "routes_frame"]
@@ -119,22 +131,6 @@ class Route:
 # ------------------------------------------------------------------------------------------ tie graph
 
 
-def _label(channel: str, name: str, start: Any, end: Any) -> str:
-    if channel == "project":
-        span = _span(start, end)
-        return f"{name} ({span})" if span else name
-    if channel == "tandem":
-        base = "declared tandem" + (f" on {name}" if name else "")
-        if isinstance(start, _dt.date) and isinstance(end, _dt.date):
-            return f"{base} {_span(start, end)}"
-        if isinstance(start, _dt.date):
-            return f"{base} since {start.year}"
-        return base
-    if channel == "transfer":
-        return f"transfer {name} {_year(start)}".strip()
-    return f"{_LABEL.get(channel, _LABEL['other'])[0]} {_year(start)}".strip()
-
-
 class _Carriers:
     """The activities carrying each tie, looked up on demand (building them for every tie of a large graph is slow)."""
 
@@ -148,7 +144,6 @@ class _Carriers:
         self.act_id, self.name, self.channel = info["id"].tolist(), info["name"].tolist(), info["channel"].tolist()
         self.start, self.end = info["start"].tolist(), info["end"].tolist()
         self.labels: dict[int, str] = {}
-        self.code = {str(x): i for i, x in enumerate(d.ids)}
         self.n_ids = len(d.ids)
         long = d.long
         key = long["uc"].to_numpy().astype(np.int64) * self.n_ids + long["vc"].to_numpy()
@@ -160,41 +155,111 @@ class _Carriers:
 
     def label(self, ac: int) -> str:
         if ac not in self.labels:
-            self.labels[ac] = _label(self.channel[ac], str(self.name[ac]), self.start[ac], self.end[ac])
+            self.labels[ac] = _activity_label(self.channel[ac], str(self.name[ac]), self.start[ac], self.end[ac])
         return self.labels[ac]
 
-    def __call__(self, u: str, v: str) -> list[dict[str, Any]]:
-        cu, cv = self.code[u], self.code[v]
+    def __call__(self, cu: int, cv: int) -> list[dict[str, Any]]:
+        """The activities on the tie between member codes ``cu`` and ``cv``, strongest first."""
         key = min(cu, cv) * self.n_ids + max(cu, cv)
         if key not in self.cache:
             lo, hi = np.searchsorted(self.keys, [key, key + 1])
-            rows = [{
-                "activity_id": str(self.act_id[ac]), "name": str(self.name[ac]), "channel": str(self.channel[ac]),
-                "start": self.start[ac], "end": self.end[ac], "contribution": float(c), "lo": float(self.lo[ac]),
-                "hi": float(self.hi[ac]), "label": self.label(ac),
-            } for ac, c in zip(self.ac[lo:hi].tolist(), self.contribution[lo:hi].tolist())]
+            rows = [
+                {
+                    "activity_id": str(self.act_id[ac]),
+                    "name": str(self.name[ac]),
+                    "channel": str(self.channel[ac]),
+                    "start": self.start[ac],
+                    "end": self.end[ac],
+                    "contribution": float(c),
+                    "lo": float(self.lo[ac]),
+                    "hi": float(self.hi[ac]),
+                    "label": self.label(ac),
+                }
+                for ac, c in zip(self.ac[lo:hi].tolist(), self.contribution[lo:hi].tolist())
+            ]
             self.cache[key] = sorted(rows, key=lambda c: (-c["contribution"], c["name"]))
         return self.cache[key]
 
 
-def _tie_graph(tables: Tables, *, level: str, weights: TandemWeights, since: _dt.date | None, until: _dt.date | None,
-               topic: str | None) -> tuple[nx.Graph, _Carriers]:
-    d = _collect(tables, level=level, weights=weights, since=since, until=until, topic=topic)
-    agg = _aggregate(d)
-    agg = agg[agg["strength"].to_numpy() > 0]  # a tie whose channels all have β = 0 carries nothing
-    s = agg["strength"].to_numpy(dtype=float)
-    p = -np.expm1(-weights.kappa * s)
-    with np.errstate(divide="ignore"):
-        neglogp = -np.log1p(-np.exp(-weights.kappa * s))
-    a = d.ids[agg["uc"].to_numpy()]
-    b = d.ids[agg["vc"].to_numpy()]
-    g = nx.Graph(level=level, topic=topic)
-    g.add_nodes_from((str(x), {"name": d.names.get(x, x)}) for x in sorted(set(a.tolist()) | set(b.tolist())))
-    g.add_edges_from(
-        (str(x), str(y), {"strength": float(sv), "cost": 1.0 / sv, "p": float(pv), "neglogp": float(nv)})
-        for x, y, sv, pv, nv in zip(a.tolist(), b.tolist(), s.tolist(), p.tolist(), neglogp.tolist())
-    )
-    return g, _Carriers(d)
+class _Ties:
+    """The tie graph as symmetric CSR arrays (every tie stored once per direction, neighbours sorted).
+
+    Node codes are positions in ``ids`` (sorted member ids, so code order = id order); arc arrays
+    ``strength``, ``cost`` (1/S), ``p`` and ``neglogp`` are aligned with ``indices``.
+    """
+
+    def __init__(
+        self, ids: np.ndarray, names: list[str], u: np.ndarray, v: np.ndarray, strength: np.ndarray, kappa: float
+    ) -> None:
+        n = len(ids)
+        self.ids, self.names, self.n = ids, names, n
+        self.code = {str(x): i for i, x in enumerate(ids.tolist())}
+        rows, cols = np.r_[u, v].astype(np.int64), np.r_[v, u].astype(np.int64)
+        key = rows * n + cols
+        order = np.argsort(key)
+        self.arc_key = key[order]  # ascending: finds the arc (x, y) by binary search
+        self.rows, self.indices = rows[order], cols[order]
+        self.indptr = np.r_[0, np.cumsum(np.bincount(self.rows, minlength=n))].astype(np.int64)
+        s = np.r_[strength, strength].astype(float)[order]
+        self.strength, self.cost = s, 1.0 / s
+        self.p = -np.expm1(-kappa * s)
+        with np.errstate(divide="ignore"):
+            self.neglogp = -np.log1p(-np.exp(-kappa * s))
+        self.degree = np.diff(self.indptr)
+        self._labels: np.ndarray | None = None
+
+    @classmethod
+    def from_graph(cls, g: nx.Graph, kappa: float = 1.0) -> _Ties:
+        """From an undirected graph with edge attribute ``strength`` (names from node attribute ``name``)."""
+        ids = np.array(sorted(map(str, g.nodes)), dtype=object)
+        code = {x: i for i, x in enumerate(ids.tolist())}
+        edges = [(code[str(a)], code[str(b)], float(d["strength"])) for a, b, d in g.edges(data=True) if a != b]
+        names = [str(g.nodes[x].get("name", x)) if x in g.nodes else str(x) for x in ids.tolist()]
+        return cls(
+            ids,
+            names,
+            np.array([e[0] for e in edges], dtype=np.int64),
+            np.array([e[1] for e in edges], dtype=np.int64),
+            np.array([e[2] for e in edges], dtype=float),
+            kappa,
+        )
+
+    def arcs(self, x: Any, y: Any) -> np.ndarray:
+        """Positions of the arcs x→y (arrays of codes)."""
+        return np.searchsorted(self.arc_key, np.asarray(x, dtype=np.int64) * self.n + np.asarray(y, dtype=np.int64))
+
+    def component(self) -> np.ndarray:
+        if self._labels is None:
+            self._labels = connected_components(self.matrix(self.cost), directed=False)[1]
+        return self._labels
+
+    def matrix(self, data: np.ndarray) -> sp.csr_matrix:
+        return sp.csr_matrix((data, self.indices, self.indptr), shape=(self.n, self.n))
+
+    def path_arcs(self, path: list[int]) -> np.ndarray:
+        return self.arcs(path[:-1], path[1:])
+
+
+def _tie_graph(
+    tables: Tables,
+    *,
+    level: str,
+    weights: TandemWeights,
+    since: _dt.date | None,
+    until: _dt.date | None,
+    topic: str | None,
+    mem: pd.DataFrame | None = None,
+) -> tuple[_Ties, _Carriers]:
+    d = _collect(tables, level=level, weights=weights, since=since, until=until, topic=topic, mem=mem)
+    if d.long.empty:
+        u = v = np.zeros(0, dtype=np.int64)
+        s = np.zeros(0)
+    else:
+        pn = _pair_numbers(d)
+        keep = pn["strength"] > 0  # a tie whose channels all have β = 0 carries nothing
+        u, v, s = pn["uc"][keep], pn["vc"][keep], pn["strength"][keep]
+    names = [d.names.get(x, x) for x in d.ids.tolist()]
+    return _Ties(d.ids, names, u, v, s, weights.kappa), _Carriers(d)
 
 
 def tie_graph(
@@ -212,7 +277,7 @@ def tie_graph(
     ``cost`` (1/S_e), ``p`` (1 − exp(−κ S_e)), ``neglogp`` (−log p_e) and ``carriers``: the activities on
     the tie, strongest first, each a dict ``activity_id, name, channel, start, end, contribution, lo, hi,
     label`` (lo/hi: the activity's interval as date ordinals, NaN when undated, hi = inf when open-ended).
-    (:func:`transfer_paths` builds the carriers only for the ties it looks at.)
+    (:func:`transfer_paths` works on CSR arrays and builds the carriers only for the hops it reports.)
 
     Examples
     --------
@@ -226,119 +291,174 @@ def tie_graph(
     >>> g["a"]["b"]["strength"], g["a"]["b"]["carriers"][0]["label"]
     (5.0, 'transfer Open data 2020')
     """
-    g, carriers = _tie_graph(tables, level=level, weights=weights if weights is not None else load_weights(), since=since,
-                             until=until, topic=topic)
-    for u, v, data in g.edges(data=True):
-        data["carriers"] = carriers(u, v)
+    ties, carriers = _tie_graph(
+        tables, level=level, weights=weights if weights is not None else load_weights(), since=since, until=until, topic=topic
+    )
+    g = nx.Graph(level=level, topic=topic)
+    ids = [str(x) for x in ties.ids.tolist()]
+    g.add_nodes_from((ids[i], {"name": ties.names[i]}) for i in np.flatnonzero(ties.degree).tolist())
+    fwd = np.flatnonzero(ties.rows < ties.indices)
+    g.add_edges_from(
+        (ids[x], ids[y], {"strength": sv, "cost": cv, "p": pv, "neglogp": nv, "carriers": carriers(x, y)})
+        for x, y, sv, cv, pv, nv in zip(
+            ties.rows[fwd].tolist(),
+            ties.indices[fwd].tolist(),
+            ties.strength[fwd].tolist(),
+            ties.cost[fwd].tolist(),
+            ties.p[fwd].tolist(),
+            ties.neglogp[fwd].tolist(),
+        )
+    )
     return g
 
 
 # ---------------------------------------------------------------------------------------------- search
 
-
-def _path_key(g: nx.Graph, path: list[str]) -> tuple[float, float, int, tuple[str, ...]]:
-    widths = [g[u][v]["strength"] for u, v in zip(path, path[1:])]
-    return (-min(widths), sum(1.0 / x for x in widths), len(path), tuple(path))
+_Key = tuple[float, ...]
 
 
-def _widest_spur(g: nx.Graph, s: str, t: str, banned_nodes: set[str], banned_edges: set[frozenset[str]],
-                 root_width: float) -> list[str] | None:
-    """Best spur from s to t: maximise min(root_width, bottleneck), then minimise Σ 1/S."""
-    banned: dict[str, set[str]] = {}
-    for e in banned_edges:
-        x, y = tuple(e)
-        banned.setdefault(x, set()).add(y)
-        banned.setdefault(y, set()).add(x)
-    no = set()
-    # 1. best bottleneck, capped at root_width (wider spurs make no difference): modified Dijkstra on a max-heap
-    best = {s: root_width}
-    heap = [(-root_width, s)]
-    done: set[str] = set()
-    while heap:
-        negw, u = heapq.heappop(heap)
-        if u in done:
-            continue
-        done.add(u)
-        if u == t or -negw <= best.get(t, -_INF):  # popped widths only decrease: t's width is final
-            break
-        skip = banned.get(u, no)
-        for v, data in g._adj[u].items():
-            if v in done or v in banned_nodes or v in skip:
-                continue
-            wv = min(-negw, data["strength"])  # capped by root_width from the start
-            if wv > best.get(v, -_INF):
-                best[v] = wv
-                heapq.heappush(heap, (-wv, v))
-    if t not in best:
-        return None
-    thr = best[t]  # = min(root_width, B*)
-    # 2. shortest (Σ 1/S) among ties with S ≥ thr
-    dist = {s: 0.0}
-    prev: dict[str, str] = {}
-    heap2 = [(0.0, s)]
-    seen: set[str] = set()
-    while heap2:
-        du, u = heapq.heappop(heap2)
-        if u in seen:
-            continue
-        seen.add(u)
-        if u == t:
-            break
-        skip = banned.get(u, no)
-        for v, data in g._adj[u].items():
-            if data["strength"] < thr or v in seen or v in banned_nodes or v in skip:
-                continue
-            nd = du + data["cost"]
-            if nd < dist.get(v, _INF):
-                dist[v] = nd
-                prev[v] = u
-                heapq.heappush(heap2, (nd, v))
-    if t not in seen:  # pragma: no cover - step 1 proved a route with width ≥ thr exists
-        return None
+def _spur_path(pred: np.ndarray, s: int, t: int) -> list[int]:
     path = [t]
     while path[-1] != s:
-        path.append(prev[path[-1]])
+        path.append(int(pred[path[-1]]))
     return path[::-1]
 
 
-def _yen_widest(g: nx.Graph, s: str, t: str) -> Iterator[list[str]]:
-    """Yen's k-best loopless routes for the widest-path order (bottleneck desc, then Σ 1/S)."""
-    first = _widest_spur(g, s, t, set(), set(), _INF)
-    if first is None:
-        return
-    found = [first]
-    yield first
-    seen = {tuple(first)}
-    candidates: list[tuple[tuple[float, float, int, tuple[str, ...]], list[str]]] = []
-    while True:
-        last = found[-1]
-        for i in range(len(last) - 1):
-            root = last[: i + 1]
-            banned_edges = {frozenset((p[i], p[i + 1])) for p in found if len(p) > i + 1 and p[: i + 1] == root}
-            banned_nodes = set(root[:-1])
-            root_width = min((g[u][v]["strength"] for u, v in zip(root, root[1:])), default=_INF)
-            spur = _widest_spur(g, root[-1], t, banned_nodes, banned_edges, root_width)
-            if spur is None:
-                continue
-            path = root[:-1] + spur
-            if tuple(path) not in seen:
-                seen.add(tuple(path))
-                heapq.heappush(candidates, (_path_key(g, path), path))
-        if not candidates:
+class _Search:
+    """Yen's k-best loopless routes on :class:`_Ties` for one mode (Yen 1971, with Lawler's rule: a route's
+    spurs are searched only from its deviation node on — the earlier roots were searched for its parent).
+
+    Candidates are ordered by the mode's key, then by hop count and node codes, so ties are broken the same way
+    every time. ``want`` (the number of routes still to yield, when known) lets a spur search stop early once
+    it cannot beat the candidates already queued.
+    """
+
+    def __init__(self, ties: _Ties, s: int, t: int, mode: str) -> None:
+        self.ties, self.s, self.t, self.mode = ties, s, t, mode
+        self.weight = ties.neglogp if mode == "reliable" else ties.cost
+        self._bott: np.ndarray | None = None
+
+    # -- keys
+    def key(self, path: list[int]) -> _Key:
+        arcs = self.ties.path_arcs(path).tolist()
+        cost = 0.0
+        for a in arcs:
+            cost += float(self.weight[a])
+        cost = float(f"{cost:.12g}")  # sums in another order differ in the last bits: such routes are equally good
+        if self.mode == "widest":
+            return (-min(float(self.ties.strength[a]) for a in arcs), cost, len(path), *path)
+        return (cost, len(path), *path)
+
+    # -- masks
+    def _masked(self, data: np.ndarray, banned_nodes: list[int], banned_arcs: list[int]) -> np.ndarray:
+        data = data.copy()
+        ip = self.ties.indptr
+        for x in banned_nodes:  # a banned node cannot be left, so no route passes through it
+            data[ip[x] : ip[x + 1]] = _INF
+        if banned_arcs:
+            data[banned_arcs] = _INF
+        return data
+
+    # -- additive modes
+    def _additive_spur(self, x: int, banned_nodes: list[int], banned_arcs: list[int], limit: float) -> list[int] | None:
+        data = self._masked(self.weight, banned_nodes, banned_arcs)
+        dist, pred = dijkstra(self.ties.matrix(data), indices=x, return_predecessors=True, limit=limit)
+        if not math.isfinite(dist[self.t]):
+            return None
+        return _spur_path(pred, x, self.t)
+
+    # -- widest
+    def _bottleneck_to_t(self) -> np.ndarray:
+        """Widest bottleneck from every node to t without restrictions: the minimum strength on the path to t in a
+        maximum spanning forest (maximum spanning tree = minimum spanning tree on 1/S, a decreasing function)."""
+        if self._bott is None:
+            ties, t = self.ties, self.t
+            forest = minimum_spanning_tree(ties.matrix(ties.cost))
+            order, pred = breadth_first_order(forest, t, directed=False, return_predecessors=True)
+            bott = np.full(ties.n, -_INF)
+            bott[t] = _INF
+            child = order[1:]
+            width = ties.strength[ties.arcs(child, pred[child])].tolist()
+            for c, p_, wv in zip(child.tolist(), pred[child].tolist(), width):  # BFS order: the parent comes first
+                bott[c] = min(bott[p_], wv)
+            self._bott = bott
+        return self._bott
+
+    def _widest_spur(self, x: int, banned_nodes: list[int], banned_arcs: list[int], root_width: float) -> list[int] | None:
+        """Best spur from x: maximise min(root_width, bottleneck), then minimise Σ 1/S."""
+        ties, t = self.ties, self.t
+        cost = self._masked(ties.cost, banned_nodes, banned_arcs)
+        # the unrestricted bottleneck bounds the restricted one; when a route reaches it, it is the answer
+        thr = min(root_width, float(self._bottleneck_to_t()[x]))
+        if thr == -_INF:
+            return None
+        dist, pred = dijkstra(ties.matrix(np.where(ties.strength >= thr, cost, _INF)), indices=x, return_predecessors=True)
+        if math.isfinite(dist[t]):
+            return _spur_path(pred, x, t)
+        # else the restrictions cut every route that wide: the best bottleneck of what is left (its maximum
+        # spanning forest), then the shortest route among ties at least that strong
+        keep = np.isfinite(cost) & ~np.isin(ties.indices, banned_nodes)  # an undirected forest: cut both directions
+        if banned_arcs:
+            keep[ties.arcs(ties.indices[banned_arcs], ties.rows[banned_arcs])] = False
+        indptr = np.r_[0, np.cumsum(np.bincount(ties.rows[keep], minlength=ties.n))]
+        left = sp.csr_matrix((cost[keep], ties.indices[keep], indptr), shape=(ties.n, ties.n))
+        forest = minimum_spanning_tree(left)
+        _, pred = breadth_first_order(forest, x, directed=False, return_predecessors=True)
+        if pred[t] < 0:
+            return None
+        tree_path = _spur_path(pred, x, t)
+        thr = min(root_width, float(ties.strength[ties.path_arcs(tree_path)].min()))
+        dist, pred = dijkstra(ties.matrix(np.where(ties.strength >= thr, cost, _INF)), indices=x, return_predecessors=True)
+        return _spur_path(pred, x, t)
+
+    def _spur(
+        self, x: int, banned_nodes: list[int], banned_arcs: list[int], root: list[int], bound: _Key | None
+    ) -> list[int] | None:
+        if self.mode == "widest":
+            root_width = float(self.ties.strength[self.ties.path_arcs(root)].min()) if len(root) > 1 else _INF
+            if bound is not None and -min(root_width, float(self._bottleneck_to_t()[x])) > bound[0]:
+                return None  # cannot be as wide as the routes already queued
+            return self._widest_spur(x, banned_nodes, banned_arcs, root_width)
+        limit = _INF
+        if bound is not None:
+            root_cost = sum(float(self.weight[a]) for a in self.ties.path_arcs(root).tolist()) if len(root) > 1 else 0.0
+            limit = (bound[0] - root_cost) * (1 + 1e-9) + 1e-12  # a little slack: equal routes still compete on ties
+            if limit < 0:
+                return None
+        return self._additive_spur(x, banned_nodes, banned_arcs, limit)
+
+    def routes(self, want: int | None = None) -> Iterator[list[int]]:
+        first = self._spur(self.s, [], [], [self.s], None)
+        if first is None:
             return
-        _, nxt = heapq.heappop(candidates)
-        found.append(nxt)
-        yield nxt
+        found: list[tuple[list[int], int]] = [(first, 0)]  # (route, index of its deviation node)
+        yield first
+        seen = {tuple(first)}
+        candidates: list[tuple[_Key, list[int], int]] = []
+        while want is None or len(found) < want:
+            last, dev = found[-1]
+            need = None if want is None else want - len(found)
+            for i in range(dev, len(last) - 1):
+                root = last[: i + 1]
+                banned = {p[i + 1] for p, _ in found if len(p) > i + 1 and p[: i + 1] == root}
+                bound = heapq.nsmallest(need, candidates)[-1][0] if need is not None and len(candidates) >= need else None
+                spur = self._spur(
+                    root[-1], root[:-1], self.ties.arcs([root[-1]] * len(banned), sorted(banned)).tolist(), root, bound
+                )
+                if spur is None:
+                    continue
+                path = root[:-1] + spur
+                if tuple(path) not in seen:
+                    seen.add(tuple(path))
+                    heapq.heappush(candidates, (self.key(path), path, i))
+            if not candidates:
+                return
+            _, nxt, i = heapq.heappop(candidates)
+            found.append((nxt, i))
+            yield nxt
 
 
-def _candidates(g: nx.Graph, s: str, t: str, mode: str) -> Iterator[list[str]]:
-    if mode == "widest":
-        return _yen_widest(g, s, t)
-    weight = "cost" if mode == "shortest" else "neglogp"
-    return nx.shortest_simple_paths(g, s, t, weight=weight)  # Yen's algorithm
-
-
-def _timed(g: nx.Graph, carriers: _Carriers, path: list[str]) -> tuple[list[dict[str, Any]] | None, int, float]:
+def _timed(carriers: _Carriers, path: list[int]) -> tuple[list[dict[str, Any]] | None, int, float]:
     """Choose one activity per hop in time order: (choices, failing hop index, τ at failure).
 
     Feasibility: earliest arrival (τ_i = max(τ_{i−1}, start), the activity with the smallest τ_i). When the
@@ -371,26 +491,44 @@ def _date(ordinal: float) -> _dt.date | None:
     return _dt.date.fromordinal(int(ordinal)) if math.isfinite(ordinal) else None
 
 
-def _route(g: nx.Graph, carriers: _Carriers, path: list[str], rank: int, mode: str, chosen: list[dict[str, Any]] | None
-           ) -> Route:
-    names = tuple(str(g.nodes[x].get("name", x)) for x in path)
+def _route(ties: _Ties, carriers: _Carriers, path: list[int], rank: int, mode: str, chosen: list[dict[str, Any]] | None) -> Route:
+    ids = tuple(str(ties.ids[x]) for x in path)
+    names = tuple(ties.names[x] for x in path)
+    arcs = ties.path_arcs(path)
+    strengths = ties.strength[arcs].tolist()
     hops = []
     for i, (u, v) in enumerate(zip(path, path[1:])):
-        data = g[u][v]
         cs = carriers(u, v)
         c = chosen[i] if chosen is not None else cs[0]
-        hops.append(Hop(
-            source=u, target=v, source_name=names[i], target_name=names[i + 1], activity_id=c["activity_id"],
-            activity=c["name"], channel=c["channel"], start=c["start"] if isinstance(c["start"], _dt.date) else None,
-            end=c["end"] if isinstance(c["end"], _dt.date) else None, when=_date(c["tau"]) if "tau" in c else None,
-            strength=float(data["strength"]), label=c["label"], others=len(cs) - 1,
-        ))
-    strengths = [h.strength for h in hops]
+        hops.append(
+            Hop(
+                source=ids[i],
+                target=ids[i + 1],
+                source_name=names[i],
+                target_name=names[i + 1],
+                activity_id=c["activity_id"],
+                activity=c["name"],
+                channel=c["channel"],
+                start=c["start"] if isinstance(c["start"], _dt.date) else None,
+                end=c["end"] if isinstance(c["end"], _dt.date) else None,
+                when=_date(c["tau"]) if "tau" in c else None,
+                strength=float(strengths[i]),
+                label=c["label"],
+                others=len(cs) - 1,
+            )
+        )
     text = names[0] + "".join(f" —{h.label}→ {h.target_name}" for h in hops)
     return Route(
-        rank=rank, mode=mode, nodes=tuple(path), names=names, hops=tuple(hops),
-        cost=float(sum(1.0 / x for x in strengths)), bottleneck=float(min(strengths)),
-        reliability=float(np.prod([g[u][v]["p"] for u, v in zip(path, path[1:])])), brokers=names[1:-1], text=text,
+        rank=rank,
+        mode=mode,
+        nodes=ids,
+        names=names,
+        hops=tuple(hops),
+        cost=float(sum(1.0 / x for x in strengths)),
+        bottleneck=float(min(strengths)),
+        reliability=float(np.prod(ties.p[arcs])),
+        brokers=names[1:-1],
+        text=text,
     )
 
 
@@ -427,7 +565,8 @@ def transfer_paths(
     >>> t["cities"] = pd.DataFrame({"id": ["n", "h", "r"], "name": ["Nantes", "Hamburg", "Rijeka"], "country": ["FR", "DE", "HR"],
     ...                             "lat": [None] * 3, "lon": [None] * 3, "population": [None] * 3, "tags": [None] * 3})
     >>> t["projects"] = pd.DataFrame({"id": ["p"], "name": ["mySMARTLife"], "title": [None], "programme": [None],
-    ...     "start": [_dt.date(2016, 12, 1)], "end": [_dt.date(2021, 11, 30)], "budget_eur": [None], "topics": [None], "url": [None]})
+    ...     "start": [_dt.date(2016, 12, 1)], "end": [_dt.date(2021, 11, 30)], "budget_eur": [None], "topics": [None],
+    ...     "url": [None]})
     >>> t["participations"] = pd.DataFrame({"project_id": ["p", "p"], "member_id": ["n", "h"], "role": [None] * 2,
     ...                                     "contribution_eur": [None] * 2})
     >>> t["exchanges"] = pd.DataFrame({"id": ["x"], "type": ["study_visit"], "date": [_dt.date(2019, 5, 28)], "title": ["ICT"],
@@ -447,64 +586,72 @@ def transfer_paths(
     if isinstance(k, bool) or not isinstance(k, int) or k < 1:
         raise UsageError(f"k must be a whole number ≥ 1, got {k!r}")
     w = weights if weights is not None else load_weights()
-    s = resolve_member(tables, source, level=level)
-    t = resolve_member(tables, target, level=level)
-    if s == t:
-        raise UsageError(f"{source!r} and {target!r} are the same {'city' if level == 'city' else 'member'} ({s}); "
-                         "a route needs two different members")
-    g, carriers = _tie_graph(tables, level=level, weights=w, since=since, until=until, topic=topic)
     mem = members(tables)
+    s = _resolve(mem, source, level)
+    t = _resolve(mem, target, level)
+    if s == t:
+        raise UsageError(
+            f"{source!r} and {target!r} are the same {'city' if level == 'city' else 'member'} ({s}); "
+            "a route needs two different members"
+        )
+    ties, carriers = _tie_graph(tables, level=level, weights=w, since=since, until=until, topic=topic, mem=mem)
     name = {x: str(n) for x, n in zip(mem.index, mem["name"])}
     ns, nt = name.get(s, s), name.get(t, t)
     about = f" about {topic!r}" if topic else ""
     window = "" if since is None and until is None else f" between {since or '…'} and {until or '…'}"
     for x, nx_ in ((s, ns), (t, nt)):
-        if x not in g:
+        if x not in ties.code or ties.degree[ties.code[x]] == 0:
             raise NoPathError(f"no route from {ns} to {nt}: {nx_} has no tie{about}{window} at level {level}")
-    comp_s = nx.node_connected_component(g, s)
-    if t not in comp_s:
-        comp_t = nx.node_connected_component(g, t)
+    cs, ct = ties.code[s], ties.code[t]
+    comp = ties.component()
+    if comp[cs] != comp[ct]:
         raise NoPathError(
             f"no route from {ns} to {nt}{about}: they are in different components "
-            f"({ns}'s component has {len(comp_s)} members, {nt}'s has {len(comp_t)})"
+            f"({ns}'s component has {int((comp == comp[cs]).sum())} members, {nt}'s has {int((comp == comp[ct]).sum())})"
         )
     routes: list[Route] = []
-    gen = _candidates(g, s, t, mode)
+    search = _Search(ties, cs, ct, mode)
     if not time_respecting:
-        for path in itertools.islice(gen, k):
-            routes.append(_route(g, carriers, list(path), len(routes) + 1, mode, None))
+        for path in search.routes(want=k):
+            routes.append(_route(ties, carriers, path, len(routes) + 1, mode, None))
         return routes
+    gen = search.routes()
     checked = 0
-    first_failure: tuple[list[str], int, float] | None = None
+    first_failure: tuple[list[int], int, float] | None = None
     exhausted = True
     for path in gen:
         if checked >= w.max_candidates:
             exhausted = False
             break
         checked += 1
-        chosen, fail, tau = _timed(g, carriers, list(path))
+        chosen, fail, tau = _timed(carriers, path)
         if chosen is None:
             if first_failure is None:
-                first_failure = (list(path), fail, tau)
+                first_failure = (path, fail, tau)
             continue
-        routes.append(_route(g, carriers, list(path), len(routes) + 1, mode, chosen))
+        routes.append(_route(ties, carriers, path, len(routes) + 1, mode, chosen))
         if len(routes) == k:
             break
     if routes:
         return routes
     assert first_failure is not None
     path, fail, tau = first_failure
-    best = _route(g, carriers, path, 1, mode, None)
+    best = _route(ties, carriers, path, 1, mode, None)
     u, v = path[fail], path[fail + 1]
     dated = [c for c in carriers(u, v) if not math.isnan(c["lo"])]
     if not dated:
         why = f"the tie {best.names[fail]}–{best.names[fail + 1]} has no dated activity"
     else:
         c = dated[0]
-        why = (f"the tie {best.names[fail]}–{best.names[fail + 1]} ({c['label']}, {_interval(c)}) ends before knowledge "
-               f"can reach {best.names[fail]} (earliest {_date(tau)})")
-    scope = (f"{checked} route{' exists' if checked == 1 else 's exist'} but none respects time order" if exhausted
-             else f"none of the first {checked} routes respects time order (paths.max_candidates)")
+        why = (
+            f"the tie {best.names[fail]}–{best.names[fail + 1]} ({c['label']}, {_interval(c)}) ends before knowledge "
+            f"can reach {best.names[fail]} (earliest {_date(tau)})"
+        )
+    scope = (
+        f"{checked} route{' exists' if checked == 1 else 's exist'} but none respects time order"
+        if exhausted
+        else f"none of the first {checked} routes respects time order (paths.max_candidates)"
+    )
     raise NoPathError(f"no time-respecting route from {ns} to {nt}{about}: {scope}; the best, {best.text}, {why}")
 
 
@@ -523,13 +670,14 @@ def routes_frame(routes: list[Route]) -> pd.DataFrame:
     >>> routes_frame([]).columns.tolist()
     ['rank', 'route', 'hops', 'cost', 'bottleneck', 'reliability', 'brokers']
     """
-    return pd.DataFrame({
-        "rank": [r.rank for r in routes],
-        "route": [r.text for r in routes],
-        "hops": [len(r.hops) for r in routes],
-        "cost": [r.cost for r in routes],
-        "bottleneck": [r.bottleneck for r in routes],
-        "reliability": [r.reliability for r in routes],
-        "brokers": ["; ".join(r.brokers) for r in routes],
-    })
-
+    return pd.DataFrame(
+        {
+            "rank": [r.rank for r in routes],
+            "route": [r.text for r in routes],
+            "hops": [len(r.hops) for r in routes],
+            "cost": [r.cost for r in routes],
+            "bottleneck": [r.bottleneck for r in routes],
+            "reliability": [r.reliability for r in routes],
+            "brokers": ["; ".join(r.brokers) for r in routes],
+        }
+    )

@@ -76,7 +76,7 @@ import math
 import tomllib
 import types
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -89,7 +89,7 @@ import scipy.sparse as sp
 
 from .countries import COUNTRIES
 from .errors import NotFoundError, UsageError
-from .model import activities, memberships, members
+from .model import activities, members, memberships
 from .validate import Tables
 
 __all__ = [
@@ -109,8 +109,18 @@ __all__ = [
 ]
 
 #: Every channel, in the order used for columns and explanations.
-CHANNELS = ("project", "mentoring", "study_visit", "tandem_meeting", "workshop", "conference", "webinar", "other",
-            "tandem", "transfer")
+CHANNELS = (
+    "project",
+    "mentoring",
+    "study_visit",
+    "tandem_meeting",
+    "workshop",
+    "conference",
+    "webinar",
+    "other",
+    "tandem",
+    "transfer",
+)
 _EXCHANGE_CHANNELS = CHANNELS[1:8]
 _LABEL = {  # singular, plural
     "project": ("project", "projects"),
@@ -169,8 +179,10 @@ class TandemWeights:
         g = {"newman": "1/(n−1)", "sqrt": "1/√(n−1)", "none": "1"}[self.size_discount]
         half = f"half-life {math.log(2) / self.lam:.1f} years" if self.lam > 0 else "no decay"
         beta = ", ".join(f"{c} {self.beta[c]:g}" for c in CHANNELS)
-        return (f"β: {beta}; g(n) = {g}; λ = {self.lam:.4g}/year ({half}); γ = {self.gamma:g} ({self.multiplexity_mode}); "
-                f"reciprocity bonus {self.reciprocity_bonus:g}")
+        return (
+            f"β: {beta}; g(n) = {g}; λ = {self.lam:.4g}/year ({half}); γ = {self.gamma:g} ({self.multiplexity_mode}); "
+            f"reciprocity bonus {self.reciprocity_bonus:g}"
+        )
 
 
 def _default_config() -> dict[str, Any]:
@@ -196,8 +208,16 @@ def _merge(base: dict[str, Any], extra: Mapping[str, Any], source: str) -> dict[
     return out
 
 
-def _number(cfg: dict[str, Any], section: str, key: str, source: str, *, low: float = 0.0, low_open: bool = False,
-            high: float | None = None) -> float:
+def _number(
+    cfg: dict[str, Any],
+    section: str,
+    key: str,
+    source: str,
+    *,
+    low: float = 0.0,
+    low_open: bool = False,
+    high: float | None = None,
+) -> float:
     v = cfg[section][key]
     if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
         raise UsageError(f"{source}: {section}.{key} must be a number, got {v!r}")
@@ -224,7 +244,8 @@ def load_weights(path: str | Path | None = None, overrides: Mapping[str, Any] | 
     Examples
     --------
     >>> w = load_weights()
-    >>> w.beta["mentoring"] > w.beta["study_visit"] > w.beta["tandem_meeting"] > w.beta["workshop"] > w.beta["webinar"] > w.beta["project"]
+    >>> b = w.beta
+    >>> b["mentoring"] > b["study_visit"] > b["tandem_meeting"] > b["workshop"] > b["webinar"] > b["project"]
     True
     >>> round(math.log(2) / w.lam, 3), w.gamma, w.reference_date
     (5.0, 0.25, None)
@@ -259,9 +280,9 @@ def load_weights(path: str | Path | None = None, overrides: Mapping[str, Any] | 
             try:
                 ref = _dt.date.fromisoformat(ref)
             except ValueError:
-                raise UsageError(f"{src}: decay.reference_date must be \"latest\" or an ISO date, got {ref!r}") from None
+                raise UsageError(f'{src}: decay.reference_date must be "latest" or an ISO date, got {ref!r}') from None
     elif not isinstance(ref, _dt.date):
-        raise UsageError(f"{src}: decay.reference_date must be \"latest\" or an ISO date, got {ref!r}")
+        raise UsageError(f'{src}: decay.reference_date must be "latest" or an ISO date, got {ref!r}')
     keep1 = cfg["significance"]["keep_degree_one"]
     if not isinstance(keep1, bool):
         raise UsageError(f"{src}: significance.keep_degree_one must be true or false, got {keep1!r}")
@@ -314,7 +335,11 @@ def resolve_member(tables: Tables, query: str, *, level: str = "city") -> str:
     ...
     netlens.errors.NotFoundError: no city 'Munich'; did you mean: München (muenchen)?
     """
-    mem = members(tables)
+    return _resolve(members(tables), query, level)
+
+
+def _resolve(mem: pd.DataFrame, query: str, level: str) -> str:
+    """:func:`resolve_member` on an already built :func:`netlens.model.members` frame."""
     kind = "city" if level == "city" else "member"
     q = str(query).strip()
     if q in mem.index:
@@ -368,8 +393,12 @@ def _ordinal(v: Any) -> float:
 
 def _latest_date(tables: Tables) -> _dt.date | None:
     dates: list[_dt.date] = []
-    for table, cols in (("projects", ("start", "end")), ("exchanges", ("date",)), ("tandems", ("since", "until")),
-                        ("transfers", ("date",))):
+    for table, cols in (
+        ("projects", ("start", "end")),
+        ("exchanges", ("date",)),
+        ("tandems", ("since", "until")),
+        ("transfers", ("date",)),
+    ):
         frame = tables[table]
         for c in cols:
             if c in frame.columns:
@@ -436,20 +465,18 @@ def _check_topic(tables: Tables, topic: str) -> str:
     if _norm(topic) in by_norm:
         return _norm(topic)
     close = difflib.get_close_matches(_norm(topic), list(by_norm), n=5, cutoff=0.6)
-    hint = f"; did you mean: {', '.join(by_norm[c] for c in close)}?" if close else (
-        f"; known topics: {', '.join(known[:20])}{' …' if len(known) > 20 else ''}" if known else "; the data names no topics")
+    hint = (
+        f"; did you mean: {', '.join(by_norm[c] for c in close)}?"
+        if close
+        else (
+            f"; known topics: {', '.join(known[:20])}{' …' if len(known) > 20 else ''}" if known else "; the data names no topics"
+        )
+    )
     raise NotFoundError(f"no activity about topic {topic!r}{hint}")
 
 
-def _collect(tables: Tables, *, level: str, weights: TandemWeights | None, since: _dt.date | None,
-             until: _dt.date | None, topic: str | None = None) -> _Data:
-    w = weights if weights is not None else load_weights()
-    ntopic = _check_topic(tables, topic) if topic is not None else None
-    m = memberships(tables, level=level, since=since, until=until)
-    mem = members(tables)
-    names = {str(i): (str(n) if n is not None else str(i)) for i, n in zip(mem.index, mem["name"])}
-    reference = w.reference_date or until or _latest_date(tables)
-    ref_ord = float(reference.toordinal()) if reference is not None else np.nan
+def _level_mapper(mem: pd.DataFrame, level: str) -> Callable[[Any], str | None]:
+    """Member id → the member standing for it at ``level`` (its city at city level; None when unknown or cityless)."""
     city_of = dict(zip(mem.index, mem["city_id"]))
 
     def to_level(x: Any) -> str | None:
@@ -459,6 +486,43 @@ def _collect(tables: Tables, *, level: str, weights: TandemWeights | None, since
             c = city_of[x]
             return str(c) if isinstance(c, str) else None
         return str(x)
+
+    return to_level
+
+
+def _dyads(
+    tables: Tables, since: _dt.date | None, until: _dt.date | None
+) -> Iterator[tuple[str, int, dict[str, Any], tuple[Any, Any], Any, Any, list[str]]]:
+    """Declared tandems, then transfers, overlapping [since, until]: (channel, row number from 1, record,
+    (a, b) member ids as recorded (a transfer: from, to), start, end, topics)."""
+    for channel, table, ends, lo, hi in (
+        ("tandem", "tandems", ("a_id", "b_id"), "since", "until"),
+        ("transfer", "transfers", ("from_id", "to_id"), "date", "date"),
+    ):
+        for i, r in enumerate(tables[table].to_dict("records")):
+            start, end = r.get(lo), r.get(hi)
+            if _overlaps(start, end, since, until, open_end=channel == "tandem"):  # a running tandem has no end
+                yield channel, i + 1, r, (r[ends[0]], r[ends[1]]), start, end, _topics(r.get("topic"))
+
+
+def _collect(
+    tables: Tables,
+    *,
+    level: str,
+    weights: TandemWeights | None,
+    since: _dt.date | None,
+    until: _dt.date | None,
+    topic: str | None = None,
+    mem: pd.DataFrame | None = None,
+) -> _Data:
+    w = weights if weights is not None else load_weights()
+    ntopic = _check_topic(tables, topic) if topic is not None else None
+    m = memberships(tables, level=level, since=since, until=until)
+    mem = members(tables) if mem is None else mem
+    names = {str(i): (str(n) if n is not None else str(i)) for i, n in zip(mem.index, mem["name"])}
+    reference = w.reference_date or until or _latest_date(tables)
+    ref_ord = float(reference.toordinal()) if reference is not None else np.nan
+    to_level = _level_mapper(mem, level)
 
     # --- activity rows (projects, exchanges) ------------------------------------------------------
     acts = activities(tables)
@@ -472,41 +536,43 @@ def _collect(tables: Tables, *, level: str, weights: TandemWeights | None, since
     m = m[m["activity_id"].map(sizes).to_numpy() >= 2]
     act_ids = sizes.index[sizes.to_numpy() >= 2]
     sub = acts.reindex(act_ids)
-    info_rows = pd.DataFrame({
-        "id": np.asarray(act_ids, dtype=object),
-        "name": sub["name"].to_numpy(),
-        "channel": [c if c in _EXCHANGE_CHANNELS or c == "project" else "other" for c in sub["channel"]],
-        "start": sub["start"].to_numpy(),
-        "end": sub["end"].to_numpy(),
-        "n": sizes.reindex(act_ids).to_numpy().astype(int),
-        "topics": sub["topics"].to_numpy(),
-        "a": None, "b": None,  # endpoints (tandems, transfers)
-    })
+    info_rows = pd.DataFrame(
+        {
+            "id": np.asarray(act_ids, dtype=object),
+            "name": sub["name"].to_numpy(),
+            "channel": [c if c in _EXCHANGE_CHANNELS or c == "project" else "other" for c in sub["channel"]],
+            "start": sub["start"].to_numpy(),
+            "end": sub["end"].to_numpy(),
+            "n": sizes.reindex(act_ids).to_numpy().astype(int),
+            "topics": sub["topics"].to_numpy(),
+            "a": None,
+            "b": None,  # endpoints (tandems, transfers)
+        }
+    )
 
     # --- tandems and transfers --------------------------------------------------------------------
     extra: list[dict[str, Any]] = []
-    td = tables["tandems"]
-    for i, r in enumerate(td.to_dict("records")):
-        a, b = to_level(r["a_id"]), to_level(r["b_id"])
-        if a is None or b is None or a == b or not _overlaps(r.get("since"), r.get("until"), since, until, open_end=True):
+    for channel, i, r, ends, start, end, tt in _dyads(tables, since, until):
+        a, b = to_level(ends[0]), to_level(ends[1])
+        if a is None or b is None or a == b or (ntopic is not None and ntopic not in {_norm(x) for x in tt}):
             continue
-        tt = _topics(r.get("topic"))
-        if ntopic is not None and ntopic not in {_norm(x) for x in tt}:
-            continue
-        label = ", ".join(tt) or (str(r["kind"]) if isinstance(r.get("kind"), str) else "")
-        extra.append({"id": f"tandem:{i + 1}", "name": label, "channel": "tandem", "start": r.get("since"),
-                      "end": r.get("until"), "n": 2, "topics": tt, "a": a, "b": b})
-    tr = tables["transfers"]
-    for i, r in enumerate(tr.to_dict("records")):
-        a, b = to_level(r["from_id"]), to_level(r["to_id"])
-        d = r.get("date")
-        if a is None or b is None or a == b or not _overlaps(d, d, since, until):
-            continue
-        tt = _topics(r.get("topic"))
-        if ntopic is not None and ntopic not in {_norm(x) for x in tt}:
-            continue
-        extra.append({"id": f"transfer:{i + 1}", "name": str(r["solution"]), "channel": "transfer", "start": d, "end": d,
-                      "n": 2, "topics": tt, "a": a, "b": b})
+        if channel == "tandem":
+            label = ", ".join(tt) or (str(r["kind"]) if isinstance(r.get("kind"), str) else "")
+        else:
+            label = str(r["solution"])
+        extra.append(
+            {
+                "id": f"{channel}:{i}",
+                "name": label,
+                "channel": channel,
+                "start": start,
+                "end": end,
+                "n": 2,
+                "topics": tt,
+                "a": a,
+                "b": b,
+            }
+        )
     for e in extra:
         present_ids.update((e["a"], e["b"]))
     info = pd.concat([info_rows, pd.DataFrame(extra, columns=info_rows.columns)], ignore_index=True) if extra else info_rows
@@ -522,8 +588,9 @@ def _collect(tables: Tables, *, level: str, weights: TandemWeights | None, since
     n = info["n"].to_numpy().astype(float)
     g = np.where(np.isin(info["channel"].to_numpy(), ["tandem", "transfer"]), 1.0, w.g(np.maximum(n, 2.0)))
     beta = np.array([w.beta[c] for c in info["channel"]], dtype=float)
-    info = info.assign(t_ord=t_ord, g=g, decay=decay, beta=beta,
-                       contribution=beta * g * decay, start_ord=start_ord, end_ord=end_ord)
+    info = info.assign(
+        t_ord=t_ord, g=g, decay=decay, beta=beta, contribution=beta * g * decay, start_ord=start_ord, end_ord=end_ord
+    )
 
     # --- member codes (sorted ids, so code order = id order) ------------------------------------
     all_ids = np.array(sorted(present_ids), dtype=object)
@@ -534,22 +601,28 @@ def _collect(tables: Tables, *, level: str, weights: TandemWeights | None, since
 
     mc = code.get_indexer(m["member_id"].to_numpy())
     ac = act_code.get_indexer(m["activity_id"].to_numpy())
-    host = (m["role"].to_numpy() == "host")
+    host = m["role"].to_numpy() == "host"
     left = pd.DataFrame({"ac": ac, "mc": mc, "host": host})
     j = left.merge(left, on="ac", suffixes=("_u", "_v"))
     j = j[j["mc_u"].to_numpy() < j["mc_v"].to_numpy()]
     hu, hv = j["host_u"].to_numpy(), j["host_v"].to_numpy()
     direction = np.where(hu & ~hv, 1, np.where(hv & ~hu, -1, 0))
-    pairs = pd.DataFrame({"uc": j["mc_u"].to_numpy(), "vc": j["mc_v"].to_numpy(), "ac": j["ac"].to_numpy(), "direction": direction})
+    pairs = pd.DataFrame(
+        {"uc": j["mc_u"].to_numpy(), "vc": j["mc_v"].to_numpy(), "ac": j["ac"].to_numpy(), "direction": direction}
+    )
     if extra:
         k0 = len(info_rows)
         ea = code.get_indexer([e["a"] for e in extra])
         eb = code.get_indexer([e["b"] for e in extra])
         is_tr = np.array([e["channel"] == "transfer" for e in extra])
-        ex = pd.DataFrame({
-            "uc": np.minimum(ea, eb), "vc": np.maximum(ea, eb), "ac": np.arange(k0, k0 + len(extra)),
-            "direction": np.where(is_tr, np.where(ea < eb, 1, -1), 0),
-        })
+        ex = pd.DataFrame(
+            {
+                "uc": np.minimum(ea, eb),
+                "vc": np.maximum(ea, eb),
+                "ac": np.arange(k0, k0 + len(extra)),
+                "direction": np.where(is_tr, np.where(ea < eb, 1, -1), 0),
+            }
+        )
         pairs = pd.concat([pairs, ex], ignore_index=True)
     pairs["ch"] = info_ch[pairs["ac"].to_numpy()]
     pairs["contribution"] = info["contribution"].to_numpy()[pairs["ac"].to_numpy()]
@@ -580,70 +653,139 @@ def pair_activities(
 def _long_frame(d: _Data, rows: pd.DataFrame) -> pd.DataFrame:
     info = d.info.iloc[rows["ac"].to_numpy()]
     dirs = rows["direction"].to_numpy()
-    return pd.DataFrame({
-        "a": d.ids[rows["uc"].to_numpy()], "b": d.ids[rows["vc"].to_numpy()],
-        "activity_id": info["id"].to_numpy(), "name": info["name"].to_numpy(), "channel": info["channel"].to_numpy(),
-        "start": info["start"].to_numpy(), "end": info["end"].to_numpy(), "n": info["n"].to_numpy().astype(int),
-        "g": info["g"].to_numpy(), "decay": info["decay"].to_numpy(), "beta": info["beta"].to_numpy(),
-        "contribution": info["contribution"].to_numpy(),
-        "direction": np.where(dirs == 1, "a→b", np.where(dirs == -1, "b→a", None)).astype(object),
-    }).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "a": d.ids[rows["uc"].to_numpy()],
+            "b": d.ids[rows["vc"].to_numpy()],
+            "activity_id": info["id"].to_numpy(),
+            "name": info["name"].to_numpy(),
+            "channel": info["channel"].to_numpy(),
+            "start": info["start"].to_numpy(),
+            "end": info["end"].to_numpy(),
+            "n": info["n"].to_numpy().astype(int),
+            "g": info["g"].to_numpy(),
+            "decay": info["decay"].to_numpy(),
+            "beta": info["beta"].to_numpy(),
+            "contribution": info["contribution"].to_numpy(),
+            "direction": np.where(dirs == 1, "a→b", np.where(dirs == -1, "b→a", None)).astype(object),
+        }
+    ).reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------------------- aggregation
 
-_STRENGTH_COLUMNS = ["a", "b", "a_name", "b_name", "strength", "rank", "base", *CHANNELS, "n_activities", "channels",
-                     "multiplexity", "reciprocity", "recency", "significant", "alpha", "explanation"]
+_STRENGTH_COLUMNS = [
+    "a",
+    "b",
+    "a_name",
+    "b_name",
+    "strength",
+    "rank",
+    "base",
+    *CHANNELS,
+    "n_activities",
+    "channels",
+    "multiplexity",
+    "reciprocity",
+    "recency",
+    "significant",
+    "alpha",
+    "explanation",
+]
 
 
-def _aggregate(d: _Data) -> pd.DataFrame:
-    """Pair-level numbers (codes, no names/explanations), sorted by strength."""
+def _pair_numbers(d: _Data) -> dict[str, np.ndarray]:
+    """Pair-level numbers as arrays, one entry per pair in key order (``key`` = uc · n_ids + vc ascending).
+
+    ``counts`` is the pair × channel matrix of activity counts, ``per_channel`` of contributions.
+    """
     w = d.weights
     long = d.long
     n_ids = len(d.ids)
-    if long.empty:
-        return pd.DataFrame(columns=["key", "uc", "vc", "base", *CHANNELS, *(f"_n{k}" for k in range(len(CHANNELS))),
-                                     "n_activities", "n_channels", "multiplexity", "reciprocity", "strength", "recency_ord"])
-    key = long["uc"].to_numpy().astype(np.int64) * n_ids + long["vc"].to_numpy()
-    k_codes, k_uni = pd.factorize(key, sort=True)
-    n_pairs = len(k_uni)
-    contrib = long["contribution"].to_numpy()
-    ch = long["ch"].to_numpy()
     n_ch = len(CHANNELS)
-    flat = k_codes.astype(np.int64) * n_ch + ch
-    per_channel = np.bincount(flat, weights=contrib, minlength=n_pairs * n_ch).reshape(n_pairs, n_ch)
+    key = long["uc"].to_numpy().astype(np.int64) * n_ids + long["vc"].to_numpy()
+    order = np.argsort(key, kind="stable")
+    ks = key[order]
+    new = np.empty(len(ks), dtype=bool)
+    new[:1] = True
+    np.not_equal(ks[1:], ks[:-1], out=new[1:])
+    starts = np.flatnonzero(new)
+    k_uni = ks[starts]
+    codes = np.cumsum(new) - 1  # pair code of each sorted row
+    n_pairs = len(k_uni)
+    flat = codes * n_ch + long["ch"].to_numpy()[order]
+    per_channel = np.bincount(flat, weights=long["contribution"].to_numpy()[order], minlength=n_pairs * n_ch).reshape(
+        n_pairs, n_ch
+    )
     counts = np.bincount(flat, minlength=n_pairs * n_ch).reshape(n_pairs, n_ch)
-    present = counts > 0
     active = np.array([w.beta[c] > 0 for c in CHANNELS])
-    n_channels = (present & active).sum(axis=1)
+    n_channels = ((counts > 0) & active).sum(axis=1)
     mult = np.maximum(n_channels - 1, 0).astype(float)
     if w.multiplexity_mode == "normalised":
         mult = mult / (len(CHANNELS) - 1)
-    dirs = long["direction"].to_numpy()
-    fwd = np.bincount(k_codes, weights=(dirs == 1).astype(float), minlength=n_pairs) > 0
-    bwd = np.bincount(k_codes, weights=(dirs == -1).astype(float), minlength=n_pairs) > 0
+    dirs = long["direction"].to_numpy()[order]
+    fwd = np.bincount(codes, weights=(dirs == 1), minlength=n_pairs) > 0
+    bwd = np.bincount(codes, weights=(dirs == -1), minlength=n_pairs) > 0
     recip = np.where(fwd & bwd, 1.0 + w.reciprocity_bonus, 1.0)
     base = per_channel.sum(axis=1)
-    strength = base * (1.0 + w.gamma * mult) * recip
-    t_ord = d.info["t_ord"].to_numpy()[long["ac"].to_numpy()]
-    rec = pd.Series(t_ord).groupby(k_codes).max().reindex(range(n_pairs)).to_numpy()
-    out = pd.DataFrame({"key": k_uni, "uc": k_uni // n_ids, "vc": k_uni % n_ids, "base": base})
-    for k, c in enumerate(CHANNELS):
-        out[c] = per_channel[:, k]
-    for k in range(n_ch):
-        out[f"_n{k}"] = counts[:, k]
-    out["n_activities"] = np.bincount(k_codes, minlength=n_pairs)
-    out["n_channels"] = n_channels
-    out["multiplexity"] = mult if w.multiplexity_mode == "normalised" else mult.astype(int)
-    out["reciprocity"] = recip
-    out["strength"] = strength
-    out["recency_ord"] = rec
-    out = out.sort_values(["strength", "uc", "vc"], ascending=[False, True, True], kind="stable").reset_index(drop=True)
-    return out
+    t_ord = d.info["t_ord"].to_numpy()[long["ac"].to_numpy()[order]]
+    recency = np.fmax.reduceat(t_ord, starts) if n_pairs else np.zeros(0)  # NaN only when no activity is dated
+    return {
+        "key": k_uni,
+        "uc": k_uni // n_ids,
+        "vc": k_uni % n_ids,
+        "base": base,
+        "per_channel": per_channel,
+        "counts": counts,
+        "n_activities": np.diff(np.append(starts, len(ks))),
+        "n_channels": n_channels,
+        "multiplexity": mult,
+        "reciprocity": recip,
+        "strength": base * (1.0 + w.gamma * mult) * recip,
+        "recency_ord": recency,
+    }
 
 
-def _disparity(u: np.ndarray, v: np.ndarray, wt: np.ndarray, n: int, threshold: float, keep_degree_one: bool
-               ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _aggregate(d: _Data) -> pd.DataFrame:
+    """Pair-level numbers (codes, no names/explanations), sorted by strength (then uc, vc)."""
+    if d.long.empty:
+        return pd.DataFrame(
+            columns=[
+                "key",
+                "uc",
+                "vc",
+                "base",
+                *CHANNELS,
+                *(f"_n{k}" for k in range(len(CHANNELS))),
+                "n_activities",
+                "n_channels",
+                "multiplexity",
+                "reciprocity",
+                "strength",
+                "recency_ord",
+            ]
+        )
+    p = _pair_numbers(d)
+    order = np.lexsort((p["key"], -p["strength"]))  # strongest first; the key order (uc, vc) breaks ties
+    cols: dict[str, np.ndarray] = {c: p[c][order] for c in ("key", "uc", "vc", "base")}
+    per_channel, counts = p["per_channel"].T[:, order], p["counts"].T[:, order]  # one contiguous row per channel
+    cols.update({c: per_channel[k] for k, c in enumerate(CHANNELS)})
+    cols.update({f"_n{k}": counts[k] for k in range(len(CHANNELS))})
+    mult = p["multiplexity"][order]
+    cols.update(
+        n_activities=p["n_activities"][order],
+        n_channels=p["n_channels"][order],
+        multiplexity=mult if d.weights.multiplexity_mode == "normalised" else mult.astype(int),
+        reciprocity=p["reciprocity"][order],
+        strength=p["strength"][order],
+        recency_ord=p["recency_ord"][order],
+    )
+    return pd.DataFrame(cols, copy=False)  # no consolidation copy: every array is fresh
+
+
+def _disparity(
+    u: np.ndarray, v: np.ndarray, wt: np.ndarray, n: int, threshold: float, keep_degree_one: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     strength = np.bincount(u, weights=wt, minlength=n) + np.bincount(v, weights=wt, minlength=n)
     degree = np.bincount(u, minlength=n) + np.bincount(v, minlength=n)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -658,8 +800,9 @@ def _disparity(u: np.ndarray, v: np.ndarray, wt: np.ndarray, n: int, threshold: 
     return au, av, alpha, sig
 
 
-def disparity_filter(G: nx.Graph, weight: str = "weight", *, threshold: float = 0.05,
-                     keep_degree_one: bool = False) -> pd.DataFrame:
+def disparity_filter(
+    G: nx.Graph, weight: str = "weight", *, threshold: float = 0.05, keep_degree_one: bool = False
+) -> pd.DataFrame:
     """Significance of every edge against the disparity null model (Serrano, Boguñá & Vespignani 2009).
 
     For node i with degree k_i and strength s_i = Σ_j w_ij, the null hypothesis spreads s_i uniformly at
@@ -682,8 +825,10 @@ def disparity_filter(G: nx.Graph, weight: str = "weight", *, threshold: float = 
 
     >>> G = nx.Graph([("c", "x", {"weight": 8}), ("c", "y", {"weight": 1}), ("c", "z", {"weight": 1})])
     >>> df = disparity_filter(G)
-    >>> df[["u", "v", "alpha_u", "alpha_v", "significant"]].round(4).to_dict("records")[:2]
-    [{'u': 'c', 'v': 'x', 'alpha_u': 0.04, 'alpha_v': 1.0, 'significant': True}, {'u': 'c', 'v': 'y', 'alpha_u': 0.81, 'alpha_v': 1.0, 'significant': False}]
+    >>> for row in df[["u", "v", "alpha_u", "alpha_v", "significant"]].round(4).to_dict("records")[:2]:
+    ...     print(row)
+    {'u': 'c', 'v': 'x', 'alpha_u': 0.04, 'alpha_v': 1.0, 'significant': True}
+    {'u': 'c', 'v': 'y', 'alpha_u': 0.81, 'alpha_v': 1.0, 'significant': False}
 
     References
     ----------
@@ -697,8 +842,17 @@ def disparity_filter(G: nx.Graph, weight: str = "weight", *, threshold: float = 
     v = np.array([idx[b] for _, b, _ in edges], dtype=np.int64)
     wt = np.array([x for _, _, x in edges], dtype=float)
     au, av, alpha, sig = _disparity(u, v, wt, len(nodes), threshold, keep_degree_one)
-    out = pd.DataFrame({"u": [a for a, _, _ in edges], "v": [b for _, b, _ in edges], "weight": wt, "alpha_u": au,
-                        "alpha_v": av, "alpha": alpha, "significant": sig.astype(bool)})
+    out = pd.DataFrame(
+        {
+            "u": [a for a, _, _ in edges],
+            "v": [b for _, b, _ in edges],
+            "weight": wt,
+            "alpha_u": au,
+            "alpha_v": av,
+            "alpha": alpha,
+            "significant": sig.astype(bool),
+        }
+    )
     out.attrs["threshold"] = threshold
     return out
 
@@ -734,6 +888,18 @@ def _tandem_item(name: str, start: Any, end: Any) -> str:
     return s.strip()
 
 
+def _activity_label(channel: str, name: str, start: Any, end: Any) -> str:
+    """A short label for one activity, e.g. "mySMARTLife (2016–2021)", "study visit 2019", "transfer Open data 2020"."""
+    if channel == "project":
+        span = _span(start, end)
+        return f"{name} ({span})" if span else name
+    if channel == "tandem":
+        return f"declared tandem {_tandem_item(name, start, end)}".strip()
+    if channel == "transfer":
+        return f"transfer {name} {_year(start)}".strip()
+    return f"{_LABEL.get(channel, _LABEL['other'])[0]} {_year(start)}".strip()  # an exchange: one day
+
+
 _Item = tuple[str, str, Any, Any, float, int]  # name, channel, start, end, contribution, direction (+1 a→b, −1 b→a, 0)
 
 
@@ -746,15 +912,24 @@ def _sentence(items: list[_Item], a: str, b: str, names: dict[str, str], recipro
     first: list[str] = []
     second: list[str] = []
     # projects first, then exchange channels by their total contribution, then tandems and transfers
-    exchange_order = sorted((c for c in _EXCHANGE_CHANNELS if c in by_channel),
-                            key=lambda c: (-sum(it[4] for it in by_channel[c]), CHANNELS.index(c)))
+    exchange_order = sorted(
+        (c for c in _EXCHANGE_CHANNELS if c in by_channel), key=lambda c: (-sum(it[4] for it in by_channel[c]), CHANNELS.index(c))
+    )
     for c in ("project", *exchange_order, "tandem", "transfer"):
         r = by_channel.get(c)
         if not r:
             continue
         # strongest first; among equals the most recent, then by name
-        r = sorted(r, key=lambda it: (-it[4], -_ordinal(it[3] if isinstance(it[3], _dt.date) else it[2]) if isinstance(
-            it[3] if isinstance(it[3], _dt.date) else it[2], _dt.date) else math.inf, it[0]))
+        r = sorted(
+            r,
+            key=lambda it: (
+                -it[4],
+                -_ordinal(it[3] if isinstance(it[3], _dt.date) else it[2])
+                if isinstance(it[3] if isinstance(it[3], _dt.date) else it[2], _dt.date)
+                else math.inf,
+                it[0],
+            ),
+        )
         one, many = _LABEL[c]
         k = len(r)
         if c == "project":
@@ -808,12 +983,20 @@ def _explanations(agg: pd.DataFrame, d: _Data, explain_top: int | None) -> list[
     ac = long["ac"].to_numpy()[mask]
     info = d.info
     items: dict[int, list[_Item]] = {}
-    for k, it in zip(key[mask].tolist(), zip(info["name"].to_numpy()[ac].tolist(), info["channel"].to_numpy()[ac].tolist(),
-                                             info["start"].to_numpy()[ac].tolist(), info["end"].to_numpy()[ac].tolist(),
-                                             long["contribution"].to_numpy()[mask].tolist(),
-                                             long["direction"].to_numpy()[mask].tolist())):
+    for k, it in zip(
+        key[mask].tolist(),
+        zip(
+            info["name"].to_numpy()[ac].tolist(),
+            info["channel"].to_numpy()[ac].tolist(),
+            info["start"].to_numpy()[ac].tolist(),
+            info["end"].to_numpy()[ac].tolist(),
+            long["contribution"].to_numpy()[mask].tolist(),
+            long["direction"].to_numpy()[mask].tolist(),
+        ),
+    ):
         items.setdefault(k, []).append(it)
-    for i, (k, uc, vc, rc) in enumerate(zip(top["key"].tolist(), top["uc"].tolist(), top["vc"].tolist(), top["reciprocity"].tolist())):
+    rows = zip(top["key"].tolist(), top["uc"].tolist(), top["vc"].tolist(), top["reciprocity"].tolist())
+    for i, (k, uc, vc, rc) in enumerate(rows):
         out[i] = _sentence(items[k], str(d.ids[uc]), str(d.ids[vc]), d.names, rc > 1.0)
     return out
 
@@ -822,16 +1005,22 @@ def _finish(agg: pd.DataFrame, d: _Data, explain_top: int | None) -> pd.DataFram
     if agg.empty:
         return pd.DataFrame({c: pd.Series([], dtype=object) for c in _STRENGTH_COLUMNS})
     w = d.weights
-    au, av, alpha, sig = _disparity(agg["uc"].to_numpy(), agg["vc"].to_numpy(), agg["strength"].to_numpy(), len(d.ids),
-                                    w.threshold, w.keep_degree_one)
+    au, av, alpha, sig = _disparity(
+        agg["uc"].to_numpy(), agg["vc"].to_numpy(), agg["strength"].to_numpy(), len(d.ids), w.threshold, w.keep_degree_one
+    )
     uc, vc = agg["uc"].to_numpy(), agg["vc"].to_numpy()
     name_arr = np.array([d.names.get(x, x) for x in d.ids], dtype=object)
-    out = pd.DataFrame({
-        "a": d.ids[uc], "b": d.ids[vc], "a_name": name_arr[uc], "b_name": name_arr[vc],
-        "strength": agg["strength"].to_numpy(),
-        "rank": pd.Series(agg["strength"].round(12)).rank(method="min", ascending=False).astype(int).to_numpy(),
-        "base": agg["base"].to_numpy(),
-    })
+    out = pd.DataFrame(
+        {
+            "a": d.ids[uc],
+            "b": d.ids[vc],
+            "a_name": name_arr[uc],
+            "b_name": name_arr[vc],
+            "strength": agg["strength"].to_numpy(),
+            "rank": pd.Series(agg["strength"].round(12)).rank(method="min", ascending=False).astype(int).to_numpy(),
+            "base": agg["base"].to_numpy(),
+        }
+    )
     for c in CHANNELS:
         out[c] = agg[c].to_numpy()
     out["n_activities"] = agg["n_activities"].to_numpy()
@@ -978,12 +1167,16 @@ class PairExplanation:
                 when = "undated"
             name = x.name if len(x.name) <= 40 else x.name[:39] + "…"
             flow = {"a→b": f"{self.a_name}→{self.b_name}", "b→a": f"{self.b_name}→{self.a_name}"}.get(x.direction or "", "")
-            lines.append(f"  {name:<40} {x.channel:<15} {when:<17} {x.n:>4} {x.g:>6.3f} {x.decay:>6.3f} {x.beta:>5g} "
-                         f"{x.contribution:>12.4f}  {flow}".rstrip())
+            lines.append(
+                f"  {name:<40} {x.channel:<15} {when:<17} {x.n:>4} {x.g:>6.3f} {x.decay:>6.3f} {x.beta:>5g} "
+                f"{x.contribution:>12.4f}  {flow}".rstrip()
+            )
         parts = " + ".join(f"{c} {v:.4g}" for c, v in self.channels.items() if v)
         lines.append(f"  base = {parts} = {self.base:.4g}")
-        lines.append(f"  × multiplexity (1 + γ·{self.multiplexity:g}) = {self.multiplexity_factor:.4g}"
-                     f" × reciprocity {self.reciprocity:g} → strength {self.strength:.4g}")
+        lines.append(
+            f"  × multiplexity (1 + γ·{self.multiplexity:g}) = {self.multiplexity_factor:.4g}"
+            f" × reciprocity {self.reciprocity:g} → strength {self.strength:.4g}"
+        )
         return "\n".join(lines)
 
     def __str__(self) -> str:
@@ -1034,8 +1227,27 @@ def explain_pair(
     names = d.names
     hit = full[(full["a"] == u) & (full["b"] == v)] if len(full) else full
     if hit.empty:
-        return PairExplanation(ia, ib, names.get(ia, ia), names.get(ib, ib), level, d.reference, (), {c: 0.0 for c in CHANNELS},
-                               0.0, 0.0, 1.0, 1.0, 0.0, None, len(full), False, None, "", w.describe())
+        return PairExplanation(
+            ia,
+            ib,
+            names.get(ia, ia),
+            names.get(ib, ib),
+            level,
+            d.reference,
+            (),
+            {c: 0.0 for c in CHANNELS},
+            0.0,
+            0.0,
+            1.0,
+            1.0,
+            0.0,
+            None,
+            len(full),
+            False,
+            None,
+            "",
+            w.describe(),
+        )
     row = hit.iloc[0]
     code = pd.Index(d.ids)
     uc, vc = code.get_loc(u), code.get_loc(v)
@@ -1046,25 +1258,48 @@ def explain_pair(
     flip = {"a→b": "b→a", "b→a": "a→b"}
     acts = tuple(
         ActivityContribution(
-            id=str(r.activity_id), name=str(r.name), channel=str(r.channel),
-            start=r.start if isinstance(r.start, _dt.date) else None, end=r.end if isinstance(r.end, _dt.date) else None,
+            id=str(r.activity_id),
+            name=str(r.name),
+            channel=str(r.channel),
+            start=r.start if isinstance(r.start, _dt.date) else None,
+            end=r.end if isinstance(r.end, _dt.date) else None,
             date=None if np.isnan(t_map[r.activity_id]) else _dt.date.fromordinal(int(t_map[r.activity_id])),
-            n=int(r.n), g=float(r.g), decay=float(r.decay), beta=float(r.beta), contribution=float(r.contribution),
+            n=int(r.n),
+            g=float(r.g),
+            decay=float(r.decay),
+            beta=float(r.beta),
+            contribution=float(r.contribution),
             direction=(flip.get(r.direction, r.direction) if swap else r.direction) if isinstance(r.direction, str) else None,
         )
         for r in lf.itertuples(index=False)
     )
     dmap = {"a→b": 1, "b→a": -1}
-    items = [(str(r.name), str(r.channel), r.start, r.end, float(r.contribution), dmap.get(r.direction, 0))
-             for r in lf.itertuples(index=False)]
+    items = [
+        (str(r.name), str(r.channel), r.start, r.end, float(r.contribution), dmap.get(r.direction, 0))
+        for r in lf.itertuples(index=False)
+    ]
     summary = _sentence(items, u, v, names, float(row["reciprocity"]) > 1.0)  # directions are named, so (u, v) order is fine
     mult = float(row["multiplexity"])
     return PairExplanation(
-        a=ia, b=ib, a_name=names.get(ia, ia), b_name=names.get(ib, ib), level=level, reference_date=d.reference,
-        activities=acts, channels={c: float(row[c]) for c in CHANNELS}, base=float(row["base"]), multiplexity=mult,
-        multiplexity_factor=1.0 + w.gamma * mult, reciprocity=float(row["reciprocity"]), strength=float(row["strength"]),
-        rank=int(row["rank"]), n_pairs=len(full), significant=bool(row["significant"]), alpha=float(row["alpha"]),
-        summary=summary, weights=w.describe(),
+        a=ia,
+        b=ib,
+        a_name=names.get(ia, ia),
+        b_name=names.get(ib, ib),
+        level=level,
+        reference_date=d.reference,
+        activities=acts,
+        channels={c: float(row[c]) for c in CHANNELS},
+        base=float(row["base"]),
+        multiplexity=mult,
+        multiplexity_factor=1.0 + w.gamma * mult,
+        reciprocity=float(row["reciprocity"]),
+        strength=float(row["strength"]),
+        rank=int(row["rank"]),
+        n_pairs=len(full),
+        significant=bool(row["significant"]),
+        alpha=float(row["alpha"]),
+        summary=summary,
+        weights=w.describe(),
     )
 
 
@@ -1133,67 +1368,65 @@ def _language(country: Any) -> str | None:
     return langs[0] if langs else None
 
 
-def _profiles(tables: Tables, level: str, since: _dt.date | None, until: _dt.date | None
-              ) -> tuple[dict[str, dict[str, list[str]]], dict[str, set[str]]]:
+def _profiles(
+    tables: Tables, level: str, since: _dt.date | None, until: _dt.date | None
+) -> tuple[dict[str, dict[str, list[str]]], dict[str, set[str]]]:
     """offers[m][topic] = evidence labels (projects, transfers sent or received, hosted exchanges);
     knows[m] = every topic m has met (offers ∪ attended exchanges ∪ declared tandems)."""
     m = memberships(tables, level=level, since=since, until=until)
     acts = activities(tables)
     topics = _activity_topics(tables)
-    mem = members(tables)
-    city_of = dict(zip(mem.index, mem["city_id"]))
-    names = dict(zip(mem.index, mem["name"]))
-
-    def to_level(x: Any) -> str | None:
-        if x is None or x not in city_of:
-            return None
-        if level == "city":
-            c = city_of[x]
-            return str(c) if isinstance(c, str) else None
-        return str(x)
+    to_level = _level_mapper(members(tables), level)
 
     offers: dict[str, dict[str, list[str]]] = {}
     knows: dict[str, set[str]] = {}
     name_of = dict(zip(acts.index, acts["name"]))
     chan_of = dict(zip(acts.index, acts["channel"]))
-    span_of = {i: _span(s, e) for i, s, e in zip(acts.index, acts["start"], acts["end"])}
+    dates_of = dict(zip(acts.index, zip(acts["start"], acts["end"])))
     for mid, aid, role in zip(m["member_id"], m["activity_id"], m["role"]):
         tt = topics.get(aid, [])
         knows.setdefault(mid, set()).update(tt)
         if chan_of.get(aid) == "project":
             label = f"project {name_of[aid]}"
         elif role == "host":
-            label = f"hosted {_LABEL.get(str(chan_of.get(aid)), _LABEL['other'])[0]} {span_of[aid]}".strip()
+            label = f"hosted {_activity_label(str(chan_of.get(aid)), '', *dates_of[aid])}"
         else:
             continue
         for t in tt:
             offers.setdefault(mid, {}).setdefault(t, []).append(label)
-    tr = tables["transfers"]
-    for r in tr.to_dict("records"):
-        if not _overlaps(r.get("date"), r.get("date"), since, until):
+    for channel, _, r, ends, start, _, tt in _dyads(tables, since, until):
+        a, b = to_level(ends[0]), to_level(ends[1])
+        if channel == "tandem":
+            for who in (a, b):
+                if who is not None:
+                    knows.setdefault(who, set()).update(tt)
             continue
-        a, b = to_level(r["from_id"]), to_level(r["to_id"])
-        tt = _topics(r.get("topic"))
-        for who, verb, other in ((a, "transferred", b), (b, "adopted", a)):
+        for who, verb in ((a, "transfer"), (b, "adopted")):
             if who is None:
                 continue
             knows.setdefault(who, set()).update(tt)
-            lab = f"{'transfer' if verb == 'transferred' else 'adopted'} {r['solution']} {_year(r.get('date'))}"
+            lab = f"{verb} {r['solution']} {_year(start)}".strip()
             for t in tt:
-                offers.setdefault(who, {}).setdefault(t, []).append(lab.strip())
-    td = tables["tandems"]
-    for r in td.to_dict("records"):
-        if not _overlaps(r.get("since"), r.get("until"), since, until, open_end=True):
-            continue
-        for x in (r["a_id"], r["b_id"]):
-            who = to_level(x)
-            if who is not None:
-                knows.setdefault(who, set()).update(_topics(r.get("topic")))
+                offers.setdefault(who, {}).setdefault(t, []).append(lab)
     return offers, knows
 
 
-_RECOMMEND_COLUMNS = ["a", "b", "a_name", "b_name", "score", "adamic_adar", "resource_allocation", "common_partners",
-                      "offers", "offers_a", "offers_b", "distance_km", "same_language", "explanation"]
+_RECOMMEND_COLUMNS = [
+    "a",
+    "b",
+    "a_name",
+    "b_name",
+    "score",
+    "adamic_adar",
+    "resource_allocation",
+    "common_partners",
+    "offers",
+    "offers_a",
+    "offers_b",
+    "distance_km",
+    "same_language",
+    "explanation",
+]
 
 
 def recommend(
@@ -1241,14 +1474,18 @@ def recommend(
     >>> t["cities"] = pd.DataFrame({"id": ["a", "b", "h"], "name": ["A", "B", "Hub"], "country": ["FR", "FR", "DE"],
     ...     "lat": [None] * 3, "lon": [None] * 3, "population": [None] * 3, "tags": [None] * 3})
     >>> t["projects"] = pd.DataFrame({"id": ["p", "q"], "name": ["P", "Q"], "title": [None] * 2, "programme": [None] * 2,
-    ...     "start": [None] * 2, "end": [None] * 2, "budget_eur": [None] * 2, "topics": [["energy"], ["mobility"]], "url": [None] * 2})
+    ...     "start": [None] * 2, "end": [None] * 2, "budget_eur": [None] * 2, "topics": [["energy"], ["mobility"]],
+    ...     "url": [None] * 2})
     >>> t["participations"] = pd.DataFrame({"project_id": ["p", "p", "q", "q"], "member_id": ["a", "h", "b", "h"],
     ...     "role": [None] * 4, "contribution_eur": [None] * 4})
     >>> r = recommend(t)
     >>> r.loc[0, ["a", "b", "offers_a", "offers_b"]].tolist(), float(r.loc[0, "resource_allocation"])
     (['a', 'b', ['energy'], ['mobility']], 0.5)
-    >>> r.loc[0, "explanation"]
-    'A offers energy (project P) that B lacks; B offers mobility (project Q) that A lacks; 1 common partner: Hub (resource allocation 0.5, Adamic–Adar 1.44); same language area (fr)'
+    >>> print(r.loc[0, "explanation"].replace("; ", ";\\n"))
+    A offers energy (project P) that B lacks;
+    B offers mobility (project Q) that A lacks;
+    1 common partner: Hub (resource allocation 0.5, Adamic–Adar 1.44);
+    same language area (fr)
     """
     w = weights if weights is not None else load_weights()
     d = _collect(tables, level=level, weights=w, since=since, until=until)
@@ -1300,9 +1537,21 @@ def recommend(
         if max_km is not None and not (math.isfinite(dist) and dist <= max_km):
             continue
         closeness = x_ra if w.closeness == "resource_allocation" else x_aa
-        rows.append({"uc": x_uc, "vc": x_vc, "a": a, "b": b, "score": (len(oa) + len(ob)) * closeness, "adamic_adar": x_aa,
-                     "resource_allocation": x_ra, "offers_a": oa, "offers_b": ob,
-                     "distance_km": dist if math.isfinite(dist) else None, "same_language": same})
+        rows.append(
+            {
+                "uc": x_uc,
+                "vc": x_vc,
+                "a": a,
+                "b": b,
+                "score": (len(oa) + len(ob)) * closeness,
+                "adamic_adar": x_aa,
+                "resource_allocation": x_ra,
+                "offers_a": oa,
+                "offers_b": ob,
+                "distance_km": dist if math.isfinite(dist) else None,
+                "same_language": same,
+            }
+        )
     if not rows:
         return empty
     out = pd.DataFrame(rows)
@@ -1328,8 +1577,10 @@ def recommend(
             evidence = list(dict.fromkeys(lab for t in tops for lab in offers[giver][t]))
             parts_expl.append(f"{ng} offers {_items(tops, 4)} ({_items(evidence, 2)}) that {nt} lacks")
         offers_txt.append("; ".join(parts_txt))
-        close = (f"{len(cn)} common partner{'s' if len(cn) != 1 else ''}: {_items(cn, 4)} "
-                 f"(resource allocation {r.resource_allocation:.3g}, Adamic–Adar {r.adamic_adar:.3g})")
+        close = (
+            f"{len(cn)} common partner{'s' if len(cn) != 1 else ''}: {_items(cn, 4)} "
+            f"(resource allocation {r.resource_allocation:.3g}, Adamic–Adar {r.adamic_adar:.3g})"
+        )
         extra = []
         if r.distance_km is not None and math.isfinite(r.distance_km):
             extra.append(f"{r.distance_km:,.0f} km apart")

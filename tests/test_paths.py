@@ -10,13 +10,14 @@ from __future__ import annotations
 import itertools
 import math
 import random
+from collections.abc import Iterator
 from datetime import date
 
 import networkx as nx
 import pytest
 
 from netlens.errors import NoPathError, NotFoundError, UsageError
-from netlens.paths import _yen_widest, routes_frame, tie_graph, transfer_paths
+from netlens.paths import _Search, _Ties, routes_frame, tie_graph, transfer_paths
 from netlens.tandems import load_weights
 from netlens.validate import Tables
 
@@ -29,13 +30,26 @@ COUNT = load_weights(overrides={"channels": {"transfer": 1.0}, "decay": {"lambda
 def ties(edges: dict[tuple[str, str], int], when: dict[tuple[str, str], date] | None = None) -> Tables:
     """Cities for every node; ``n`` transfers u→v per edge (S_uv = n under COUNT), dated ``when[edge]``."""
     nodes = sorted({x for e in edges for x in e})
-    rows = [{"from_id": u, "to_id": v, "solution": f"{u}{v}{i}", "date": (when or {}).get((u, v), date(2020, 1, 1))}
-            for (u, v), n in edges.items() for i in range(n)]
+    rows = [
+        {"from_id": u, "to_id": v, "solution": f"{u}{v}{i}", "date": (when or {}).get((u, v), date(2020, 1, 1))}
+        for (u, v), n in edges.items()
+        for i in range(n)
+    ]
     return build(cities=[{"id": x, "name": x.upper(), "country": "FR"} for x in nodes], transfers=rows)
 
 
 def nodes(routes: list) -> list[str]:  # type: ignore[type-arg]
     return ["".join(r.nodes) for r in routes]
+
+
+class _search:  # noqa: N801 - the search on a networkx graph with attribute ``strength``, yielding node names
+    def __init__(self, g: nx.Graph, s: str, t: str, mode: str) -> None:
+        self.ties = _Ties.from_graph(g)
+        self.search = _Search(self.ties, self.ties.code[s], self.ties.code[t], mode)
+
+    def routes(self, want: int | None = None) -> Iterator[list[str]]:
+        for p in self.search.routes(want):
+            yield [str(self.ties.ids[x]) for x in p]
 
 
 # --------------------------------------------------------------------------------------------- modes
@@ -93,7 +107,7 @@ def test_yen_widest_ordering() -> None:
 
 def test_yen_widest_matches_brute_force_on_random_graphs() -> None:
     rng = random.Random(7)
-    for _ in range(20):
+    for _ in range(60):
         g = nx.gnp_random_graph(8, 0.45, seed=rng.randint(0, 10**6))
         g = nx.relabel_nodes(g, {i: f"n{i}" for i in g})
         for u, v in g.edges:
@@ -101,15 +115,80 @@ def test_yen_widest_matches_brute_force_on_random_graphs() -> None:
             g[u][v].update(strength=s, cost=1 / s)
         if not nx.has_path(g, "n0", "n7"):
             continue
-        def key(p: list[str]) -> tuple[float, float]:
+
+        def key(p: list[str], g: nx.Graph = g) -> tuple[float, float]:
             ws = [g[a][b]["strength"] for a, b in zip(p, p[1:])]
             return (-min(ws), sum(1 / w for w in ws))
+
         brute = sorted(nx.all_simple_paths(g, "n0", "n7"), key=key)
-        got = list(itertools.islice(_yen_widest(g, "n0", "n7"), 6))
+        got = list(itertools.islice(_search(g, "n0", "n7", "widest").routes(), 6))
         flat = [x for p in got for x in key(p)]
         assert flat == pytest.approx([x for p in brute[: len(got)] for x in key(p)])
         assert len(got) == min(6, len(brute))
         assert len({tuple(p) for p in got}) == len(got)  # loopless, no duplicates
+
+
+def _random_strengths(rng: random.Random, n: int, p: float) -> nx.Graph:
+    g = nx.gnp_random_graph(n, p, seed=rng.randint(0, 10**6))
+    g = nx.relabel_nodes(g, {i: f"n{i:02d}" for i in g})
+    weights = rng.sample(range(1, 10 * g.number_of_edges() + 1), g.number_of_edges())  # distinct
+    for (u, v), x in zip(g.edges, weights):
+        g[u][v].update(strength=x / 7.0, cost=7.0 / x)
+    return g
+
+
+def test_widest_route_is_the_maximum_spanning_tree_bottleneck() -> None:
+    # With distinct strengths the maximum spanning tree is unique and the widest bottleneck between two nodes is the
+    # weakest tie on their tree path; the widest route is then the shortest (Σ 1/S) route over ties at least that
+    # strong — both computed here independently with networkx.
+    rng = random.Random(11)
+    checked = 0
+    for _ in range(15):
+        g = _random_strengths(rng, 40, 0.12)
+        tree = nx.maximum_spanning_tree(g, weight="strength")
+        nodes_ = sorted(g)
+        for _ in range(10):
+            a, b = rng.sample(nodes_, 2)
+            if not nx.has_path(g, a, b):
+                continue
+            tp = nx.shortest_path(tree, a, b)
+            width = min(g[u][v]["strength"] for u, v in zip(tp, tp[1:]))
+            strong = nx.subgraph_view(g, filter_edge=lambda u, v, g=g, w=width: g[u][v]["strength"] >= w)
+            expected = nx.dijkstra_path(strong, a, b, weight="cost")
+            (got,) = itertools.islice(_search(g, a, b, "widest").routes(1), 1)
+            assert min(g[u][v]["strength"] for u, v in zip(got, got[1:])) == width
+            assert got == expected
+            checked += 1
+    assert checked > 100
+
+
+@pytest.mark.parametrize("mode, weight", [("shortest", "cost"), ("reliable", "neglogp")])
+def test_yen_additive_matches_brute_force_on_random_graphs(mode: str, weight: str) -> None:
+    rng = random.Random(5)
+    for _ in range(20):
+        g = _random_strengths(rng, 8, 0.45)
+        for u, v in g.edges:
+            g[u][v]["neglogp"] = -math.log1p(-math.exp(-g[u][v]["strength"]))
+        if not nx.has_path(g, "n00", "n07"):
+            continue
+
+        def cost(p: list[str], g: nx.Graph = g) -> float:
+            return sum(g[a][b][weight] for a, b in zip(p, p[1:]))
+
+        brute = sorted(cost(p) for p in nx.all_simple_paths(g, "n00", "n07"))
+        got = list(_search(g, "n00", "n07", mode).routes())
+        assert [cost(p) for p in got] == pytest.approx(brute)  # every loopless route, in order
+        assert len({tuple(p) for p in got}) == len(got)
+        assert list(_search(g, "n00", "n07", mode).routes(want=4)) == got[:4]  # the early stop changes nothing
+
+
+def test_widest_early_stop_changes_nothing() -> None:
+    rng = random.Random(3)
+    for _ in range(20):
+        g = _random_strengths(rng, 12, 0.35)
+        if nx.has_path(g, "n00", "n11"):
+            full = list(itertools.islice(_search(g, "n00", "n11", "widest").routes(), 5))
+            assert list(_search(g, "n00", "n11", "widest").routes(want=5)) == full
 
 
 # --------------------------------------------------------------------------------------- hop labels
@@ -118,34 +197,56 @@ def test_yen_widest_matches_brute_force_on_random_graphs() -> None:
 def test_route_text_names_each_hop_activity() -> None:
     # Nantes–Hamburg: project (n 2, β 1) → S = 1; Hamburg–Rijeka: study visit hosted by Rijeka (n 2, β 4) → S = 4.
     # cost 1 + 1/4 = 1.25; bottleneck 1; reliability (1 − e^−1)(1 − e^−4) = 0.62054
-    t = build(cities=[{"id": "nantes", "name": "Nantes", "country": "FR"}, {"id": "hamburg", "name": "Hamburg", "country": "DE"},
-                      {"id": "rijeka", "name": "Rijeka", "country": "HR"}],
-              projects=[{"id": "msl", "name": "mySMARTLife", "start": date(2016, 12, 1), "end": date(2021, 11, 30)}],
-              parts=[("msl", "nantes"), ("msl", "hamburg")],
-              exchanges=[{"id": "v", "date": date(2019, 5, 28), "host_id": "rijeka", "title": "ICT services"}],
-              attend=[("v", "hamburg")])
+    t = build(
+        cities=[
+            {"id": "nantes", "name": "Nantes", "country": "FR"},
+            {"id": "hamburg", "name": "Hamburg", "country": "DE"},
+            {"id": "rijeka", "name": "Rijeka", "country": "HR"},
+        ],
+        projects=[{"id": "msl", "name": "mySMARTLife", "start": date(2016, 12, 1), "end": date(2021, 11, 30)}],
+        parts=[("msl", "nantes"), ("msl", "hamburg")],
+        exchanges=[{"id": "v", "date": date(2019, 5, 28), "host_id": "rijeka", "title": "ICT services"}],
+        attend=[("v", "hamburg")],
+    )
     (route,) = transfer_paths(t, "nantes", "Rijeka", weights=NO_DECAY)
     assert route.text == "Nantes —mySMARTLife (2016–2021)→ Hamburg —study visit 2019→ Rijeka"
     assert (route.cost, route.bottleneck) == (1.25, 1.0)
     assert route.reliability == pytest.approx((1 - math.exp(-1)) * (1 - math.exp(-4)))
     assert route.brokers == ("Hamburg",)
     assert [(h.activity_id, h.activity, h.channel, h.strength) for h in route.hops] == [
-        ("msl", "mySMARTLife", "project", 1.0), ("v", "ICT services", "study_visit", 4.0)]
+        ("msl", "mySMARTLife", "project", 1.0),
+        ("v", "ICT services", "study_visit", 4.0),
+    ]
     # time order, reversed: the 2019 visit, then the project (2016-12-01 – 2021-11-30) still running → τ stays 2019-05-28
     (back,) = transfer_paths(t, "rijeka", "nantes", weights=NO_DECAY, time_respecting=True)
     assert [h.when for h in back.hops] == [date(2019, 5, 28), date(2019, 5, 28)]
     frame = routes_frame([route])
-    assert frame.to_dict("records") == [{"rank": 1, "route": route.text, "hops": 2, "cost": 1.25, "bottleneck": 1.0,
-                                         "reliability": route.reliability, "brokers": "Hamburg"}]
+    assert frame.to_dict("records") == [
+        {
+            "rank": 1,
+            "route": route.text,
+            "hops": 2,
+            "cost": 1.25,
+            "bottleneck": 1.0,
+            "reliability": route.reliability,
+            "brokers": "Hamburg",
+        }
+    ]
 
 
 def test_tie_graph_carriers_and_labels() -> None:
-    t = build(cities=["a", "b"], tandems=[{"a_id": "a", "b_id": "b", "topic": "energy;data", "since": date(2020, 3, 1)}],
-              transfers=[{"from_id": "a", "to_id": "b", "solution": "Open data", "date": date(2021, 1, 1)}])
+    t = build(
+        cities=["a", "b"],
+        tandems=[{"a_id": "a", "b_id": "b", "topic": "energy;data", "since": date(2020, 3, 1)}],
+        transfers=[{"from_id": "a", "to_id": "b", "solution": "Open data", "date": date(2021, 1, 1)}],
+    )
     g = tie_graph(t, weights=NO_DECAY)
     # transfer 5 + tandem 3 = 8, two channels → × 1.25 = 10
     assert g["a"]["b"]["strength"] == 10.0 and g["a"]["b"]["cost"] == 0.1
-    assert [c["label"] for c in g["a"]["b"]["carriers"]] == ["transfer Open data 2021", "declared tandem on energy, data since 2020"]
+    assert [c["label"] for c in g["a"]["b"]["carriers"]] == [
+        "transfer Open data 2021",
+        "declared tandem on energy, data since 2020",
+    ]
     assert g["a"]["b"]["carriers"][1]["hi"] == math.inf  # running tandem: open-ended interval
 
 
@@ -155,7 +256,12 @@ def test_tie_graph_carriers_and_labels() -> None:
 def test_time_respecting_rejects_out_of_order_hop() -> None:
     # a-x 3 transfers (2020), x-b 3 transfers (2018): cost 2/3 but x-b happened before a-x → rejected.
     # a-y (2018-06-01) then y-b (2019-01-01): cost 2, in time order → the only time-respecting route.
-    when = {("a", "x"): date(2020, 1, 1), ("x", "b"): date(2018, 1, 1), ("a", "y"): date(2018, 6, 1), ("y", "b"): date(2019, 1, 1)}
+    when = {
+        ("a", "x"): date(2020, 1, 1),
+        ("x", "b"): date(2018, 1, 1),
+        ("a", "y"): date(2018, 6, 1),
+        ("y", "b"): date(2019, 1, 1),
+    }
     t = ties({("a", "x"): 3, ("x", "b"): 3, ("a", "y"): 1, ("y", "b"): 1}, when)
     assert nodes(transfer_paths(t, "a", "b", weights=COUNT)) == ["axb", "ayb"]
     timed = transfer_paths(t, "a", "b", weights=COUNT, time_respecting=True)
@@ -166,7 +272,9 @@ def test_time_respecting_rejects_out_of_order_hop() -> None:
     with pytest.raises(NoPathError) as exc:
         transfer_paths(t2, "A", "B", weights=COUNT, time_respecting=True)
     msg = str(exc.value)
-    assert msg.startswith("no time-respecting route from A to B: 1 route exists but none respects time order; the best, A —transfer")
+    assert msg.startswith(
+        "no time-respecting route from A to B: 1 route exists but none respects time order; the best, A —transfer"
+    )
     assert msg.endswith("the tie X–B (transfer xb0 2018, 2018-01-01) ends before knowledge can reach X (earliest 2020-01-01)")
     # the reverse direction is in time order (2018 then 2020)
     assert nodes(transfer_paths(t2, "b", "a", weights=COUNT, time_respecting=True)) == ["bxa"]
@@ -176,9 +284,12 @@ def test_time_respecting_picks_the_activity_that_makes_the_route_feasible() -> N
     # a-x: transfer 2021 (β 5, strongest) and a study visit 2015 (β 4); x-b: study visit 2018.
     # untimed, the a-x hop is labelled with the strongest activity (the 2021 transfer); in time order only the 2015
     # visit can precede the 2018 visit.
-    t = build(cities=["a", "x", "b"], exchanges=[{"id": "v1", "date": date(2015, 5, 1)}, {"id": "v2", "date": date(2018, 5, 1)}],
-              attend=[("v1", "a"), ("v1", "x"), ("v2", "x"), ("v2", "b")],
-              transfers=[{"from_id": "a", "to_id": "x", "solution": "Smart grid", "date": date(2021, 1, 1)}])
+    t = build(
+        cities=["a", "x", "b"],
+        exchanges=[{"id": "v1", "date": date(2015, 5, 1)}, {"id": "v2", "date": date(2018, 5, 1)}],
+        attend=[("v1", "a"), ("v1", "x"), ("v2", "x"), ("v2", "b")],
+        transfers=[{"from_id": "a", "to_id": "x", "solution": "Smart grid", "date": date(2021, 1, 1)}],
+    )
     (plain,) = transfer_paths(t, "a", "b", weights=NO_DECAY)
     assert plain.text == "A —transfer Smart grid 2021→ X —study visit 2018→ B"
     (timed,) = transfer_paths(t, "a", "b", weights=NO_DECAY, time_respecting=True)
@@ -192,8 +303,11 @@ def test_time_respecting_picks_the_activity_that_makes_the_route_feasible() -> N
 def test_open_ended_tandem_and_project_intervals() -> None:
     # a-x declared tandem since 2015 (running: [2015, ∞)); x-b transfer 2014.
     # a→x→b: τ = 2015 at x, the 2014 transfer is earlier → infeasible; b→x→a: 2014, then the tandem → feasible (τ = 2015).
-    t = build(cities=["a", "x", "b"], tandems=[{"a_id": "a", "b_id": "x", "since": date(2015, 1, 1)}],
-              transfers=[{"from_id": "x", "to_id": "b", "date": date(2014, 1, 1)}])
+    t = build(
+        cities=["a", "x", "b"],
+        tandems=[{"a_id": "a", "b_id": "x", "since": date(2015, 1, 1)}],
+        transfers=[{"from_id": "x", "to_id": "b", "date": date(2014, 1, 1)}],
+    )
     with pytest.raises(NoPathError, match="none respects time order"):
         transfer_paths(t, "a", "b", time_respecting=True)
     (r,) = transfer_paths(t, "b", "a", time_respecting=True)
@@ -220,9 +334,14 @@ def test_no_path_messages() -> None:
 
 def test_topic_restricts_the_ties() -> None:
     # a-b energy transfer, b-c mobility transfer, a-c data transfer
-    t = build(cities=["a", "b", "c"], transfers=[{"from_id": "a", "to_id": "b", "topic": "energy"},
-                                                  {"from_id": "b", "to_id": "c", "topic": "mobility;energy"},
-                                                  {"from_id": "a", "to_id": "c", "topic": "data"}])
+    t = build(
+        cities=["a", "b", "c"],
+        transfers=[
+            {"from_id": "a", "to_id": "b", "topic": "energy"},
+            {"from_id": "b", "to_id": "c", "topic": "mobility;energy"},
+            {"from_id": "a", "to_id": "c", "topic": "data"},
+        ],
+    )
     assert nodes(transfer_paths(t, "a", "c", weights=NO_DECAY, k=1)) == ["ac"]
     assert nodes(transfer_paths(t, "a", "c", topic="energy", weights=NO_DECAY)) == ["abc"]
     with pytest.raises(NoPathError, match="^no route from A to C: A has no tie about 'mobility' at level city$"):
@@ -232,8 +351,10 @@ def test_topic_restricts_the_ties() -> None:
 
 
 def test_bad_arguments() -> None:
-    t = build(cities=[{"id": "muenchen", "name": "München", "country": "DE"}, {"id": "koeln", "name": "Köln", "country": "DE"}],
-              transfers=[{"from_id": "muenchen", "to_id": "koeln"}])
+    t = build(
+        cities=[{"id": "muenchen", "name": "München", "country": "DE"}, {"id": "koeln", "name": "Köln", "country": "DE"}],
+        transfers=[{"from_id": "muenchen", "to_id": "koeln"}],
+    )
     with pytest.raises(NotFoundError, match="^no city 'Munich'; did you mean: München \\(muenchen\\)\\?$"):
         transfer_paths(t, "Munich", "koeln")
     with pytest.raises(UsageError, match="unknown mode 'fastest'; expected one of shortest, widest, reliable"):

@@ -65,8 +65,9 @@ def build(
     t["projects"] = _frame("projects", [{"name": p["id"], **p} for p in projects])
     t["participations"] = _frame("participations", [{"project_id": p, "member_id": m} for p, m in parts])
     t["exchanges"] = _frame("exchanges", [{"type": "study_visit", "date": date(2019, 1, 1), **x} for x in exchanges])
-    t["attendances"] = _frame("attendances", [{"exchange_id": a[0], "member_id": a[1], "role": a[2] if len(a) > 2 else "participant"}
-                                              for a in attend])
+    t["attendances"] = _frame(
+        "attendances", [{"exchange_id": a[0], "member_id": a[1], "role": a[2] if len(a) > 2 else "participant"} for a in attend]
+    )
     t["tandems"] = _frame("tandems", list(tandems))
     t["transfers"] = _frame("transfers", [{"solution": f"s{i}", **x} for i, x in enumerate(transfers)])
     return t
@@ -88,8 +89,11 @@ def test_newman_golden_values_from_networkx_docstring() -> None:
     # networkx collaboration_weighted_projected_graph docstring: B = path 0-1-2-3-4 plus edge 1-5,
     # projected onto {0, 2, 4, 5}: activity 1 has members {0, 2, 5} (n = 3: 1/(3−1) = 0.5 per pair),
     # activity 3 has {2, 4} (n = 2: 1). Golden: (0,2) 0.5, (0,5) 0.5, (2,4) 1.0, (2,5) 0.5.
-    t = build(cities=["0", "2", "4", "5"], projects=[{"id": "1"}, {"id": "3"}],
-              parts=[("1", "0"), ("1", "2"), ("1", "5"), ("3", "2"), ("3", "4")])
+    t = build(
+        cities=["0", "2", "4", "5"],
+        projects=[{"id": "1"}, {"id": "3"}],
+        parts=[("1", "0"), ("1", "2"), ("1", "5"), ("3", "2"), ("3", "4")],
+    )
     df = tandem_strength(t, weights=NO_DECAY)
     got = {(r.a, r.b): r.strength for r in df.itertuples()}
     assert got == {("0", "2"): 0.5, ("0", "5"): 0.5, ("2", "4"): 1.0, ("2", "5"): 0.5}
@@ -102,12 +106,16 @@ def test_newman_golden_values_from_networkx_docstring() -> None:
 
 def test_projects_only_without_decay_equals_model_newman_weight() -> None:
     # with λ = 0, γ = 0 and projects only, S_ij is exactly model.projection's Newman weight
-    t = build(cities=["a", "b", "c", "d"], projects=[{"id": "p"}, {"id": "q"}, {"id": "r"}],
-              parts=[("p", "a"), ("p", "b"), ("p", "c"), ("q", "a"), ("q", "b"), ("r", "c"), ("r", "d"), ("r", "a")])
+    t = build(
+        cities=["a", "b", "c", "d"],
+        projects=[{"id": "p"}, {"id": "q"}, {"id": "r"}],
+        parts=[("p", "a"), ("p", "b"), ("p", "c"), ("q", "a"), ("q", "b"), ("r", "c"), ("r", "d"), ("r", "a")],
+    )
     df = tandem_strength(t, weights=NO_DECAY)
     g = model.projection(t, level="city")
     assert {(r.a, r.b): pytest.approx(r.strength) for r in df.itertuples()} == {
-        tuple(sorted((u, v))): d["weight"] for u, v, d in g.edges(data=True)}
+        tuple(sorted((u, v))): d["weight"] for u, v, d in g.edges(data=True)
+    }
     # a-b: p (n=3) 0.5 + q (n=2) 1 = 1.5
     assert pair(df, "a", "b")["strength"] == 1.5
 
@@ -128,8 +136,11 @@ def test_size_discount_g(discount: str, expected: float) -> None:
 def test_decay_exact_half_after_four_years() -> None:
     # project ends 2016-01-01, reference 2020-01-01: 1461 days = 4.0 years (365.25 d);
     # λ = ln2/4 → decay = e^{−ln2} = 0.5; n = 2 → g = 1, β = 1 → S = 0.5
-    t = build(cities=["a", "b"], projects=[{"id": "p", "start": date(2014, 1, 1), "end": date(2016, 1, 1)}],
-              parts=[("p", "a"), ("p", "b")])
+    t = build(
+        cities=["a", "b"],
+        projects=[{"id": "p", "start": date(2014, 1, 1), "end": date(2016, 1, 1)}],
+        parts=[("p", "a"), ("p", "b")],
+    )
     w = load_weights(overrides={"decay": {"lambda": math.log(2) / 4, "reference_date": date(2020, 1, 1)}})
     row = tandem_strength(t, weights=w).iloc[0]
     assert row["strength"] == pytest.approx(0.5)
@@ -142,8 +153,12 @@ def test_decay_exact_half_after_four_years() -> None:
 def test_default_reference_date_is_latest_date_in_data() -> None:
     # latest date = the transfer (2022-01-01); the study visit 2019-01-01 → age 1096 d = 3.0007 y;
     # with λ = ln2/5 the visit (β 4, n 2) contributes 4·2^(−3.0007/5)
-    t = build(cities=["a", "b", "c"], exchanges=[{"id": "x", "date": date(2019, 1, 1), "host_id": "a"}],
-              attend=[("x", "b")], transfers=[{"from_id": "b", "to_id": "c", "date": date(2022, 1, 1)}])
+    t = build(
+        cities=["a", "b", "c"],
+        exchanges=[{"id": "x", "date": date(2019, 1, 1), "host_id": "a"}],
+        attend=[("x", "b")],
+        transfers=[{"from_id": "b", "to_id": "c", "date": date(2022, 1, 1)}],
+    )
     df = tandem_strength(t)
     assert df.attrs["reference_date"] == date(2022, 1, 1)
     assert pair(df, "a", "b")["strength"] == pytest.approx(4 * 2 ** (-(1096 / 365.25) / 5))
@@ -155,8 +170,18 @@ def test_default_reference_date_is_latest_date_in_data() -> None:
     assert len(df2) == 1  # the 2022 transfer is outside the window
 
 
-@pytest.mark.parametrize(("channel", "beta"), [("mentoring", 5), ("study_visit", 4), ("tandem_meeting", 3), ("workshop", 2),
-                                               ("conference", 1.5), ("webinar", 1.5), ("other", 1)])
+@pytest.mark.parametrize(
+    ("channel", "beta"),
+    [
+        ("mentoring", 5),
+        ("study_visit", 4),
+        ("tandem_meeting", 3),
+        ("workshop", 2),
+        ("conference", 1.5),
+        ("webinar", 1.5),
+        ("other", 1),
+    ],
+)
 def test_beta_per_exchange_channel(channel: str, beta: float) -> None:
     # two attendees, no host: n = 2, g = 1, undated? no — exchanges are dated; λ = 0 → S = β
     t = build(cities=["a", "b"], exchanges=[{"id": "x", "type": channel}], attend=[("x", "a"), ("x", "b")])
@@ -169,8 +194,13 @@ def test_beta_per_exchange_channel(channel: str, beta: float) -> None:
 def test_multiplexity_count_and_normalised() -> None:
     # a-b share a project (n=2: 1·1) and a workshop (n=2: 2·1): base 3, 2 channels → multiplexity 1
     # count: 3 × (1 + 0.25·1) = 3.75; normalised: 3 × (1 + 0.25·1/9) = 3.083333…
-    t = build(cities=["a", "b"], projects=[{"id": "p"}], parts=[("p", "a"), ("p", "b")],
-              exchanges=[{"id": "x", "type": "workshop"}], attend=[("x", "a"), ("x", "b")])
+    t = build(
+        cities=["a", "b"],
+        projects=[{"id": "p"}],
+        parts=[("p", "a"), ("p", "b")],
+        exchanges=[{"id": "x", "type": "workshop"}],
+        attend=[("x", "a"), ("x", "b")],
+    )
     row = tandem_strength(t, weights=NO_DECAY).iloc[0]
     assert (row["base"], row["project"], row["workshop"], row["multiplexity"]) == (3.0, 1.0, 2.0, 1)
     assert row["strength"] == pytest.approx(3.75)
@@ -185,9 +215,11 @@ def test_multiplexity_count_and_normalised() -> None:
 def test_reciprocity_hosting_both_ways() -> None:
     # x1 hosted by a, attended by b (a→b); x2 hosted by b, attended by a (b→a); both study visits n=2:
     # base 4 + 4 = 8, one channel (multiplexity 0), both directions → × 1.5 = 12
-    t = build(cities=["a", "b", "c"],
-              exchanges=[{"id": "x1", "host_id": "a"}, {"id": "x2", "host_id": "b"}, {"id": "x3", "host_id": "a"}],
-              attend=[("x1", "b"), ("x2", "a"), ("x3", "c")])
+    t = build(
+        cities=["a", "b", "c"],
+        exchanges=[{"id": "x1", "host_id": "a"}, {"id": "x2", "host_id": "b"}, {"id": "x3", "host_id": "a"}],
+        attend=[("x1", "b"), ("x2", "a"), ("x3", "c")],
+    )
     df = tandem_strength(t, weights=NO_DECAY)
     ab = pair(df, "a", "b")
     assert (ab["base"], ab["reciprocity"], ab["strength"]) == (8.0, 1.5, 12.0)
@@ -200,11 +232,15 @@ def test_transfers_and_declared_tandems_as_channels() -> None:
     # a→b transfer (β 5) and b→a transfer (β 5): base 10, one channel, reciprocal → 15
     # c-d declared tandem (β 3, since 2020, running → decay 1) plus a transfer c→d 2016 with λ = ln2/4 and
     # t = 2020-01-01 (1461 d = 4 y → decay ½): base 3 + 2.5 = 5.5, two channels → × 1.25 = 6.875
-    t = build(cities=["a", "b", "c", "d"],
-              transfers=[{"from_id": "a", "to_id": "b", "date": date(2020, 1, 1)},
-                         {"from_id": "b", "to_id": "a", "date": date(2020, 1, 1)},
-                         {"from_id": "c", "to_id": "d", "date": date(2016, 1, 1)}],
-              tandems=[{"a_id": "c", "b_id": "d", "since": date(2020, 1, 1), "topic": "energy"}])
+    t = build(
+        cities=["a", "b", "c", "d"],
+        transfers=[
+            {"from_id": "a", "to_id": "b", "date": date(2020, 1, 1)},
+            {"from_id": "b", "to_id": "a", "date": date(2020, 1, 1)},
+            {"from_id": "c", "to_id": "d", "date": date(2016, 1, 1)},
+        ],
+        tandems=[{"a_id": "c", "b_id": "d", "since": date(2020, 1, 1), "topic": "energy"}],
+    )
     w = load_weights(overrides={"decay": {"lambda": math.log(2) / 4}})
     df = tandem_strength(t, weights=w)
     ab = pair(df, "a", "b")
@@ -214,8 +250,11 @@ def test_transfers_and_declared_tandems_as_channels() -> None:
     assert cd["strength"] == pytest.approx(6.875)
     assert cd["explanation"] == "declared tandem on energy since 2020, transfer C→D: s2 2016"
     # a tandem that ended (until 2016-01-01) decays like any activity: 3 · ½ = 1.5
-    t2 = build(cities=["c", "d"], tandems=[{"a_id": "c", "b_id": "d", "since": date(2010, 1, 1), "until": date(2016, 1, 1)}],
-               transfers=[{"from_id": "c", "to_id": "d", "date": date(2020, 1, 1)}])
+    t2 = build(
+        cities=["c", "d"],
+        tandems=[{"a_id": "c", "b_id": "d", "since": date(2010, 1, 1), "until": date(2016, 1, 1)}],
+        transfers=[{"from_id": "c", "to_id": "d", "date": date(2020, 1, 1)}],
+    )
     cd2 = pair(tandem_strength(t2, weights=w), "c", "d")
     assert cd2["tandem"] == pytest.approx(1.5)
 
@@ -223,8 +262,12 @@ def test_transfers_and_declared_tandems_as_channels() -> None:
 def test_city_level_counts_a_city_once_and_maps_organisations() -> None:
     # project p: city a directly, organisation o1 (in a), organisation o2 (in b), city c → at city level
     # members {a, b, c}: n = 3, each pair 0.5. Organisation level: {a, o1, o2, c}, n = 4 → 1/3 per pair.
-    t = build(cities=["a", "b", "c"], orgs=[{"id": "o1", "name": "O1", "city_id": "a"}, {"id": "o2", "name": "O2", "city_id": "b"}],
-              projects=[{"id": "p"}], parts=[("p", "a"), ("p", "o1"), ("p", "o2"), ("p", "c")])
+    t = build(
+        cities=["a", "b", "c"],
+        orgs=[{"id": "o1", "name": "O1", "city_id": "a"}, {"id": "o2", "name": "O2", "city_id": "b"}],
+        projects=[{"id": "p"}],
+        parts=[("p", "a"), ("p", "o1"), ("p", "o2"), ("p", "c")],
+    )
     city = tandem_strength(t, weights=NO_DECAY)
     assert sorted(zip(city["a"], city["b"])) == [("a", "b"), ("a", "c"), ("b", "c")]
     assert city["strength"].tolist() == [0.5, 0.5, 0.5]
@@ -237,9 +280,13 @@ def test_city_level_counts_a_city_once_and_maps_organisations() -> None:
 
 def _two_pairs() -> Tables:
     # a-b: one study visit (n 2): 4·β_sv/4 ; c-d: five projects (n 2): 5·β_project
-    return build(cities=["a", "b", "c", "d"], projects=[{"id": f"p{i}"} for i in range(5)],
-                 parts=[(f"p{i}", m) for i in range(5) for m in ("c", "d")],
-                 exchanges=[{"id": "x"}], attend=[("x", "a"), ("x", "b")])
+    return build(
+        cities=["a", "b", "c", "d"],
+        projects=[{"id": f"p{i}"} for i in range(5)],
+        parts=[(f"p{i}", m) for i in range(5) for m in ("c", "d")],
+        exchanges=[{"id": "x"}],
+        attend=[("x", "a"), ("x", "b")],
+    )
 
 
 def test_beta_change_flips_ranking() -> None:
@@ -255,9 +302,11 @@ def test_beta_change_flips_ranking() -> None:
 def test_lambda_change_favours_recent_ties() -> None:
     # a-b: study visit 2010-01-01 (β 4); c-d: webinar 2020-01-01 (β 1.5); t = 2020-01-01.
     # λ = 0: a-b 4 > c-d 1.5. λ = ln2/5: age 3652 d = 9.99863 y → decay 2^(−1.99973) = 0.25005 → a-b 1.0002 < 1.5
-    t = build(cities=["a", "b", "c", "d"], exchanges=[{"id": "x", "date": date(2010, 1, 1)},
-                                                       {"id": "y", "type": "webinar", "date": date(2020, 1, 1)}],
-              attend=[("x", "a"), ("x", "b"), ("y", "c"), ("y", "d")])
+    t = build(
+        cities=["a", "b", "c", "d"],
+        exchanges=[{"id": "x", "date": date(2010, 1, 1)}, {"id": "y", "type": "webinar", "date": date(2020, 1, 1)}],
+        attend=[("x", "a"), ("x", "b"), ("y", "c"), ("y", "d")],
+    )
     assert tandem_strength(t, weights=NO_DECAY)[["a", "strength"]].values.tolist() == [["a", 4.0], ["c", 1.5]]
     df = tandem_strength(t)
     assert df["a"].tolist() == ["c", "a"]
@@ -268,9 +317,13 @@ def test_lambda_change_favours_recent_ties() -> None:
 def test_gamma_rewards_multiplex_ties() -> None:
     # a-b: project (1) + webinar (1.5) = 2.5 over 2 channels; c-d: tandem meeting (3), one channel.
     # γ = 0.25: a-b 2.5·1.25 = 3.125 > 3; γ = 0: 2.5 < 3
-    t = build(cities=["a", "b", "c", "d"], projects=[{"id": "p"}], parts=[("p", "a"), ("p", "b")],
-              exchanges=[{"id": "x", "type": "webinar"}, {"id": "y", "type": "tandem_meeting"}],
-              attend=[("x", "a"), ("x", "b"), ("y", "c"), ("y", "d")])
+    t = build(
+        cities=["a", "b", "c", "d"],
+        projects=[{"id": "p"}],
+        parts=[("p", "a"), ("p", "b")],
+        exchanges=[{"id": "x", "type": "webinar"}, {"id": "y", "type": "tandem_meeting"}],
+        attend=[("x", "a"), ("x", "b"), ("y", "c"), ("y", "d")],
+    )
     df = tandem_strength(t, weights=NO_DECAY)
     assert [(r.a, r.strength) for r in df.itertuples()] == [("a", 3.125), ("c", 3.0)]
     w = load_weights(overrides={"decay": {"lambda": 0.0}, "multiplexity": {"gamma": 0.0}})
@@ -290,17 +343,23 @@ def test_user_weights_file_overrides_some_keys(tmp_path: Path) -> None:
         w.gamma = 1.0  # type: ignore[misc]
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("[channels]\nstudyvisit = 6\n", "w.toml: unknown key channels.studyvisit (did you mean channels.study_visit?)"),
-    ("[chanels]\nproject = 1\n", "w.toml: unknown section 'chanels' (did you mean 'channels'?)"),
-    ("[channels]\nproject = -1\n", "w.toml: channels.project must be ≥ 0, got -1"),
-    ("[decay]\nlambda = \"fast\"\n", "w.toml: decay.lambda must be a number, got 'fast'"),
-    ("[size]\ndiscount = \"log\"\n", "w.toml: size.discount must be one of newman, sqrt, none, got 'log'"),
-    ("[significance]\nthreshold = 0\n", "w.toml: significance.threshold must be > 0 and ≤ 1, got 0"),
-    ("[decay]\nreference_date = \"yesterday\"\n", "w.toml: decay.reference_date must be \"latest\" or an ISO date, got 'yesterday'"),
-    ("[paths]\nmax_candidates = 0\n", "w.toml: paths.max_candidates must be a whole number ≥ 1, got 0"),
-    ("[channels\n", "w.toml: not valid TOML"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[channels]\nstudyvisit = 6\n", "w.toml: unknown key channels.studyvisit (did you mean channels.study_visit?)"),
+        ("[chanels]\nproject = 1\n", "w.toml: unknown section 'chanels' (did you mean 'channels'?)"),
+        ("[channels]\nproject = -1\n", "w.toml: channels.project must be ≥ 0, got -1"),
+        ('[decay]\nlambda = "fast"\n', "w.toml: decay.lambda must be a number, got 'fast'"),
+        ('[size]\ndiscount = "log"\n', "w.toml: size.discount must be one of newman, sqrt, none, got 'log'"),
+        ("[significance]\nthreshold = 0\n", "w.toml: significance.threshold must be > 0 and ≤ 1, got 0"),
+        (
+            '[decay]\nreference_date = "yesterday"\n',
+            "w.toml: decay.reference_date must be \"latest\" or an ISO date, got 'yesterday'",
+        ),
+        ("[paths]\nmax_candidates = 0\n", "w.toml: paths.max_candidates must be a whole number ≥ 1, got 0"),
+        ("[channels\n", "w.toml: not valid TOML"),
+    ],
+)
 def test_bad_weights_are_rejected_naming_the_key(tmp_path: Path, text: str, message: str) -> None:
     f = tmp_path / "w.toml"
     f.write_text(text, encoding="utf-8")
@@ -336,9 +395,13 @@ def test_disparity_filter_hand_computed_triangle_with_pendant() -> None:
 
 
 def test_strength_table_significance_is_disparity_on_strength_graph() -> None:
-    t = build(cities=["a", "b", "c", "d"], projects=[{"id": "p"}, {"id": "q"}],
-              parts=[("p", "a"), ("p", "b"), ("p", "c"), ("p", "d"), ("q", "a"), ("q", "b")],
-              exchanges=[{"id": "x", "type": "mentoring"}], attend=[("x", "a"), ("x", "b")])
+    t = build(
+        cities=["a", "b", "c", "d"],
+        projects=[{"id": "p"}, {"id": "q"}],
+        parts=[("p", "a"), ("p", "b"), ("p", "c"), ("p", "d"), ("q", "a"), ("q", "b")],
+        exchanges=[{"id": "x", "type": "mentoring"}],
+        attend=[("x", "a"), ("x", "b")],
+    )
     df = tandem_strength(t, weights=NO_DECAY)
     G = nx.Graph()
     G.add_weighted_edges_from(zip(df["a"], df["b"], df["strength"]))
@@ -360,18 +423,26 @@ def test_strength_table_significance_is_disparity_on_strength_graph() -> None:
 
 def test_explanation_sentence_names_every_channel() -> None:
     # the example: "3 projects (…), 2 study visits (2019), mentoring 2019; declared tandem since 2020"
-    t = build(cities=["a", "b"],
-              projects=[{"id": "msl", "name": "mySMARTLife", "start": date(2016, 12, 1), "end": date(2021, 11, 30)},
-                        {"id": "q", "name": "Q", "start": date(2018, 1, 1), "end": date(2018, 6, 1)},
-                        {"id": "r", "name": "R"}],
-              parts=[(p, m) for p in ("msl", "q", "r") for m in ("a", "b")],
-              exchanges=[{"id": "v1", "date": date(2019, 3, 1)}, {"id": "v2", "date": date(2019, 5, 1)},
-                         {"id": "m", "type": "mentoring", "date": date(2019, 9, 1)}],
-              attend=[(x, m) for x in ("v1", "v2", "m") for m in ("a", "b")],
-              tandems=[{"a_id": "b", "b_id": "a", "since": date(2020, 1, 1)}])
+    t = build(
+        cities=["a", "b"],
+        projects=[
+            {"id": "msl", "name": "mySMARTLife", "start": date(2016, 12, 1), "end": date(2021, 11, 30)},
+            {"id": "q", "name": "Q", "start": date(2018, 1, 1), "end": date(2018, 6, 1)},
+            {"id": "r", "name": "R"},
+        ],
+        parts=[(p, m) for p in ("msl", "q", "r") for m in ("a", "b")],
+        exchanges=[
+            {"id": "v1", "date": date(2019, 3, 1)},
+            {"id": "v2", "date": date(2019, 5, 1)},
+            {"id": "m", "type": "mentoring", "date": date(2019, 9, 1)},
+        ],
+        attend=[(x, m) for x in ("v1", "v2", "m") for m in ("a", "b")],
+        tandems=[{"a_id": "b", "b_id": "a", "since": date(2020, 1, 1)}],
+    )
     row = tandem_strength(t, weights=NO_DECAY).iloc[0]
-    assert row["explanation"] == ("3 projects (mySMARTLife 2016–2021, Q 2018, R), 2 study visits (2019), mentoring 2019; "
-                                  "declared tandem since 2020")
+    assert row["explanation"] == (
+        "3 projects (mySMARTLife 2016–2021, Q 2018, R), 2 study visits (2019), mentoring 2019; declared tandem since 2020"
+    )
     assert row["channels"] == ["project", "mentoring", "study_visit", "tandem"]
     assert row["n_activities"] == 7
 
@@ -387,17 +458,25 @@ def test_explain_pair_breakdown_and_text() -> None:
     # with Lyon. t = 2020-01-01 (latest date), λ = ln2/5.
     # mentoring: age 214 d = 0.58590 y → 5 · 1 · e^(−0.081224) = 4.60995; project: 1 · ½ · 1 = 0.5;
     # base 5.10995, 2 channels → × 1.25 = 6.3874
-    cities = [{"id": "muenchen", "name": "München", "country": "DE"}, {"id": "koeln", "name": "Köln", "country": "DE"},
-              {"id": "lyon", "name": "Lyon", "country": "FR"}]
-    t = build(cities=cities, projects=[{"id": "p", "name": "P", "start": date(2017, 1, 1), "end": date(2020, 1, 1)}],
-              parts=[("p", "muenchen"), ("p", "koeln"), ("p", "lyon")],
-              exchanges=[{"id": "m", "type": "mentoring", "date": date(2019, 6, 1), "host_id": "muenchen", "title": "Data"}],
-              attend=[("m", "koeln")])
+    cities = [
+        {"id": "muenchen", "name": "München", "country": "DE"},
+        {"id": "koeln", "name": "Köln", "country": "DE"},
+        {"id": "lyon", "name": "Lyon", "country": "FR"},
+    ]
+    t = build(
+        cities=cities,
+        projects=[{"id": "p", "name": "P", "start": date(2017, 1, 1), "end": date(2020, 1, 1)}],
+        parts=[("p", "muenchen"), ("p", "koeln"), ("p", "lyon")],
+        exchanges=[{"id": "m", "type": "mentoring", "date": date(2019, 6, 1), "host_id": "muenchen", "title": "Data"}],
+        attend=[("m", "koeln")],
+    )
     e = explain_pair(t, "KOLN", "munchen")
     assert (e.a, e.b) == ("koeln", "muenchen")
     mentoring = 5 * 2 ** (-(214 / 365.25) / 5)
     assert [(x.id, x.channel, x.n, x.g, x.beta, x.direction) for x in e.activities] == [
-        ("m", "mentoring", 2, 1.0, 5.0, "b→a"), ("p", "project", 3, 0.5, 1.0, None)]
+        ("m", "mentoring", 2, 1.0, 5.0, "b→a"),
+        ("p", "project", 3, 0.5, 1.0, None),
+    ]
     assert e.activities[0].contribution == pytest.approx(mentoring)
     assert e.activities[0].date == date(2019, 6, 1) and e.activities[1].decay == 1.0
     assert e.base == pytest.approx(mentoring + 0.5)
@@ -422,12 +501,16 @@ def test_explain_pair_unknown_name_suggests_close_matches() -> None:
         explain_pair(t, "koeln", "Köln")
     e = explain_pair(t, "koeln", "muenchen")  # no shared activity: strength 0, a clear text
     assert e.strength == 0 and e.rank is None
-    assert e.text == "Köln (koeln) – München (muenchen), level city: no shared activity, declared tandem or transfer; tandem strength 0"
+    assert e.text == (
+        "Köln (koeln) – München (muenchen), level city: no shared activity, declared tandem or transfer; tandem strength 0"
+    )
 
 
 def test_resolve_member_organisation_maps_to_city_and_ambiguity() -> None:
-    t = build(cities=[{"id": "a", "name": "Springfield", "country": "US"}, {"id": "b", "name": "Springfield", "country": "GB"}],
-              orgs=[{"id": "o", "name": "Town Hall", "city_id": "a"}, {"id": "o2", "name": "Free Agent"}])
+    t = build(
+        cities=[{"id": "a", "name": "Springfield", "country": "US"}, {"id": "b", "name": "Springfield", "country": "GB"}],
+        orgs=[{"id": "o", "name": "Town Hall", "city_id": "a"}, {"id": "o2", "name": "Free Agent"}],
+    )
     assert resolve_member(t, "town hall") == "a"
     assert resolve_member(t, "town hall", level="organisation") == "o"
     with pytest.raises(UsageError, match="ambiguous: Springfield \\(a\\), Springfield \\(b\\)"):
@@ -437,9 +520,13 @@ def test_resolve_member_organisation_maps_to_city_and_ambiguity() -> None:
 
 
 def test_pair_activities_rows_and_topic_filter() -> None:
-    t = build(cities=["a", "b"], projects=[{"id": "p", "topics": ["energy"]}, {"id": "q", "topics": ["mobility"]}],
-              parts=[("p", "a"), ("p", "b"), ("q", "a"), ("q", "b")],
-              exchanges=[{"id": "x", "project_id": "p", "host_id": "a"}], attend=[("x", "b")])
+    t = build(
+        cities=["a", "b"],
+        projects=[{"id": "p", "topics": ["energy"]}, {"id": "q", "topics": ["mobility"]}],
+        parts=[("p", "a"), ("p", "b"), ("q", "a"), ("q", "b")],
+        exchanges=[{"id": "x", "project_id": "p", "host_id": "a"}],
+        attend=[("x", "b")],
+    )
     rows = pair_activities(t, weights=NO_DECAY)
     assert sorted(rows["activity_id"]) == ["p", "q", "x"]
     assert rows.set_index("activity_id").loc["x", "direction"] == "a→b"
@@ -473,14 +560,18 @@ def test_empty_tables_give_empty_frames() -> None:
 def _rec_tables() -> Tables:
     # hub h shares project p (energy) with a, and project q (mobility; data) with b; c shares q too but
     # c and b are declared tandems. a (FR, Paris) – b (FR, Lyon): 391.5 km; a – c (DE, Berlin).
-    cities = [{"id": "a", "name": "Paris", "country": "FR", "lat": 48.8566, "lon": 2.3522},
-              {"id": "b", "name": "Lyon", "country": "FR", "lat": 45.7640, "lon": 4.8357},
-              {"id": "c", "name": "Berlin", "country": "DE", "lat": 52.5200, "lon": 13.4050},
-              {"id": "h", "name": "Hub", "country": "BE"}]
-    return build(cities=cities,
-                 projects=[{"id": "p", "name": "P", "topics": ["energy"]}, {"id": "q", "name": "Q", "topics": ["mobility", "data"]}],
-                 parts=[("p", "a"), ("p", "h"), ("q", "b"), ("q", "h"), ("q", "c")],
-                 tandems=[{"a_id": "b", "b_id": "c"}])
+    cities = [
+        {"id": "a", "name": "Paris", "country": "FR", "lat": 48.8566, "lon": 2.3522},
+        {"id": "b", "name": "Lyon", "country": "FR", "lat": 45.7640, "lon": 4.8357},
+        {"id": "c", "name": "Berlin", "country": "DE", "lat": 52.5200, "lon": 13.4050},
+        {"id": "h", "name": "Hub", "country": "BE"},
+    ]
+    return build(
+        cities=cities,
+        projects=[{"id": "p", "name": "P", "topics": ["energy"]}, {"id": "q", "name": "Q", "topics": ["mobility", "data"]}],
+        parts=[("p", "a"), ("p", "h"), ("q", "b"), ("q", "h"), ("q", "c")],
+        tandems=[{"a_id": "b", "b_id": "c"}],
+    )
 
 
 def test_recommend_explains_offer_and_closeness() -> None:
@@ -491,7 +582,9 @@ def test_recommend_explains_offer_and_closeness() -> None:
     # b-h: common partner c (k_c = 2): RA = 1/2; h offers energy (project P) that b lacks → 1 · 1/2 = 0.5;
     # c-h: likewise 0.5 (no coordinates for h, so by id).
     assert r[["a", "b", "score"]].values.tolist() == [["a", "b", 1.0], ["a", "c", 1.0], ["b", "h", 0.5], ["c", "h", 0.5]]
-    assert r.iloc[2]["explanation"] == "Hub offers energy (project P) that Lyon lacks; 1 common partner: Berlin (resource allocation 0.5, Adamic–Adar 1.44)"
+    assert r.iloc[2]["explanation"] == (
+        "Hub offers energy (project P) that Lyon lacks; 1 common partner: Berlin (resource allocation 0.5, Adamic–Adar 1.44)"
+    )
     first = r.iloc[0]
     assert first["score"] == pytest.approx(1.0)
     assert first["resource_allocation"] == pytest.approx(1 / 3) and first["adamic_adar"] == pytest.approx(1 / math.log(3))
@@ -500,7 +593,8 @@ def test_recommend_explains_offer_and_closeness() -> None:
     assert first["distance_km"] == pytest.approx(391.5, abs=0.5)  # haversine, R = 6371.0088 km
     assert first["explanation"] == (
         "Paris offers energy (project P) that Lyon lacks; Lyon offers data, mobility (project Q) that Paris lacks; "
-        "1 common partner: Hub (resource allocation 0.333, Adamic–Adar 0.91); 391 km apart; same language area (fr)")
+        "1 common partner: Hub (resource allocation 0.333, Adamic–Adar 0.91); 391 km apart; same language area (fr)"
+    )
     assert first["common_partners"] == ["Hub"]
 
 
@@ -516,8 +610,7 @@ def test_recommend_filters_distance_and_language() -> None:
 
 def test_recommend_needs_complementarity() -> None:
     # a and b both in project p (energy) with hub h: nothing to offer each other → no recommendation
-    t = build(cities=["a", "b", "h"], projects=[{"id": "p", "topics": ["energy"]}],
-              parts=[("p", "a"), ("p", "b"), ("p", "h")])
+    t = build(cities=["a", "b", "h"], projects=[{"id": "p", "topics": ["energy"]}], parts=[("p", "a"), ("p", "b"), ("p", "h")])
     assert recommend(t).empty
 
 
