@@ -267,7 +267,7 @@ def _print_table(frame: Any, fmt: str, output: str | None, top: int | None, note
         click.echo(f"# {line}", err=bool(fmt != "table" or output))
 
 
-def _write_back(store: Store, tables: Tables, a: pipeline.Analysis, steps: Steps) -> str:
+def _write_back(store: Store, tables: Tables, a: pipeline.Analysis, steps: Steps, ties_mode: str = "auto") -> str:
     kinds = pipeline.labels(tables)
     parts = []
     nodes = pipeline.results_for_store(a)
@@ -275,10 +275,11 @@ def _write_back(store: Store, tables: Tables, a: pipeline.Analysis, steps: Steps
         with steps.step("writing results to the store"):
             n = store.write_node_properties(nodes, kinds)
         parts.append(f"{n:,} nodes got {', '.join(nodes.columns)}")
-    if a.ties is not None:
+    ties, which = pipeline.ties_to_write(a, ties_mode)
+    if ties is not None:
         with steps.step("writing TIE relationships"):
-            n = store.write_ties(a.ties, kinds, a.level)
-        parts.append(f"{n:,} TIE relationships (level {a.level})")
+            n = store.write_ties(ties, kinds, a.level)
+        parts.append(f"{n:,} TIE relationships (level {a.level}): {which}")
     return "; ".join(parts)
 
 
@@ -325,6 +326,15 @@ def _weights(path: str | None) -> Any:
 @click.option("--topic", default=None, help="tandems: only activities about this topic.")
 @click.option("--significant-only", is_flag=True, help="tandems: only ties the disparity filter keeps.")
 @click.option("--no-write", is_flag=True, help="Do not write the results back into the store.")
+@click.option(
+    "--ties",
+    "ties_mode",
+    type=click.Choice(pipeline.TIE_MODES),
+    default="auto",
+    show_default=True,
+    help="tandems: which TIE relationships to write: all, the significant backbone, none, or auto "
+    "(all up to 200,000 pairs, else the backbone).",
+)
 @output_options
 @store_options
 @quiet_option
@@ -345,6 +355,7 @@ def analyse(
     topic: str | None,
     significant_only: bool,
     no_write: bool,
+    ties_mode: str,
     fmt: str,
     output: str | None,
     store: Store,
@@ -381,7 +392,7 @@ def analyse(
             significant_only=significant_only,
             graph=graph,
         )
-    written = "" if no_write else _write_back(store, tables, a, steps)
+    written = "" if no_write else _write_back(store, tables, a, steps, ties_mode)
     table = a.table.drop(columns=["a", "b"], errors="ignore") if metric == "tandems" else a.table
     notes = [f"{metric} at level {a.level}", *a.notes]
     if written:
@@ -411,6 +422,15 @@ def analyse(
 @click.option("--max-km", type=click.FloatRange(min=0), default=None, help="--recommend: at most this far apart.")
 @click.option("--same-language", is_flag=True, help="--recommend: only pairs with the same main language.")
 @click.option("--no-write", is_flag=True, help="Do not write TIE relationships into the store.")
+@click.option(
+    "--ties",
+    "ties_mode",
+    type=click.Choice(pipeline.TIE_MODES),
+    default="auto",
+    show_default=True,
+    help="tandems: which TIE relationships to write: all, the significant backbone, none, or auto "
+    "(all up to 200,000 pairs, else the backbone).",
+)
 @output_options
 @store_options
 @quiet_option
@@ -428,6 +448,7 @@ def tandems(
     max_km: float | None,
     same_language: bool,
     no_write: bool,
+    ties_mode: str,
     fmt: str,
     output: str | None,
     store: Store,
@@ -477,7 +498,7 @@ def tandems(
         an = pipeline.analyse(
             tables, "tandems", level=level, since=since, until=until, weights=w, topic=topic, significant_only=significant_only
         )
-    written = "" if no_write else _write_back(store, tables, an, steps)
+    written = "" if no_write else _write_back(store, tables, an, steps, ties_mode)
     notes = [f"tandems at level {level}", *an.notes] + ([f"written to {store.description}: {written}"] if written else [])
     _print_table(an.table.drop(columns=["a", "b"]), fmt, output, None if all_rows else top, notes)
 

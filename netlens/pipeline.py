@@ -256,6 +256,30 @@ def analyse(
     return Analysis(metric, level, table, notes=notes, summary={**s, "degree_distribution": dist})
 
 
+#: ``--ties auto`` writes every tie up to this many pairs, else only the significant ones (the backbone)
+TIE_AUTO_LIMIT = 200_000
+TIE_MODES = ("auto", "all", "significant", "none")
+
+
+def ties_to_write(a: Analysis, mode: str = "auto") -> tuple[pd.DataFrame | None, str]:
+    """The ``TIE`` rows to write for ``mode`` and a note saying which.
+
+    ``all``: every pair; ``significant``: the disparity-filter backbone; ``none``: nothing; ``auto``: all up to
+    :data:`TIE_AUTO_LIMIT` pairs, else the backbone (800k relationships with their breakdowns would make the
+    store several times larger and take most of a minute to write, for ties nobody queries one by one).
+    """
+    if mode not in TIE_MODES:
+        raise UsageError(f"unknown --ties {mode!r}; expected one of {', '.join(TIE_MODES)}")
+    if a.ties is None or mode == "none":
+        return None, ""
+    n = len(a.ties)
+    if mode == "all" or (mode == "auto" and n <= TIE_AUTO_LIMIT):
+        return a.ties, f"all {n:,} ties"
+    sig = a.ties[a.ties["significant"].astype(bool)]
+    why = f" (more than {TIE_AUTO_LIMIT:,} pairs; --ties all writes every one)" if mode == "auto" else ""
+    return sig, f"the {len(sig):,} significant of {n:,} ties{why}"
+
+
 def _tandems(
     tables: Tables,
     *,

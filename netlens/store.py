@@ -189,6 +189,22 @@ def normalise_tables(tables: Tables) -> Tables:
     return out
 
 
+def _plain_column(series: pd.Series) -> list[Any]:
+    """The values of ``series`` as plain Python values (NaN -> None), vectorised for numeric columns.
+
+    >>> _plain_column(pd.Series([1.5, float("nan")])), _plain_column(pd.Series([1, 2])), _plain_column(pd.Series([True]))
+    ([1.5, None], [1, 2], [True])
+    """
+    kind = series.dtype.kind
+    if kind == "f":
+        x = series.to_numpy(dtype=float)
+        return [None if not ok else v for v, ok in zip(x.tolist(), np.isfinite(x).tolist())]
+    if kind in "iub":
+        plain: list[Any] = series.tolist()
+        return plain
+    return [_clean(v) for v in series.tolist()]
+
+
 def _column_values(series: pd.Series) -> list[Any]:
     values: list[Any] = series.tolist()
     if all(v is None or type(v) in (str, int, bool, list, _dt.date) for v in values):
@@ -348,11 +364,12 @@ def tie_statements(ties: pd.DataFrame, kinds: dict[str, str], level: str) -> lis
         raise UsageError(f"TIE relationships are written for level city or organisation, not {level!r}")
     groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
     cols = [c for c in ties.columns if c not in ("u", "v")]
-    for u, v, *values in ties[["u", "v", *cols]].itertuples(index=False, name=None):
+    values = [_plain_column(ties[c]) for c in cols]
+    for i, (u, v) in enumerate(zip(ties["u"].tolist(), ties["v"].tolist())):
         la, lb = kinds.get(u), kinds.get(v)
         if la not in ("City", "Organisation") or lb not in ("City", "Organisation"):
             continue
-        props = {c: _clean(x) for c, x in zip(cols, values)}
+        props = {c: x[i] for c, x in zip(cols, values) if x[i] is not None}  # a missing value is no property
         props["level"] = level
         groups.setdefault((la, lb), []).append({"a": u, "b": v, "props": props})
     out = [Statement("MATCH ()-[r:TIE]->() WHERE r.level = $level DELETE r", None, f"drop old {level} ties", {"level": level})]

@@ -1310,9 +1310,10 @@ def ties_for_store(strength: pd.DataFrame) -> pd.DataFrame:
     """Rows for ``TIE`` relationships from a :func:`tandem_strength` table.
 
     Columns ``u, v`` (member ids) then the properties: ``strength, rank, base``, the per-channel
-    contributions, ``n_activities, channels`` (``;``-joined), ``multiplexity, reciprocity, recency``
-    (date or None), ``significant, alpha`` and ``breakdown`` (the ``explanation`` column: the property name
-    the query library reads). Plain Python values (no numpy scalars, no NaN).
+    contributions (None where the pair shares nothing of that channel), ``n_activities, channels``
+    (``;``-joined), ``multiplexity, reciprocity, recency`` (date or None), ``significant, alpha`` and
+    ``breakdown`` (the ``explanation`` column: the property name the query library reads). Plain Python
+    values (no numpy scalars, no NaN).
 
     Examples
     --------
@@ -1332,6 +1333,9 @@ def ties_for_store(strength: pd.DataFrame) -> pd.DataFrame:
             out[c] = [";".join(x) if isinstance(x, (list, tuple)) else x for x in col]
         elif c == "explanation":
             out["breakdown"] = col.to_numpy()
+        elif c in CHANNELS:  # a channel the pair does not share is left out of the relationship (None), not 0
+            x = col.to_numpy(dtype=float)
+            out[c] = np.where(np.isfinite(x) & (x != 0), x.astype(object), None)
         elif col.dtype.kind == "f":
             x = col.to_numpy(dtype=float)
             out[c] = np.where(np.isfinite(x), x.astype(object), None)

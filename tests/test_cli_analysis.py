@@ -272,3 +272,30 @@ def test_weights_file_changes_the_ranking(store: str, tmp_path: Path) -> None:
     weights.write_text("[channels]\ntransfr = 0.0\n", encoding="utf-8")
     r = run("tandems", "--weights", str(weights), "--store-path", store)
     assert r.exit_code == 2 and "transfr" in r.output
+
+
+def test_ties_option_chooses_what_is_written(store: str) -> None:
+    s = EmbeddedStore(Path(store))
+    r = run("tandems", "--ties", "significant", "--store-path", store, "--format", "json", "--all")
+    assert r.exit_code == 0, r.output
+    significant = sum(x["significant"] for x in json.loads(r.stdout))
+    assert 0 < significant < len(json.loads(r.stdout))
+    assert s.info()["relationships"]["TIE"] == significant
+    assert f"the {significant:,} significant of" in r.stderr
+    rows = s.query("MATCH ()-[t:TIE]->() RETURN t.significant AS sig, t.transfer AS tr, t.project AS p").rows
+    assert all(x["sig"] for x in rows)
+    assert any(x["tr"] is None for x in rows)  # a channel a pair does not share is no property, not 0
+    run("tandems", "--ties", "none", "--store-path", store)
+    assert s.info()["relationships"]["TIE"] == significant  # none: the earlier ties stay untouched
+
+
+def test_ties_auto_keeps_the_backbone_of_large_networks(store: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from netlens import pipeline
+
+    monkeypatch.setattr(pipeline, "TIE_AUTO_LIMIT", 100)  # the sample has 159 pairs
+    r = run("tandems", "--store-path", store, "--format", "json", "--all")
+    significant = sum(x["significant"] for x in json.loads(r.stdout))
+    assert EmbeddedStore(Path(store)).info()["relationships"]["TIE"] == significant
+    assert "(more than 100 pairs; --ties all writes every one)" in r.stderr
+    run("tandems", "--ties", "all", "--store-path", store)
+    assert EmbeddedStore(Path(store)).info()["relationships"]["TIE"] == 159
