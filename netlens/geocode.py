@@ -10,6 +10,11 @@ spaces, so ``Saint-Étienne``, ``ST ETIENNE`` and ``SAINTETIENNE`` meet.
 When several places of one country share a key (GeoNames has many ``Neustadt`` in Germany), the most
 populous one wins. Countries may be given as ISO alpha-2 codes or the EU codes ``EL``/``UK``.
 
+Building the index from the two extracts (about 1.3 million names with the alternates) takes ~3 s, so
+:meth:`Geocoder.from_files` keeps it in ``$XDG_CACHE_HOME/netlens`` (default ``~/.cache/netlens``), keyed by
+the files' paths, sizes and modification times and by this module's source; ``NETLENS_CACHE=0`` turns the
+cache off. A cache that cannot be read or written is ignored (the index is simply rebuilt).
+
 >>> g = Geocoder(pd.DataFrame({"geonameid": [1, 2], "name": ["München", "Saint-Étienne"], "countrycode": ["DE", "FR"],
 ...                            "latitude": [48.1, 45.4], "longitude": [11.6, 4.4], "population": [1_500_000, 170_000],
 ...                            "alternatenames": ["Muenchen|Munich", ""]}))
@@ -19,7 +24,11 @@ populous one wins. Countries may be given as ISO alpha-2 codes or the EU codes `
 
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
 import re
+import tempfile
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -184,9 +193,36 @@ class Geocoder:
 
     @classmethod
     def from_files(cls, *paths: str | Path) -> Geocoder:
-        """Load one or more GeoNames CSV extracts; a place in several files is taken from the first."""
+        """Load one or more GeoNames CSV extracts; a place in several files is taken from the first.
+
+        The built index is cached (see the module docstring)."""
         if not paths:
             raise InputError("no gazetteer files given; expected e.g. geonames-cities/cities1000_europe.csv")
+        for path in paths:
+            if not Path(path).exists():
+                raise NotFoundError(f"{Path(path)}: no such gazetteer file; expected a GeoNames cities CSV")
+        cached = _cache_file(paths)
+        if cached is not None and cached.exists():
+            try:
+                with open(cached, "rb") as fh:
+                    found = pickle.load(fh)
+                if isinstance(found, cls):
+                    return found
+            except Exception:  # a damaged or foreign cache file: rebuild below
+                pass
+        built = cls._build(paths)
+        if cached is not None:
+            try:
+                cached.parent.mkdir(parents=True, exist_ok=True)
+                with tempfile.NamedTemporaryFile(dir=cached.parent, delete=False, suffix=".tmp") as fh:
+                    pickle.dump(built, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(fh.name, cached)
+            except OSError:
+                pass
+        return built
+
+    @classmethod
+    def _build(cls, paths: tuple[str | Path, ...]) -> Geocoder:
         frames = []
         for path in paths:
             p = Path(path)
@@ -282,3 +318,15 @@ class Geocoder:
 def match_rate(result: pd.DataFrame) -> float:
     """Share of rows of a :meth:`Geocoder.geocode_frame` result that found a place (0.0 for no rows)."""
     return float(result["geonameid"].notna().mean()) if len(result) else 0.0
+
+
+def _cache_file(paths: tuple[str | Path, ...]) -> Path | None:
+    """Where the index built from ``paths`` is cached, or None when caching is off."""
+    if os.environ.get("NETLENS_CACHE", "1") == "0":
+        return None
+    h = hashlib.sha256(Path(__file__).read_bytes())
+    for path in paths:
+        st = Path(path).resolve().stat()
+        h.update(f"{Path(path).resolve()}|{st.st_size}|{st.st_mtime_ns}".encode())
+    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "netlens"
+    return root / f"geonames-{h.hexdigest()[:20]}.pickle"

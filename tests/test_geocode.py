@@ -116,3 +116,25 @@ def test_bad_gazetteer_files(tmp_path: Path) -> None:
         Geocoder.from_files(tmp_path / "absent.csv")
     with pytest.raises(NotFoundError, match="cities1000_europe.csv"):
         Geocoder.from_dir(tmp_path / "empty")
+
+
+def test_index_is_cached_and_a_bad_cache_is_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    csv = tmp_path / "places.csv"
+    csv.write_text(
+        "geonameid,name,countrycode,latitude,longitude,population,alternatenames\n"
+        "1,München,DE,48.1,11.6,1500000,Muenchen|Munich\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    first = Geocoder.from_files(csv)
+    files = list((tmp_path / "cache" / "netlens").glob("geonames-*.pickle"))
+    assert len(files) == 1
+    assert Geocoder.from_files(csv).lookup("munich", "DE") == first.lookup("Munich", "DE")
+    files[0].write_bytes(b"not a pickle")
+    assert Geocoder.from_files(csv).lookup("muenchen", "DE").geonameid == 1  # rebuilt
+    csv.write_text(csv.read_text(encoding="utf-8").replace("München", "Munchen City"), encoding="utf-8")
+    assert Geocoder.from_files(csv).lookup("Munchen City", "DE").geonameid == 1  # changed file: new index
+    monkeypatch.setenv("NETLENS_CACHE", "0")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "off"))
+    Geocoder.from_files(csv)
+    assert not (tmp_path / "off").exists()
