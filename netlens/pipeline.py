@@ -170,6 +170,8 @@ class Analysis:
     ties: pd.DataFrame | None = None
     notes: list[str] = field(default_factory=list)
     summary: dict[str, Any] | None = None
+    #: level and window of the run, e.g. "city; all dates" (stored beside the results as ``<metric>_scope``)
+    scope: str = ""
 
 
 def analyse(
@@ -191,6 +193,46 @@ def analyse(
     graph: nx.Graph | None = None,
 ) -> Analysis:
     """Run one metric family on the graph at ``level`` (``graph`` may be passed in when already built)."""
+    a = _analyse(
+        tables,
+        metric,
+        level=level,
+        since=since,
+        until=until,
+        partition_by=partition_by,
+        method=method,
+        resolution=resolution,
+        betweenness=betweenness,
+        samples=samples,
+        seed=seed,
+        weights=weights,
+        topic=topic,
+        significant_only=significant_only,
+        graph=graph,
+    )
+    a.scope = f"{level}; {_window(since, until)}"
+    return a
+
+
+def _analyse(
+    tables: Tables,
+    metric: str,
+    *,
+    level: str = "city",
+    since: _dt.date | None = None,
+    until: _dt.date | None = None,
+    partition_by: str | None = None,
+    method: str = "leiden",
+    resolution: float = 1.0,
+    betweenness: str = "auto",
+    samples: int | None = None,
+    seed: int = 0,
+    weights: Any = None,
+    topic: str | None = None,
+    significant_only: bool = False,
+    graph: nx.Graph | None = None,
+) -> Analysis:
+
     if metric not in METRICS:
         raise UsageError(f"unknown metric {metric!r}; expected one of {', '.join(METRICS)}")
     if metric == "tandems":
@@ -362,4 +404,5 @@ def results_for_store(a: Analysis) -> pd.DataFrame | None:
     for c in out.columns:
         if out[c].dtype.name == "Int64":
             out[c] = out[c].astype(object).where(out[c].notna(), None)
+    out[f"{a.metric}_scope"] = a.scope  # which run the values come from: level and time window
     return out

@@ -74,6 +74,9 @@ RESULT_PROPERTIES = frozenset(
         "gf_gatekeeper",
         "gf_representative",
         "gf_liaison",
+        "centrality_scope",
+        "communities_scope",
+        "brokers_scope",
     }
 )
 
@@ -128,6 +131,7 @@ class Store(Protocol):
     def write_node_properties(self, frame: pd.DataFrame, kinds: dict[str, str]) -> int:
         """Set analysis results (``frame`` index = node id) as node properties; ``kinds`` maps id -> label.
 
+        The columns' earlier values are removed from every node first (see :func:`node_property_statements`).
         Returns the number of rows whose id has a label in ``kinds`` (ids not in ``kinds`` are skipped)."""
 
     def write_ties(self, ties: pd.DataFrame, kinds: dict[str, str], level: str) -> int:
@@ -329,8 +333,35 @@ def batches(rows: list[dict[str, Any]], size: int) -> Iterator[list[dict[str, An
         yield rows[i : i + size]
 
 
-def node_property_statements(frame: pd.DataFrame, kinds: dict[str, str]) -> list[Statement]:
-    """Statements that set the columns of ``frame`` (index = node id) as properties on nodes; ``kinds`` id -> label."""
+def node_property_statements(frame: pd.DataFrame, kinds: dict[str, str], *, replace: bool = True) -> list[Statement]:
+    """Statements that set the columns of ``frame`` (index = node id) as properties on nodes; ``kinds`` id -> label.
+
+    With ``replace`` the columns' properties are first removed from every City, Organisation, Project and
+    Exchange node, so a re-run (another window or level) leaves no values of the earlier run behind.
+    Only names of :data:`RESULT_PROPERTIES` may be replaced (they are written into the statement).
+
+    >>> sts = node_property_statements(pd.DataFrame({"pagerank": [0.5]}, index=["a"]), {"a": "City"})
+    >>> for s in sts:
+    ...     print(s.cypher)
+    MATCH (n:City) WHERE n.pagerank IS NOT NULL REMOVE n.pagerank
+    MATCH (n:Organisation) WHERE n.pagerank IS NOT NULL REMOVE n.pagerank
+    MATCH (n:Project) WHERE n.pagerank IS NOT NULL REMOVE n.pagerank
+    MATCH (n:Exchange) WHERE n.pagerank IS NOT NULL REMOVE n.pagerank
+    UNWIND $rows AS row MATCH (n:City {id: row.id}) SET n += row.props
+    """
+    out: list[Statement] = []
+    if replace:
+        names = [str(c) for c in frame.columns]
+        unknown = [c for c in names if c not in RESULT_PROPERTIES]
+        if unknown:
+            raise UsageError(f"not analysis result properties: {', '.join(unknown)}")
+        if names:
+            where = " OR ".join(f"n.{c} IS NOT NULL" for c in names)
+            remove = ", ".join(f"n.{c}" for c in names)
+            out += [
+                Statement(f"MATCH (n:{label}) WHERE {where} REMOVE {remove}", None, f"old {label} results")
+                for label in ("City", "Organisation", "Project", "Exchange")
+            ]
     groups: dict[str, list[dict[str, Any]]] = {}
     cols = list(frame.columns)
     for node_id, values in zip(frame.index, frame.itertuples(index=False, name=None)):
@@ -338,7 +369,7 @@ def node_property_statements(frame: pd.DataFrame, kinds: dict[str, str]) -> list
         if label is None:
             continue
         groups.setdefault(label, []).append({"id": node_id, "props": {c: _clean(v) for c, v in zip(cols, values)}})
-    return [
+    return out + [
         Statement(f"UNWIND $rows AS row MATCH (n:{label} {{id: row.id}}) SET n += row.props", rows, f"{label} results")
         for label, rows in sorted(groups.items())
     ]

@@ -36,6 +36,10 @@ kglite.set_query_warning_policy("silent")
 BATCH = 50_000
 
 
+#: the first bytes of a kglite graph file
+_MAGIC = b"RGF"
+
+
 class EmbeddedStore:
     """A kglite graph file. Reads never lock; writes are atomic (see module docstring)."""
 
@@ -43,6 +47,7 @@ class EmbeddedStore:
         self.path = Path(path)
         self.description = f"embedded store {self.path}"
         self._graph: kglite.KnowledgeGraph | None = None
+        self._stamp: tuple[int, int, int] | None = None  # (inode, size, mtime) of the file self._graph came from
         #: test hook: called before every statement of a write (used to inject failures mid-load)
         self.before_statement: Callable[[Statement], None] | None = None
 
@@ -55,13 +60,37 @@ class EmbeddedStore:
         except Exception as exc:
             raise StoreError(f"{self.path}: cannot open the embedded store ({exc}); expected a netlens .kgl file") from None
 
+    def _file_stamp(self) -> tuple[int, int, int] | None:
+        try:
+            st = self.path.stat()
+        except OSError:
+            return None
+        return (st.st_ino, st.st_size, st.st_mtime_ns)
+
     def _read_graph(self) -> kglite.KnowledgeGraph:
-        if self._graph is None:
+        """The graph, re-read when another process (or store object) has saved the file since."""
+        stamp = self._file_stamp()
+        if self._graph is None or stamp != self._stamp:
             self._graph = self._load_graph()
+            self._stamp = stamp
         return self._graph
+
+    def _check_is_store(self) -> None:
+        """Refuse to replace a file that is not a kglite graph (``--replace`` with a mistyped ``--store-path``)."""
+        if not self.path.exists() or self.path.stat().st_size == 0:
+            return
+        try:
+            with open(self.path, "rb") as fh:
+                head = fh.read(3)
+        except OSError as exc:
+            raise StoreError(f"{self.path}: cannot read the store ({exc.strerror})") from None
+        if head != _MAGIC:
+            raise StoreError(f"{self.path}: not a netlens store (a kglite graph file); refusing to replace it")
 
     @contextlib.contextmanager
     def _writing(self, fresh: bool = False) -> Iterator[kglite.KnowledgeGraph]:
+        if fresh:
+            self._check_is_store()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             lock = open(self.path.with_name(self.path.name + ".netlens-lock"), "w")
@@ -83,6 +112,7 @@ class EmbeddedStore:
             except Exception as exc:
                 raise StoreError(f"{self.path}: cannot save the store ({exc})") from None
             self._graph = graph
+            self._stamp = self._file_stamp()
 
     def _execute(self, graph: kglite.KnowledgeGraph, statements: list[Statement]) -> dict[str, int]:
         totals: dict[str, int] = {}

@@ -352,9 +352,12 @@ class Neo4jStore:
 
     def write_node_properties(self, frame: pd.DataFrame, kinds: dict[str, str]) -> int:
         statements = node_property_statements(frame, kinds)
-        batched = [
-            Statement(s.cypher, chunk, s.what, s.params) for s in statements for chunk in batches(s.rows or [], self.batch_size)
-        ]
+        batched = []
+        for s in statements:
+            if s.rows is None:  # removing the earlier run's values
+                batched.append(s)
+            else:
+                batched += [Statement(s.cypher, chunk, s.what, s.params) for chunk in batches(s.rows, self.batch_size)]
         self._write(batched, "writing analysis results")
         return sum(len(s.rows or []) for s in statements)
 

@@ -353,9 +353,16 @@ def _typed_table(raw: RawTable, spec: TableSpec, out: _Collector) -> pd.DataFram
     return frame
 
 
+def _key_text(v: Any) -> str:
+    if v is None or (isinstance(v, float) and v != v):
+        return ""
+    return str(v)
+
+
 def _check_keys(raw: RawTable, spec: TableSpec, frame: pd.DataFrame, out: _Collector) -> None:
     key = list(spec.key)
-    sub = frame[key].astype(str)
+    # missing values (None, NaN) compare as "" so that two rows without a topic are duplicates too
+    sub = pd.DataFrame({k: [_key_text(v) for v in frame[k]] for k in key}, index=frame.index)
     dup = sub.duplicated(keep="first")
     if dup.any():
         first_rows: dict[tuple[str, ...], int] = {}
@@ -369,7 +376,7 @@ def _check_keys(raw: RawTable, spec: TableSpec, frame: pd.DataFrame, out: _Colle
                     raw,
                     row,
                     key[0] if len(key) == 1 else None,
-                    ", ".join(v for v in vals if v != "None"),
+                    ", ".join(v for v in vals if v),
                     f"duplicate {what}; first used in row {first_rows[vals]}; expected each {what} once",
                 )
 

@@ -299,3 +299,18 @@ def test_ties_auto_keeps_the_backbone_of_large_networks(store: str, monkeypatch:
     assert "(more than 100 pairs; --ties all writes every one)" in r.stderr
     run("tandems", "--ties", "all", "--store-path", store)
     assert EmbeddedStore(Path(store)).info()["relationships"]["TIE"] == 159
+
+
+def test_rerunning_an_analysis_replaces_every_earlier_value(store: str) -> None:
+    s = EmbeddedStore(Path(store))
+    assert run("analyse", "--store-path", store).exit_code == 0
+    total = s.query("MATCH (c:City) RETURN sum(c.pagerank) AS s, count(c.pagerank) AS n").rows[0]
+    assert total["s"] == pytest.approx(1.0) and total["n"] == 35
+    r = run("analyse", "--until", "2017", "--store-path", store)  # only mySMARTLife (2016-2021) overlaps
+    assert r.exit_code == 0, r.output
+    rows = s.query("MATCH (c:City) WHERE c.pagerank IS NOT NULL RETURN c.pagerank AS pr, c.centrality_scope AS scope").rows
+    assert len(rows) == 6 and sum(x["pr"] for x in rows) == pytest.approx(1.0)
+    assert {x["scope"] for x in rows} == {"city; activities overlapping … – 2017-12-31"}
+    run("analyse", "--level", "bipartite", "--store-path", store)
+    scopes = s.query("MATCH (n) WHERE n.degree IS NOT NULL RETURN DISTINCT n.centrality_scope AS scope").rows
+    assert scopes == [{"scope": "bipartite; all dates"}]

@@ -119,3 +119,21 @@ def test_corrupt_store_file(tmp_path: Path) -> None:
     bad.write_bytes(b"not a graph")
     with pytest.raises(StoreError, match="cannot open the embedded store"):
         EmbeddedStore(bad).info()
+
+
+def test_a_second_store_object_sees_writes_of_the_first(mini: Path, tmp_path: Path) -> None:
+    path = tmp_path / "g.kgl"
+    reader, writer = EmbeddedStore(path), EmbeddedStore(path)
+    assert reader.info()["exists"] is False
+    writer.load(tables_of(mini))
+    assert reader.info()["nodes"]["City"] == 3  # re-read: the file changed since
+    writer.query("MATCH (c:City {id: 'nantes'}) SET c.note = 'x'", write=True)
+    assert reader.query("MATCH (c:City {id: 'nantes'}) RETURN c.note AS n").rows == [{"n": "x"}]
+
+
+def test_replace_refuses_a_file_that_is_not_a_store(mini: Path, tmp_path: Path) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("my notes\n", encoding="utf-8")
+    with pytest.raises(StoreError, match="not a netlens store .* refusing to replace it"):
+        EmbeddedStore(notes).load(tables_of(mini), replace=True)
+    assert notes.read_text(encoding="utf-8") == "my notes\n"

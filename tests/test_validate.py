@@ -241,3 +241,12 @@ def test_validate_or_raise_lists_errors(tmp_path: Path) -> None:
         validate_or_raise(read_package(pkg))
     assert exc.value.exit_code == 3
     assert "error: cities.csv, row 5, column 'country': 'ZZ'" in str(exc.value)
+
+
+@pytest.mark.parametrize("tandems", ["a_id,b_id\nc1,c2\nc1,c2\n", "a_id,b_id,topic\nc1,c2,\nc1,c2,\n"])
+def test_duplicate_tandems_without_topic(tmp_path: Path, tandems: str) -> None:
+    files = {"cities.csv": "id,name,country,lat,lon\nc1,A,FR,1,1\nc2,B,DE,2,2\n", "tandems.csv": tandems}
+    assert messages(tmp_path, files) == [
+        "error: tandems.csv, row 3: 'c1, c2': duplicate (a_id, b_id, topic); first used in row 2; "
+        "expected each (a_id, b_id, topic) once"
+    ]
