@@ -6,10 +6,11 @@ exactly one place, :class:`NetlensGroup`. Usage errors exit 2.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import functools
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -57,7 +58,7 @@ def store_options(f: Callable[..., Any]) -> Callable[..., Any]:
         show_envvar=True,
         default=None,
         type=click.Path(dir_okay=False),
-        help="Embedded store file [default: ~/.local/share/netlens/netlens.kgl].",
+        help="Embedded store file [default: $XDG_DATA_HOME/netlens/netlens.kgl, i.e. ~/.local/share/netlens/netlens.kgl].",
     )
     @functools.wraps(f)
     def wrapper(*args: Any, store: str | None, store_path: str | None, **kwargs: Any) -> Any:
@@ -81,9 +82,29 @@ def output_options(f: Callable[..., Any]) -> Callable[..., Any]:
     )
     @functools.wraps(f)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        check_output_path(kwargs.get("output"))
         return f(*args, **kwargs)
 
     return wrapper
+
+
+@contextlib.contextmanager
+def _writing_file(output: str) -> Iterator[None]:
+    try:
+        yield
+    except OSError as exc:
+        raise UsageError(f"cannot write {output} ({exc.strerror or exc})") from None
+
+
+def check_output_path(output: str | None) -> None:
+    """Fail before any work (and before anything is written to the store) when ``output`` cannot be written."""
+    if not output:
+        return
+    parent = Path(output).expanduser().absolute().parent
+    if not parent.is_dir():
+        raise UsageError(f"cannot write {output}: folder {parent} does not exist")
+    if Path(output).is_dir():
+        raise UsageError(f"cannot write {output}: it is a folder")
 
 
 def quiet_option(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -155,7 +176,10 @@ def weights_option(f: Callable[..., Any]) -> Callable[..., Any]:
 def emit(text: str, output: str | None) -> None:
     """Print ``text``, or write it to ``output`` and say so on stderr."""
     if output:
-        Path(output).write_text(text + "\n", encoding="utf-8")
+        try:
+            Path(output).write_text(text + "\n", encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"cannot write {output} ({exc.strerror or exc})") from None
         click.echo(f"wrote {output}", err=True)
     else:
         click.echo(text)
@@ -183,7 +207,7 @@ def source_options(f: Callable[..., Any]) -> Callable[..., Any]:
     f = click.option("--no-enrich", is_flag=True, help="cordis/fp7: skip names, acronyms and geocoding.")(f)
     f = click.option(
         "--data-dir",
-        type=click.Path(file_okay=False),
+        type=click.Path(exists=True, file_okay=False),
         default=None,
         help="cordis/fp7: the folder holding geonames-cities and the CORDIS extracts [searched upwards from PATH].",
     )(f)
@@ -221,7 +245,8 @@ def load(path: str, fmt: str, data_dir: str | None, no_enrich: bool, replace: bo
     for line in _stats_lines(raw):
         click.echo(f"# {line}", err=True)
     if warnings:
-        click.echo(f"{len(warnings)} warning(s); run netlens validate {path} to see them", err=True)
+        how = "" if fmt == "package" else f" --format {fmt}" + (f" --data-dir {data_dir}" if data_dir else "")
+        click.echo(f"{len(warnings)} warning(s); run netlens validate{how} {path} to see them", err=True)
 
 
 @main.command(name="validate")
@@ -374,6 +399,7 @@ def analyse(
     if metric != "tandems":
         with steps.step(f"building the {level} graph"):
             graph = pipeline.build_graph(tables, level, since=since, until=until)
+            pipeline.check_not_empty(graph, tables, level, since, until)
     with steps.step(f"analysing {metric}"):
         a = pipeline.analyse(
             tables,
@@ -623,9 +649,11 @@ def map_cmd(
         raise UsageError("use either --top N or --backbone, not both")
     if path_ends and level == "bipartite":
         raise UsageError("--path needs --level city or organisation")
+    check_output_path(output)
     tables = _tables(store, steps)
     with steps.step(f"building the {level} graph"):
         G = pipeline.build_graph(tables, level, since=since, until=until)
+        pipeline.check_not_empty(G, tables, level, since, until)
         pipeline.annotate(G, tables, level, since=since, until=until)
     weight = None if level == "bipartite" else "weight"
     with steps.step("computing metrics"):
@@ -663,7 +691,7 @@ def map_cmd(
             G.remove_edges_from([(u, v) for u, v in G.edges if (u, v) not in keep and (v, u) not in keep])
             G.remove_nodes_from([n for n in list(G.nodes) if G.degree(n) == 0 and n not in (highlight or [])])
     colour = color_by or ("community" if community else "kind")
-    with steps.step("rendering the map"):
+    with steps.step("rendering the map"), _writing_file(output):
         stats = maps.write_map(
             G,
             output,
@@ -778,6 +806,8 @@ def export(
     from . import export as ex
 
     wanted = tuple(f.strip() for f in formats.split(",") if f.strip())
+    if not wanted:
+        raise UsageError("--formats is empty; expected one or more of graphml, gexf, neo4j-csv")
     tables = _tables(store, steps)
     source: Any = tables
     if level != "full":

@@ -397,7 +397,7 @@ def _build_data(
             else:
                 geo_xy[int(i)] = ll
         if not geo_xy:
-            raise UsageError("geo=True needs lat/lon on at least one node")
+            raise UsageError("--geo needs coordinates (lat, lon) on at least one node; none of these members has them")
         keep[unplaced] = False
 
     emask = keep[src] & keep[dst] if e_total else np.zeros(0, dtype=bool)

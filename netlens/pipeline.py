@@ -80,6 +80,25 @@ def build_graph(tables: Tables, level: str = "city", *, since: _dt.date | None =
     return model.projection(tables, level=level, since=since, until=until)
 
 
+def check_not_empty(
+    G: nx.Graph, tables: Tables, level: str, since: _dt.date | None = None, until: _dt.date | None = None
+) -> None:
+    """Raise a :class:`UsageError` that says why when ``G`` has no members to analyse or draw."""
+    if G.number_of_nodes():
+        return
+    why = []
+    if since or until:
+        why.append(f"no activity overlaps {_window(since, until).removeprefix('activities overlapping ')}")
+    if level == "city" and len(tables["organisations"]) and not tables["organisations"]["city_id"].notna().any():
+        why.append(
+            "no organisation has a city_id, and organisations without one are left out at level city (try --level organisation)"
+        )
+    raise UsageError(
+        f"nothing to analyse at level {level}"
+        + (": " + "; ".join(why) if why else ": no member takes part in any project or exchange")
+    )
+
+
 def _member_level(level: str) -> str:
     return "organisation" if level == "bipartite" else level
 
@@ -254,7 +273,7 @@ def _analyse(
         notes = [
             window,
             f"{a['method']} communities (resolution {a['resolution']:g}, seed {a['seed']}): "
-            f"{a['n_communities']} communities, modularity Q = {a['modularity']:.4f}",
+            f"{_n(a['n_communities'], 'community', 'communities')}, modularity Q = {a['modularity']:.4f}",
         ]
         return Analysis(
             metric,
@@ -275,7 +294,7 @@ def _analyse(
         notes = [window, f"{cuts} articulation point(s): members whose leaving splits their component"]
         if groups is not None:
             notes.append(
-                f"Gould–Fernandez roles over the partition by {partition_by} ({len(set(groups.values()))} groups);"
+                f"Gould–Fernandez roles over the partition by {partition_by} ({_n(len(set(groups.values())), 'group')});"
                 " counts are two-paths (each unconnected pair of neighbours counts twice)"
             )
         nb = metrics.bridges(G)
@@ -339,7 +358,8 @@ def _tandems(
     n_sig = int(df["significant"].sum()) if len(df) else 0
     notes = [
         _window(since, until),
-        f"{len(df)} pairs share an activity; {n_sig} significant ties (disparity filter, α < 0.05)",
+        f"{_n(len(df), 'pair')} tied by a shared activity, declared tandem or transfer; "
+        f"{_n(n_sig, 'significant tie')} (disparity filter, α < 0.05)",
         str(df.attrs.get("weights", "")),
     ]
     table = df[df["significant"]] if significant_only else df
@@ -388,6 +408,15 @@ def _community_table(G: nx.Graph, df: pd.DataFrame) -> pd.DataFrame:
         if rows
         else pd.DataFrame(columns=["members", "leading_members", "countries"], index=pd.Index([], name="community"))
     )
+
+
+def _n(count: int, one: str, many: str | None = None) -> str:
+    """``1 group``, ``2 groups``.
+
+    >>> _n(1, "community", "communities"), _n(3, "pair")
+    ('1 community', '3 pairs')
+    """
+    return f"{count:,} {one if count == 1 else (many or one + 's')}"
 
 
 def _fmt(v: Any) -> str:

@@ -8,6 +8,7 @@ record (header = row 1), so every later message can name file, row and column.
 from __future__ import annotations
 
 import csv
+import datetime as _dt
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -131,9 +132,27 @@ def read_csv_text(data: bytes, source: str, name: str) -> RawTable | None:
     return RawTable(name=name, source=source, frame=frame, rows=rows, delimiter=delimiter, overflow=overflow)
 
 
+def _cell_text(v: object) -> str:
+    """A spreadsheet cell as text: real Excel dates become ISO dates (``2020-01-01``), whole numbers lose ``.0``.
+
+    >>> import datetime as dt
+    >>> _cell_text(dt.datetime(2020, 1, 1)), _cell_text(dt.datetime(2020, 1, 1, 9, 30)), _cell_text(12.0), _cell_text(None)
+    ('2020-01-01', '2020-01-01T09:30:00', '12', '')
+    """
+    if v is None or (isinstance(v, float) and v != v) or v is pd.NaT:
+        return ""
+    if isinstance(v, _dt.datetime):
+        return v.date().isoformat() if v.time() == _dt.time(0) else v.isoformat()
+    if isinstance(v, _dt.date):
+        return v.isoformat()
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
+
+
 def _read_xlsx(path: Path, package: RawPackage) -> None:
     try:
-        sheets = pd.read_excel(path, sheet_name=None, dtype=str, keep_default_na=False, header=None)
+        sheets = pd.read_excel(path, sheet_name=None, dtype=object, keep_default_na=False, header=None)
     except Exception as exc:  # openpyxl raises many kinds
         raise InputError(f"{path.name}: cannot read workbook ({exc}); expected an .xlsx file") from None
     for sheet, frame in sheets.items():
@@ -142,7 +161,7 @@ def _read_xlsx(path: Path, package: RawPackage) -> None:
         if name not in TABLE_NAMES:
             package.problems.append(("warning", source, f"sheet {sheet!r} is not a netlens table; ignored"))
             continue
-        frame = frame.fillna("")
+        frame = frame.map(_cell_text)
         if frame.empty:
             package.problems.append(("error", source, "sheet is empty; expected a header row"))
             continue

@@ -314,3 +314,29 @@ def test_rerunning_an_analysis_replaces_every_earlier_value(store: str) -> None:
     run("analyse", "--level", "bipartite", "--store-path", store)
     scopes = s.query("MATCH (n) WHERE n.degree IS NOT NULL RETURN DISTINCT n.centrality_scope AS scope").rows
     assert scopes == [{"scope": "bipartite; all dates"}]
+
+
+def test_bad_output_paths_fail_before_any_work(store: str, tmp_path: Path) -> None:
+    r = run("analyse", "-o", str(tmp_path / "missing" / "x.csv"), "--store-path", store)
+    assert r.exit_code == 2 and "folder" in r.output and "does not exist" in r.output and "Traceback" not in r.output
+    assert EmbeddedStore(Path(store)).query("MATCH (c:City) RETURN count(c.pagerank) AS n").rows == [{"n": 0}]
+    r = run("map", "-o", "/dev/full", "--store-path", store)
+    assert r.exit_code == 2 and r.output.startswith("Error: cannot write /dev/full")
+    r = run("export", str(tmp_path / "e"), "--formats", "", "--store-path", store)
+    assert r.exit_code == 2 and "--formats is empty" in r.output
+
+
+def test_empty_window_and_organisation_only_packages_say_why(store: str, tmp_path: Path) -> None:
+    r = run("map", "--since", "2030", "--store-path", store, "-o", str(tmp_path / "m.html"))
+    assert r.exit_code == 2 and "nothing to analyse at level city: no activity overlaps 2030-01-01" in r.output
+    pkg = tmp_path / "orgs"
+    pkg.mkdir()
+    (pkg / "organisations.csv").write_text("id,name,country\no1,A,FR\no2,B,DE\n", encoding="utf-8")
+    (pkg / "projects.csv").write_text("id,name\np1,P\n", encoding="utf-8")
+    (pkg / "participations.csv").write_text("project_id,member_id\np1,o1\np1,o2\n", encoding="utf-8")
+    s2 = str(tmp_path / "orgs.kgl")
+    assert run("load", str(pkg), "--store-path", s2).exit_code == 0
+    r = run("analyse", "--store-path", s2)
+    assert r.exit_code == 2 and "(try --level organisation)" in r.output
+    r = run("analyse", "--level", "organisation", "-m", "communities", "--store-path", s2)
+    assert r.exit_code == 0 and "1 community, modularity Q = 0.0000" in r.output

@@ -348,7 +348,7 @@ def test_geo_positions_outlines_and_unplaced(graph: nx.Graph) -> None:
     assert pos["m002"][1] > pos["m023"][1]  # north is up (canvas y grows downwards)
     assert d["outlines"]["arcs"] and all(len(a) % 2 == 0 for a in d["outlines"]["arcs"])
     assert any("without coordinates" in n for n in d["meta"]["notes"])
-    with pytest.raises(UsageError, match="lat/lon"):
+    with pytest.raises(UsageError, match=r"--geo needs coordinates \(lat, lon\)"):
         render_map(nx.path_graph(3), geo=True)
 
 

@@ -320,3 +320,25 @@ def test_read_source_dispatch(tmp_path: Path, mini: Path) -> None:
     assert read_source(mini, "PACKAGE").path == mini
     with pytest.raises(UsageError, match="unknown format 'csv'; expected one of package, cordis, fp7, urbact"):
         read_source(mini, "csv")
+
+
+def test_xlsx_with_real_date_and_number_cells(tmp_path: Path, mini: Path) -> None:
+    """Excel users type dates as dates and coordinates as numbers: they read as ISO dates and plain numbers."""
+    import datetime as dt
+
+    book = tmp_path / "typed.xlsx"
+    with pd.ExcelWriter(book) as xl:
+        for name in MINI:
+            frame = pd.read_csv(mini / name, dtype=str, keep_default_na=False)
+            if name == "projects.csv":
+                frame["start"] = [dt.datetime(2016, 12, 1)]
+                frame["end"] = [dt.datetime(2021, 11, 30)]
+            if name == "cities.csv":
+                frame["lat"] = frame["lat"].astype(float)
+            frame.to_excel(xl, sheet_name=name[:-4], index=False)
+    from_csv, _ = validate_or_raise(read_package(mini))
+    from_xlsx, issues = validate_or_raise(read_package(book))
+    assert issues == []
+    assert from_xlsx["projects"].loc[0, "start"] == dt.date(2016, 12, 1)
+    for name in from_csv:
+        pd.testing.assert_frame_equal(from_csv[name], from_xlsx[name], check_dtype=False)
