@@ -214,9 +214,9 @@ class Geocoder:
         if cached is not None:
             try:
                 cached.parent.mkdir(parents=True, exist_ok=True)
-                with tempfile.NamedTemporaryFile(dir=cached.parent, delete=False, suffix=".tmp") as fh:
-                    pickle.dump(built, fh, protocol=pickle.HIGHEST_PROTOCOL)
-                os.replace(fh.name, cached)
+                with tempfile.NamedTemporaryFile(dir=cached.parent, delete=False, suffix=".tmp") as out:
+                    pickle.dump(built, out, protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(out.name, cached)
             except OSError:
                 pass
         return built

@@ -15,8 +15,9 @@ members plus their projects and exchanges, unweighted).
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -193,47 +194,20 @@ class Analysis:
     scope: str = ""
 
 
+def _scoped(fn: Callable[..., Analysis]) -> Callable[..., Analysis]:
+    """Record on the result which run it is: level and time window (``Analysis.scope``)."""
+
+    @functools.wraps(fn)
+    def wrapper(tables: Tables, metric: str, **kw: Any) -> Analysis:
+        a = fn(tables, metric, **kw)
+        a.scope = f"{kw.get('level', 'city')}; {_window(kw.get('since'), kw.get('until'))}"
+        return a
+
+    return wrapper
+
+
+@_scoped
 def analyse(
-    tables: Tables,
-    metric: str,
-    *,
-    level: str = "city",
-    since: _dt.date | None = None,
-    until: _dt.date | None = None,
-    partition_by: str | None = None,
-    method: str = "leiden",
-    resolution: float = 1.0,
-    betweenness: str = "auto",
-    samples: int | None = None,
-    seed: int = 0,
-    weights: Any = None,
-    topic: str | None = None,
-    significant_only: bool = False,
-    graph: nx.Graph | None = None,
-) -> Analysis:
-    """Run one metric family on the graph at ``level`` (``graph`` may be passed in when already built)."""
-    a = _analyse(
-        tables,
-        metric,
-        level=level,
-        since=since,
-        until=until,
-        partition_by=partition_by,
-        method=method,
-        resolution=resolution,
-        betweenness=betweenness,
-        samples=samples,
-        seed=seed,
-        weights=weights,
-        topic=topic,
-        significant_only=significant_only,
-        graph=graph,
-    )
-    a.scope = f"{level}; {_window(since, until)}"
-    return a
-
-
-def _analyse(
     tables: Tables,
     metric: str,
     *,

@@ -667,7 +667,7 @@ def _long_frame(d: _Data, rows: pd.DataFrame) -> pd.DataFrame:
             "decay": info["decay"].to_numpy(),
             "beta": info["beta"].to_numpy(),
             "contribution": info["contribution"].to_numpy(),
-            "direction": np.where(dirs == 1, "a→b", np.where(dirs == -1, "b→a", None)).astype(object),
+            "direction": np.array(["a→b" if d == 1 else "b→a" if d == -1 else None for d in dirs.tolist()], dtype=object),
         }
     ).reset_index(drop=True)
 
@@ -1354,7 +1354,8 @@ def _haversine(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.nd
     dphi = p2 - p1
     dl = np.radians(lon2 - lon1)
     h = np.sin(dphi / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
-    return 2 * _EARTH_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+    km: np.ndarray = 2 * _EARTH_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+    return km
 
 
 def _float(v: Any) -> float:
