@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import math
 import random
+import time
 from collections.abc import Iterator
 from datetime import date
 
@@ -379,3 +380,127 @@ def test_sample_routes() -> None:
     assert [r.cost for r in routes] == sorted(r.cost for r in routes)
     wide = transfer_paths(tables, "Nantes", "Palencia", mode="widest", k=3)
     assert [r.bottleneck for r in wide] == sorted((r.bottleneck for r in wide), reverse=True)
+
+
+def _in_time(g: nx.Graph, p: list[str]) -> bool:
+    """The module docstring's rule, independently: τ_i = max(τ_{i−1}, start_i) ≤ end_i, earliest carrier per hop."""
+    tau = -math.inf
+    for a, b in zip(p, p[1:]):
+        options = [max(tau, c["lo"]) for c in g[a][b]["carriers"] if not math.isnan(c["lo"]) and max(tau, c["lo"]) <= c["hi"]]
+        if not options:
+            return False
+        tau = min(options)
+    return True
+
+
+def _random_temporal(rng: random.Random, n: int, p: float) -> Tables:
+    """Cities c0…c{n−1}; each tie carried by 1–3 activities: dated transfers (one day), two-member projects
+    ([start, end]) and now and then a three-member project or a running tandem ([since, ∞))."""
+    nodes_ = [f"c{i}" for i in range(n)]
+    transfers, projects, parts, tandems = [], [], [], []
+
+    def day() -> date:
+        return date(2014 + rng.randrange(8), rng.randrange(1, 13), 1)
+
+    for u, v in itertools.combinations(nodes_, 2):
+        if rng.random() > p:
+            continue
+        for _ in range(rng.randint(1, 3)):
+            kind = rng.random()
+            if kind < 0.5:
+                transfers.append({"from_id": u, "to_id": v, "date": day()})
+            elif kind < 0.85:
+                start = day()
+                pid = f"p{len(projects)}"
+                projects.append({"id": pid, "start": start, "end": date(start.year + rng.randrange(3), 12, 31)})
+                members_ = [u, v] + ([rng.choice(nodes_)] if rng.random() < 0.2 else [])
+                parts.extend((pid, m) for m in dict.fromkeys(members_))
+            else:
+                tandems.append({"a_id": u, "b_id": v, "since": day()})
+    return build(cities=nodes_, projects=projects, parts=parts, transfers=transfers, tandems=tandems)
+
+
+@pytest.mark.parametrize("mode", ["shortest", "widest", "reliable"])
+def test_time_respecting_matches_brute_force_on_random_temporal_graphs(mode: str) -> None:
+    # every simple route (networkx), kept when in time order, ranked by the mode: the k best must match in quality
+    rng = random.Random({"shortest": 1, "widest": 2, "reliable": 3}[mode])
+    compared = none = 0
+    for _ in range(40):
+        t = _random_temporal(rng, rng.randint(6, 8), rng.uniform(0.25, 0.5))
+        g = tie_graph(t, weights=NO_DECAY)
+        a, b = rng.sample(sorted(g), 2)
+        if not nx.has_path(g, a, b):
+            continue
+
+        def quality(p: list[str], g: nx.Graph = g) -> tuple[float, ...]:
+            es = [g[x][y] for x, y in zip(p, p[1:])]
+            cost = sum(e["cost"] for e in es)
+            if mode == "widest":
+                return (-min(e["strength"] for e in es), cost)
+            if mode == "reliable":
+                return (sum(e["neglogp"] for e in es),)
+            return (cost,)
+
+        feasible = sorted((quality(p), p) for p in nx.all_simple_paths(g, a, b) if _in_time(g, p))
+        if not feasible:
+            with pytest.raises(NoPathError, match="none (of the routes between them )?respects time order"):
+                transfer_paths(t, a, b, mode=mode, weights=NO_DECAY, time_respecting=True)
+            none += 1
+            continue
+        got = transfer_paths(t, a, b, mode=mode, k=4, weights=NO_DECAY, time_respecting=True)
+        assert len(got) == min(4, len(feasible))
+        assert len({r.nodes for r in got}) == len(got)  # loopless, no duplicates
+        for r in got:
+            assert _in_time(g, list(r.nodes))
+            assert all(h.when is not None for h in r.hops)
+        assert [quality(list(r.nodes)) for r in got] == [pytest.approx(q) for q, _ in feasible[: len(got)]]
+        compared += 1
+    assert compared >= 15 and none >= 1
+
+
+def _layers(m: int, dates: list[date], chain: list[date] | None = None) -> Tables:
+    """s — layer 1 — … — t, complete between consecutive layers of m cities; the ties between layer i and i+1
+    are 3 transfers on ``dates[i]``. ``chain``: a detour s — d0 — d1 — … — t of single transfers on those dates."""
+    layers = [["s"], *[[f"l{i}x{j}" for j in range(m)] for i in range(len(dates) - 1)], ["t"]]
+    rows = [
+        {"from_id": u, "to_id": v, "solution": f"{u}{v}{r}", "date": d}
+        for i, d in enumerate(dates)
+        for u in layers[i]
+        for v in layers[i + 1]
+        for r in range(3)
+    ]
+    if chain:
+        path = ["s", *[f"d{i}" for i in range(len(chain) - 1)], "t"]
+        rows += [{"from_id": u, "to_id": v, "solution": f"{u}{v}", "date": d} for (u, v), d in zip(zip(path, path[1:]), chain)]
+    cities = sorted({r["from_id"] for r in rows} | {r["to_id"] for r in rows})
+    return build(cities=[{"id": x, "name": x.upper(), "country": "FR"} for x in cities], transfers=rows)
+
+
+def test_impossible_time_respecting_query_fails_fast() -> None:
+    # dates fall layer by layer: thousands of routes (zigzags between layers), none in time order. Generate-and-reject
+    # checked them one by one (up to paths.max_candidates); the earliest-arrival search proves it at once.
+    t = _layers(8, [date(2022, 1, 1), date(2021, 1, 1), date(2020, 1, 1), date(2019, 1, 1)])
+    routes = transfer_paths(t, "s", "t", weights=COUNT, k=3)
+    assert [len(r.hops) for r in routes] == [4, 4, 4]
+    for mode in ("shortest", "widest", "reliable"):
+        t0 = time.perf_counter()
+        with pytest.raises(
+            NoPathError, match="^no time-respecting route from S to T: none of the routes between them respects"
+        ) as exc:
+            transfer_paths(t, "s", "t", mode=mode, weights=COUNT, k=3, time_respecting=True)
+        assert time.perf_counter() - t0 < 0.5
+        # knowledge leaves S in 2022 and reaches only the first layer
+        assert "knowledge from S reaches 8 of the 25 other members of its component); the best, S —" in str(exc.value)
+
+
+def test_time_respecting_route_behind_thousands_of_untimed_ones() -> None:
+    # the same layers, plus a weak detour s-d0-d1-d2-t in time order (2010 … 2013): each layered route costs 4/3, the
+    # detour 4, so every layered route with up to 12 hops (thousands) comes first untimed; in time order it is the only one
+    chain = [date(2010, 1, 1), date(2011, 1, 1), date(2012, 1, 1), date(2013, 1, 1)]
+    t = _layers(8, [date(2022, 1, 1), date(2021, 1, 1), date(2020, 1, 1), date(2019, 1, 1)], chain)
+    for mode in ("shortest", "widest", "reliable"):
+        t0 = time.perf_counter()
+        (r,) = transfer_paths(t, "s", "t", mode=mode, weights=COUNT, k=3, time_respecting=True)
+        assert time.perf_counter() - t0 < 0.5
+        assert r.nodes == ("s", "d0", "d1", "d2", "t") and r.cost == 4.0
+        assert [h.when for h in r.hops] == chain
