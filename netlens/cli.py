@@ -612,7 +612,7 @@ _NODE_METRICS = ("degree", "strength", "betweenness", "closeness", "harmonic", "
     "--color-by",
     type=click.Choice(["kind", "type", "country", "community", "programme"]),
     default=None,
-    help="Colour nodes by this attribute instead.",
+    help="Colour nodes by this attribute [default: country at level city, else type].",
 )
 @click.option("--path", "path_ends", nargs=2, metavar="A B", default=None, help="Highlight the shortest transfer path A → B.")
 @click.option("--geo", is_flag=True, help="Place cities at their coordinates on a Europe outline (no tiles needed).")
@@ -690,7 +690,8 @@ def map_cmd(
                 keep |= {(a, b) for a, b in zip(highlight, highlight[1:])} | {(b, a) for a, b in zip(highlight, highlight[1:])}
             G.remove_edges_from([(u, v) for u, v in G.edges if (u, v) not in keep and (v, u) not in keep])
             G.remove_nodes_from([n for n in list(G.nodes) if G.degree(n) == 0 and n not in (highlight or [])])
-    colour = color_by or ("community" if community else "kind")
+    # by default: countries tell cities apart; organisation types (university, company, city…) tell members apart
+    colour = color_by or ("community" if community else ("country" if level == "city" else "type"))
     with steps.step("rendering the map"), _writing_file(output):
         stats = maps.write_map(
             G,
