@@ -173,6 +173,19 @@ def weights_option(f: Callable[..., Any]) -> Callable[..., Any]:
     )(f)
 
 
+def ties_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    """``--ties``: which TIE relationships a tandem analysis writes."""
+    return click.option(
+        "--ties",
+        "ties_mode",
+        type=click.Choice(pipeline.TIE_MODES),
+        default="auto",
+        show_default=True,
+        help="Which TIE relationships to write: all, the significant backbone, none, or auto "
+        f"(all up to {pipeline.TIE_AUTO_LIMIT:,} pairs, else the backbone).",
+    )(f)
+
+
 def emit(text: str, output: str | None) -> None:
     """Print ``text``, or write it to ``output`` and say so on stderr."""
     if output:
@@ -351,15 +364,7 @@ def _weights(path: str | None) -> Any:
 @click.option("--topic", default=None, help="tandems: only activities about this topic.")
 @click.option("--significant-only", is_flag=True, help="tandems: only ties the disparity filter keeps.")
 @click.option("--no-write", is_flag=True, help="Do not write the results back into the store.")
-@click.option(
-    "--ties",
-    "ties_mode",
-    type=click.Choice(pipeline.TIE_MODES),
-    default="auto",
-    show_default=True,
-    help="tandems: which TIE relationships to write: all, the significant backbone, none, or auto "
-    "(all up to 200,000 pairs, else the backbone).",
-)
+@ties_option
 @output_options
 @store_options
 @quiet_option
@@ -448,15 +453,7 @@ def analyse(
 @click.option("--max-km", type=click.FloatRange(min=0), default=None, help="--recommend: at most this far apart.")
 @click.option("--same-language", is_flag=True, help="--recommend: only pairs with the same main language.")
 @click.option("--no-write", is_flag=True, help="Do not write TIE relationships into the store.")
-@click.option(
-    "--ties",
-    "ties_mode",
-    type=click.Choice(pipeline.TIE_MODES),
-    default="auto",
-    show_default=True,
-    help="tandems: which TIE relationships to write: all, the significant backbone, none, or auto "
-    "(all up to 200,000 pairs, else the backbone).",
-)
+@ties_option
 @output_options
 @store_options
 @quiet_option
