@@ -340,3 +340,19 @@ def test_empty_window_and_organisation_only_packages_say_why(store: str, tmp_pat
     assert r.exit_code == 2 and "(try --level organisation)" in r.output
     r = run("analyse", "--level", "organisation", "-m", "communities", "--store-path", s2)
     assert r.exit_code == 0 and "1 community, modularity Q = 0.0000" in r.output
+
+
+def test_load_urbact_from_the_cli_and_map_it_geographically(tmp_path: Path) -> None:
+    from .conftest import shared_file
+
+    folder = shared_file("eucicop-interreg-urbact-etmun/urbact")
+    s = str(tmp_path / "u.kgl")
+    r = run("load", "--format", "urbact", str(folder), "--store-path", s)
+    assert r.exit_code == 0, r.output
+    assert r.stdout.splitlines()[0] == "read: cities 591, projects 172, participations 1,509"
+    assert "# networks: 172" in r.stderr
+    assert "run netlens validate --format urbact" in r.stderr  # the hint repeats the format
+    r = run("map", "--geo", "-o", str(tmp_path / "u.html"), "--store-path", s)
+    assert r.exit_code == 0, r.output
+    data = read_map_data((tmp_path / "u.html").read_text(encoding="utf-8"))
+    assert len(data["nodes"]["id"]) + len(data["unplaced"]["id"]) == 591  # one city has no coordinates
