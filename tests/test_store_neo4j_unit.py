@@ -343,3 +343,24 @@ def test_only_store_neo4j_imports_neo4j() -> None:
         p.name for p in package.glob("*.py") if re.search(r"^\s*(import|from)\s+neo4j\b", p.read_text(encoding="utf-8"), re.M)
     )
     assert importers == ["store_neo4j.py"]
+
+
+def test_result_writes_send_every_statement_in_one_transaction(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Cypher a Neo4j store would run for analysis results (captured before the driver; no server involved)."""
+    store = Neo4jStore(Neo4jSettings("bolt://127.0.0.1:1", "neo4j", SECRET), batch_size=2)
+    sent: list[list[tuple[str, dict[str, Any]]]] = []
+    monkeypatch.setattr(store, "_write", lambda sts, doing: sent.append([(s.cypher, s.parameters(s.rows)) for s in sts]) or {})
+    frame = pd.DataFrame({"pagerank": [0.5, 0.25, 0.25]}, index=["c0", "c1", "o0"])
+    kinds = {"c0": "City", "c1": "City", "o0": "Organisation"}
+    assert store.write_node_properties(frame, kinds) == 3
+    cyphers = [c for c, _ in sent[0]]
+    assert cyphers[:4] == [f"MATCH (n:{x}) WHERE n.pagerank IS NOT NULL REMOVE n.pagerank" for x in NODE_LABELS[:4]]
+    assert [len(p["rows"]) for c, p in sent[0][4:]] == [2, 1]  # City rows batched by 2, then Organisation
+    ties = pd.DataFrame({"u": ["c0", "o0"], "v": ["c1", "c1"], "strength": [1.0, 2.0]})
+    assert store.write_ties(ties, kinds, "organisation") == 2
+    assert sent[1][0] == ("MATCH ()-[r:TIE]->() WHERE r.level = $level DELETE r", {"level": "organisation"})
+    assert [c.split(" CREATE")[0] for c, _ in sent[1][1:]] == [
+        "UNWIND $rows AS row MATCH (a:City {id: row.a}) MATCH (b:City {id: row.b})",
+        "UNWIND $rows AS row MATCH (a:Organisation {id: row.a}) MATCH (b:City {id: row.b})",
+    ]
+    store.close()
