@@ -24,11 +24,8 @@ cache off. A cache that cannot be read or written is ignored (the index is simpl
 
 from __future__ import annotations
 
-import hashlib
-import os
-import pickle
 import re
-import tempfile
+import sys
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -37,6 +34,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from . import cache
 from .countries import normalise_country
 from .errors import InputError, NotFoundError
 
@@ -201,24 +199,13 @@ class Geocoder:
         for path in paths:
             if not Path(path).exists():
                 raise NotFoundError(f"{Path(path)}: no such gazetteer file; expected a GeoNames cities CSV")
-        cached = _cache_file(paths)
-        if cached is not None and cached.exists():
-            try:
-                with open(cached, "rb") as fh:
-                    found = pickle.load(fh)
-                if isinstance(found, cls):
-                    return found
-            except Exception:  # a damaged or foreign cache file: rebuild below
-                pass
+        slot = "|".join(str(Path(x).resolve()) for x in paths)
+        key = "|".join([cache.source_digest(sys.modules[__name__]), *(cache.file_stamp(x) or "" for x in paths)])
+        found = cache.get("geonames", slot, key)
+        if isinstance(found, cls):
+            return found
         built = cls._build(paths)
-        if cached is not None:
-            try:
-                cached.parent.mkdir(parents=True, exist_ok=True)
-                with tempfile.NamedTemporaryFile(dir=cached.parent, delete=False, suffix=".tmp") as out:
-                    pickle.dump(built, out, protocol=pickle.HIGHEST_PROTOCOL)
-                os.replace(out.name, cached)
-            except OSError:
-                pass
+        cache.put("geonames", slot, key, built)
         return built
 
     @classmethod
@@ -318,15 +305,3 @@ class Geocoder:
 def match_rate(result: pd.DataFrame) -> float:
     """Share of rows of a :meth:`Geocoder.geocode_frame` result that found a place (0.0 for no rows)."""
     return float(result["geonameid"].notna().mean()) if len(result) else 0.0
-
-
-def _cache_file(paths: tuple[str | Path, ...]) -> Path | None:
-    """Where the index built from ``paths`` is cached, or None when caching is off."""
-    if os.environ.get("NETLENS_CACHE", "1") == "0":
-        return None
-    h = hashlib.sha256(Path(__file__).read_bytes())
-    for path in paths:
-        st = Path(path).resolve().stat()
-        h.update(f"{Path(path).resolve()}|{st.st_size}|{st.st_mtime_ns}".encode())
-    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "netlens"
-    return root / f"geonames-{h.hexdigest()[:20]}.pickle"

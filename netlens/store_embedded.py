@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import sys
 import time
 import warnings
 from collections.abc import Callable, Iterator
@@ -23,6 +24,9 @@ from typing import Any
 import kglite
 import pandas as pd
 
+from . import cache
+from . import store as store_module
+from . import validate as validate_module
 from .errors import QueryError, ReadOnlyQueryError, StoreError
 from .queries import check_read_only
 from .store import QueryResult, Statement, info_from, node_property_statements, read_tables, tie_statements, write_plan
@@ -48,6 +52,7 @@ class EmbeddedStore:
         self.description = f"embedded store {self.path}"
         self._graph: kglite.KnowledgeGraph | None = None
         self._stamp: tuple[int, int, int] | None = None  # (inode, size, mtime) of the file self._graph came from
+        self._tables: tuple[str | None, Tables] | None = None  # the last read_tables() and the file it came from
         #: test hook: called before every statement of a write (used to inject failures mid-load)
         self.before_statement: Callable[[Statement], None] | None = None
 
@@ -138,9 +143,31 @@ class EmbeddedStore:
         totals["seconds_ms"] = int((time.perf_counter() - t0) * 1000)
         return totals
 
+    def _tables_key(self, stamp: str | None) -> tuple[str, str]:
+        slot = str(self.path.resolve())
+        return slot, "|".join([stamp or "", cache.source_digest(store_module, validate_module, sys.modules[__name__])])
+
     def read_tables(self) -> Tables:
-        graph = self._read_graph()
-        return read_tables(self._rows(graph))
+        """The network as typed tables. Cached per store file (see :mod:`netlens.cache`): reading CORDIS back
+        through Cypher takes ~3 s, unpickling the tables a fraction of that."""
+        stamp = cache.file_stamp(self.path)
+        slot, key = self._tables_key(stamp)
+        found = cache.get("tables", slot, key) if stamp is not None else None
+        if isinstance(found, dict):
+            tables: Tables = found
+        else:
+            tables = read_tables(self._rows(self._read_graph()))
+            if stamp is not None and stamp == cache.file_stamp(self.path):  # not saved by someone else meanwhile
+                cache.put("tables", slot, key, tables)
+        self._tables = (stamp, tables)
+        return tables
+
+    def _results_written(self, before: str | None) -> None:
+        """Analysis results do not change the tables: carry a cached read-back over to the newly saved file."""
+        if self._tables is not None and before is not None and self._tables[0] == before:
+            after = cache.file_stamp(self.path)
+            cache.put("tables", *self._tables_key(after), self._tables[1])
+            self._tables = (after, self._tables[1])
 
     def query(self, cypher: str, params: dict[str, Any] | None = None, *, write: bool = False) -> QueryResult:
         if write:
@@ -174,14 +201,18 @@ class EmbeddedStore:
 
     def write_node_properties(self, frame: pd.DataFrame, kinds: dict[str, str]) -> int:
         statements = node_property_statements(frame, kinds)
+        before = cache.file_stamp(self.path)
         with self._writing() as graph:
             self._execute(graph, statements)
+        self._results_written(before)
         return sum(len(s.rows or []) for s in statements)
 
     def write_ties(self, ties: pd.DataFrame, kinds: dict[str, str], level: str) -> int:
         statements = tie_statements(ties, kinds, level)
+        before = cache.file_stamp(self.path)
         with self._writing() as graph:
             self._execute(graph, statements)
+        self._results_written(before)
         return sum(len(s.rows or []) for s in statements)
 
     def info(self) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from netlens.errors import QueryError, ReadOnlyQueryError, StoreError
@@ -137,3 +138,42 @@ def test_replace_refuses_a_file_that_is_not_a_store(mini: Path, tmp_path: Path) 
     with pytest.raises(StoreError, match="not a netlens store .* refusing to replace it"):
         EmbeddedStore(notes).load(tables_of(mini), replace=True)
     assert notes.read_text(encoding="utf-8") == "my notes\n"
+
+
+def test_read_tables_is_cached_per_store_file_and_follows_writes(
+    mini: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    path = tmp_path / "g.kgl"
+    store = EmbeddedStore(path)
+    store.load(tables_of(mini))
+    first = store.read_tables()
+    assert len(list((tmp_path / "cache" / "netlens").glob("tables-*.pickle"))) == 1
+    again = EmbeddedStore(path).read_tables()  # a new process would read the cache
+    for name in first:
+        pd.testing.assert_frame_equal(first[name], again[name])
+    EmbeddedStore(path).query("MATCH (c:City {id: 'nantes'}) SET c.name = 'Naoned'", write=True)
+    names = EmbeddedStore(path).read_tables()["cities"].set_index("id")["name"]
+    assert names["nantes"] == "Naoned"  # the store changed: the cached tables are not used
+    assert len(list((tmp_path / "cache" / "netlens").glob("tables-*.pickle"))) == 1  # one slot per store
+    monkeypatch.setenv("NETLENS_CACHE", "0")
+    other = tmp_path / "h.kgl"
+    EmbeddedStore(other).load(tables_of(mini))
+    EmbeddedStore(other).read_tables()
+    assert len(list((tmp_path / "cache" / "netlens").glob("tables-*.pickle"))) == 1
+
+
+def test_result_writes_keep_the_cached_tables(mini: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    path = tmp_path / "g.kgl"
+    EmbeddedStore(path).load(tables_of(mini))
+    store = EmbeddedStore(path)
+    before = store.read_tables()
+    store.write_node_properties(pd.DataFrame({"pagerank": [1.0]}, index=["nantes"]), {"nantes": "City"})
+    calls: list[str] = []
+    fresh = EmbeddedStore(path)
+    monkeypatch.setattr(fresh, "_read_graph", lambda: calls.append("read") or None)  # must not be needed
+    after = fresh.read_tables()
+    assert calls == []
+    for name in before:
+        pd.testing.assert_frame_equal(before[name], after[name])
