@@ -432,6 +432,13 @@ class _Search:
         dist, pred = dijkstra(ties.matrix(np.where(ties.strength >= thr, cost, _INF)), indices=x, return_predecessors=True)
         return _spur_path(pred, x, t)
 
+    def _cost_limit(self, root: list[int], bound: _Key | None) -> float:
+        """How much cost a spur from the end of ``root`` may add and still compete with the routes queued (``bound``)."""
+        if bound is None:
+            return _INF
+        root_cost = sum(float(self.weight[a]) for a in self.ties.path_arcs(root).tolist()) if len(root) > 1 else 0.0
+        return (bound[0] - root_cost) * (1 + 1e-9) + 1e-12  # a little slack: equal routes still compete on ties
+
     def _spur(
         self, x: int, banned_nodes: list[int], banned_arcs: list[int], root: list[int], bound: _Key | None
     ) -> list[int] | None:
@@ -440,12 +447,9 @@ class _Search:
             if bound is not None and -min(root_width, float(self._bottleneck_to_t()[x])) > bound[0]:
                 return None  # cannot be as wide as the routes already queued
             return self._widest_spur(x, banned_nodes, banned_arcs, root_width)
-        limit = _INF
-        if bound is not None:
-            root_cost = sum(float(self.weight[a]) for a in self.ties.path_arcs(root).tolist()) if len(root) > 1 else 0.0
-            limit = (bound[0] - root_cost) * (1 + 1e-9) + 1e-12  # a little slack: equal routes still compete on ties
-            if limit < 0:
-                return None
+        limit = self._cost_limit(root, bound)
+        if limit < 0:
+            return None
         return self._additive_spur(x, banned_nodes, banned_arcs, limit)
 
     def routes(self, want: int | None = None) -> Iterator[list[int]]:
@@ -727,12 +731,9 @@ class _TimedSearch(_Search):
             # the widest spur in time order has bottleneck b < cap; among spurs on ties with S ≥ b, the shortest
             spur = self._labelled(x, tau0, banned_nodes, banned_arcs, widest=False, theta=best[1])
             return spur[0] if spur is not None else best[0]
-        limit = _INF
-        if bound is not None:
-            root_cost = sum(float(self.weight[a]) for a in self.ties.path_arcs(root).tolist()) if len(root) > 1 else 0.0
-            limit = (bound[0] - root_cost) * (1 + 1e-9) + 1e-12  # a little slack: equal routes still compete on ties
-            if limit < 0:
-                return None
+        limit = self._cost_limit(root, bound)
+        if limit < 0:
+            return None
         found = self._labelled(x, tau0, banned_nodes, banned_arcs, widest=False, limit=limit)
         return found[0] if found is not None else None
 
