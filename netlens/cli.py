@@ -597,13 +597,11 @@ def paths(
 
 # ----------------------------------------------------------------------------------------------- map
 
-_NODE_METRICS = ("degree", "strength", "betweenness", "closeness", "harmonic", "eigenvector", "pagerank", "kcore")
-
 
 @main.command(name="map")
 @click.option("--level", type=click.Choice(pipeline.LEVELS), default="city", show_default=True)
 @window_options
-@click.option("--metric", type=click.Choice(_NODE_METRICS), default="pagerank", show_default=True, help="Node size.")
+@click.option("--metric", type=click.Choice(pipeline.NODE_METRICS), default="pagerank", show_default=True, help="Node size.")
 @click.option("--community", is_flag=True, help="Colour nodes by Leiden community (default: by type).")
 @click.option(
     "--color-by",
@@ -618,7 +616,7 @@ _NODE_METRICS = ("degree", "strength", "betweenness", "closeness", "harmonic", "
 @click.option("--label-top", type=click.IntRange(min=0), default=50, show_default=True, help="Nodes whose name is drawn.")
 @click.option("--title", default=None, help="Page title [netlens: LEVEL network].")
 @click.option("--seed", type=int, default=0, show_default=True, help="Layout seed: same input and seed, same file.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False), default="netlens-map.html", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False), required=True, help="The HTML file to write.")
 @store_options
 @quiet_option
 def map_cmd(
@@ -640,53 +638,26 @@ def map_cmd(
     steps: Steps,
 ) -> None:
     """Write an interactive, self-contained HTML map (opens offline, zero network requests)."""
-    from . import maps, metrics
+    from . import maps
 
     if top and backbone:
         raise UsageError("use either --top N or --backbone, not both")
-    if path_ends and level == "bipartite":
-        raise UsageError("--path needs --level city or organisation")
     check_output_path(output)
     tables = _tables(store, steps)
-    with steps.step(f"building the {level} graph"):
-        G = pipeline.build_graph(tables, level, since=since, until=until)
-        pipeline.check_not_empty(G, tables, level, since, until)
-        pipeline.annotate(G, tables, level, since=since, until=until)
-    weight = None if level == "bipartite" else "weight"
-    with steps.step("computing metrics"):
-        path_metric = metric in ("betweenness", "closeness", "harmonic")
-        cen = metrics.centrality(
-            G,
-            weight=weight,
-            betweenness="auto" if path_metric else "none",
-            closeness="auto" if path_metric else "none",
+    with steps.step(f"preparing the {level} graph"):
+        G, route = pipeline.map_graph(
+            tables,
+            level,
+            since=since,
+            until=until,
+            metric=metric,
+            community=community or color_by == "community",
+            path=path_ends,
+            backbone=backbone,
             seed=seed,
         )
-        for col in _NODE_METRICS:
-            nx_set(G, cen[col].to_dict(), col)
-        if community or color_by == "community":
-            nx_set(G, metrics.communities(G, seed=seed, weight=weight)["community"].to_dict(), "community")
-    highlight = None
-    if path_ends:
-        from . import paths as pt
-
-        with steps.step("finding the transfer path"):
-            route = pt.transfer_paths(tables, path_ends[0], path_ends[1], k=1, level=level, since=since, until=until)[0]
-        for hop in route.hops:  # a hop carried only by a declared tandem or a transfer is not a projection edge
-            if not G.has_edge(hop.source, hop.target):
-                G.add_edge(hop.source, hop.target, weight=hop.strength, count=1, via=hop.channel)
-        highlight = list(route.nodes)
+    if route is not None:
         click.echo(route.text, err=True)
-    if backbone:
-        from .tandems import disparity_filter
-
-        with steps.step("extracting the backbone"):
-            d = disparity_filter(G)
-            keep = {(u, v) for u, v, s in zip(d["u"], d["v"], d["significant"]) if s}
-            if highlight:
-                keep |= {(a, b) for a, b in zip(highlight, highlight[1:])} | {(b, a) for a, b in zip(highlight, highlight[1:])}
-            G.remove_edges_from([(u, v) for u, v in G.edges if (u, v) not in keep and (v, u) not in keep])
-            G.remove_nodes_from([n for n in list(G.nodes) if G.degree(n) == 0 and n not in (highlight or [])])
     # by default: countries tell cities apart; organisation types (university, company, city…) tell members apart
     colour = color_by or ("community" if community else ("country" if level == "city" else "type"))
     with steps.step("rendering the map"), _writing_file(output):
@@ -695,7 +666,7 @@ def map_cmd(
             output,
             size_by=metric,
             color_by=colour,
-            highlight_path=highlight,
+            highlight_path=list(route.nodes) if route is not None else None,
             geo=geo,
             top=top,
             label_top=label_top,
@@ -708,12 +679,6 @@ def map_cmd(
         + (f" ({stats.edges_hidden:,} weakest hidden to keep the page fast)" if stats.edges_hidden else "")
         + (f"; {stats.nodes_unplaced:,} without coordinates listed beside the map" if geo and stats.nodes_unplaced else "")
     )
-
-
-def nx_set(G: Any, values: dict[Any, Any], name: str) -> None:
-    import networkx as nx
-
-    nx.set_node_attributes(G, values, name)
 
 
 # --------------------------------------------------------------------------------------------- query

@@ -39,11 +39,15 @@ __all__ = [
     "annotate",
     "partition",
     "analyse",
+    "map_graph",
+    "NODE_METRICS",
     "results_for_store",
 ]
 
 LEVELS = ("city", "organisation", "bipartite")
 METRICS = ("centrality", "communities", "brokers", "structure", "tandems")
+#: the centralities written as node properties (and drawn as node sizes by ``netlens map --metric``)
+NODE_METRICS = ("degree", "strength", "betweenness", "closeness", "harmonic", "eigenvector", "pagerank", "kcore")
 PARTITIONS = ("country", "tags", "role", "programme", "type", "community")
 
 #: node-table name -> store label
@@ -56,7 +60,6 @@ _GF = {
     "representative": "gf_representative",
     "liaison": "gf_liaison",
 }
-_CENTRALITY_PROPS = ("degree", "strength", "betweenness", "closeness", "harmonic", "eigenvector", "pagerank", "kcore")
 _BROKER_PROPS = ("constraint", "effective_size", "articulation", "split_size", *_GF.values())
 
 
@@ -98,6 +101,58 @@ def check_not_empty(
         f"nothing to analyse at level {level}"
         + (": " + "; ".join(why) if why else ": no member takes part in any project or exchange")
     )
+
+
+def map_graph(
+    tables: Tables,
+    level: str = "city",
+    *,
+    since: _dt.date | None = None,
+    until: _dt.date | None = None,
+    metric: str = "pagerank",
+    community: bool = False,
+    path: tuple[str, str] | None = None,
+    backbone: bool = False,
+    seed: int = 0,
+) -> tuple[nx.Graph, Any]:
+    """The graph ``netlens map`` draws, and the highlighted transfer route (a :class:`netlens.paths.Route`) or None.
+
+    Members carry what the map filters on (:func:`annotate`) and every centrality of :data:`NODE_METRICS`
+    (betweenness/closeness/harmonic only when ``metric`` is one of them: they are the slow ones); ``community``
+    adds Leiden communities. ``path`` = (A, B) finds the best transfer route and adds any hop carried only by a
+    declared tandem or a transfer (not an edge of the projection). ``backbone`` keeps the ties the disparity
+    filter finds significant (plus the route's), and the members they touch.
+    """
+    if path and level == "bipartite":
+        raise UsageError("--path needs --level city or organisation")
+    G = build_graph(tables, level, since=since, until=until)
+    check_not_empty(G, tables, level, since, until)
+    annotate(G, tables, level, since=since, until=until)
+    weight = None if level == "bipartite" else "weight"
+    slow = "auto" if metric in ("betweenness", "closeness", "harmonic") else "none"
+    cen = metrics.centrality(G, weight=weight, betweenness=slow, closeness=slow, seed=seed)
+    for col in NODE_METRICS:
+        nx.set_node_attributes(G, cen[col].to_dict(), col)
+    if community:
+        nx.set_node_attributes(G, metrics.communities(G, seed=seed, weight=weight)["community"].to_dict(), "community")
+    route = None
+    if path:
+        from .paths import transfer_paths
+
+        route = transfer_paths(tables, path[0], path[1], k=1, level=level, since=since, until=until)[0]
+        for hop in route.hops:
+            if not G.has_edge(hop.source, hop.target):
+                G.add_edge(hop.source, hop.target, weight=hop.strength, count=1, via=hop.channel)
+    if backbone:
+        from .tandems import disparity_filter
+
+        d = disparity_filter(G)
+        keep = {frozenset((u, v)) for u, v, s in zip(d["u"], d["v"], d["significant"]) if s}
+        on_route = list(route.nodes) if route is not None else []
+        keep |= {frozenset(pair) for pair in zip(on_route, on_route[1:])}
+        G.remove_edges_from([(u, v) for u, v in G.edges if frozenset((u, v)) not in keep])
+        G.remove_nodes_from([n for n in list(G.nodes) if G.degree(n) == 0 and n not in on_route])
+    return G, route
 
 
 def _member_level(level: str) -> str:
@@ -240,7 +295,7 @@ def analyse(
         # rounded so that equal scores (symmetric members) order by name on every machine
         key = pd.DataFrame({"pr": df["pagerank"].round(12), "deg": df["degree"], "name": df["name"].astype(str)})
         table = df.loc[key.sort_values(["pr", "deg", "name"], ascending=[False, False, True], kind="stable").index]
-        return Analysis(metric, level, table, nodes=df[list(_CENTRALITY_PROPS)], notes=[window, *_path_notes(df.attrs)])
+        return Analysis(metric, level, table, nodes=df[list(NODE_METRICS)], notes=[window, *_path_notes(df.attrs)])
     if metric == "communities":
         df = metrics.communities(G, method=method, resolution=resolution, seed=seed, weight=weight)
         a = df.attrs
