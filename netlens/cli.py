@@ -158,8 +158,8 @@ def level_option(choices: tuple[str, ...] = pipeline.LEVELS, default: str = "cit
         type=click.Choice(choices),
         default=default,
         show_default=True,
-        help="city: city–city ties (organisations count for their city); organisation: members as recorded; "
-        "bipartite: members linked to their projects and exchanges.",
+        help="city: city–city ties (organisations count for their city); organisation: members as recorded"
+        + ("; bipartite: members linked to their projects and exchanges." if "bipartite" in choices else "."),
     )
 
 
@@ -189,10 +189,8 @@ def ties_option(f: Callable[..., Any]) -> Callable[..., Any]:
 def emit(text: str, output: str | None) -> None:
     """Print ``text``, or write it to ``output`` and say so on stderr."""
     if output:
-        try:
+        with _writing_file(output):
             Path(output).write_text(text + "\n", encoding="utf-8")
-        except OSError as exc:
-            raise UsageError(f"cannot write {output} ({exc.strerror or exc})") from None
         click.echo(f"wrote {output}", err=True)
     else:
         click.echo(text)
@@ -396,15 +394,12 @@ def analyse(
     Node results become properties (c.pagerank, c.community, c.constraint, …) and tandem strengths
     TIE relationships, so Cypher users see them: MATCH (c:City) RETURN c.name, c.pagerank.
     """
-    if metric == "tandems" and level == "bipartite":
-        raise UsageError("tandems are ties between members: use --level city or organisation")
     tables = _tables(store, steps)
     w = _weights(weights) if metric == "tandems" else None
     graph = None
     if metric != "tandems":
         with steps.step(f"building the {level} graph"):
             graph = pipeline.build_graph(tables, level, since=since, until=until)
-            pipeline.check_not_empty(graph, tables, level, since, until)
     with steps.step(f"analysing {metric}"):
         a = pipeline.analyse(
             tables,
@@ -424,7 +419,7 @@ def analyse(
             graph=graph,
         )
     written = "" if no_write else _write_back(store, tables, a, steps, ties_mode)
-    table = a.table.drop(columns=["a", "b"], errors="ignore") if metric == "tandems" else a.table
+    table = a.table
     notes = [f"{metric} at level {a.level}", *a.notes]
     if written:
         notes.append(f"written to {store.description}: {written}")
@@ -435,13 +430,7 @@ def analyse(
 
 
 @main.command()
-@click.option(
-    "--level",
-    type=click.Choice(["city", "organisation"]),
-    default="city",
-    show_default=True,
-    help="city pairs (organisations count for their city) or organisation pairs.",
-)
+@level_option(("city", "organisation"))
 @window_options
 @weights_option
 @click.option("--topic", default=None, help="Only activities, tandems and transfers about this topic.")
@@ -523,7 +512,7 @@ def tandems(
         )
     written = "" if no_write else _write_back(store, tables, an, steps, ties_mode)
     notes = [f"tandems at level {level}", *an.notes] + ([f"written to {store.description}: {written}"] if written else [])
-    _print_table(an.table.drop(columns=["a", "b"]), fmt, output, None if all_rows else top, notes)
+    _print_table(an.table, fmt, output, None if all_rows else top, notes)
 
 
 # --------------------------------------------------------------------------------------------- paths
@@ -542,7 +531,7 @@ def tandems(
 )
 @click.option("-k", "k", type=click.IntRange(min=1, max=50), default=3, show_default=True, help="Alternative routes (Yen).")
 @click.option("--time-respecting", is_flag=True, help="Each hop's activity must not be earlier than the previous hop's.")
-@click.option("--level", type=click.Choice(["city", "organisation"]), default="city", show_default=True)
+@level_option(("city", "organisation"))
 @window_options
 @weights_option
 @output_options
@@ -599,7 +588,7 @@ def paths(
 
 
 @main.command(name="map")
-@click.option("--level", type=click.Choice(pipeline.LEVELS), default="city", show_default=True)
+@level_option()
 @window_options
 @click.option("--metric", type=click.Choice(pipeline.NODE_METRICS), default="pagerank", show_default=True, help="Node size.")
 @click.option("--community", is_flag=True, help="Colour nodes by Leiden community (default: by type).")

@@ -27,6 +27,7 @@ import pandas as pd
 
 from . import metrics, model
 from .errors import UsageError
+from .store import LABEL_OF_TABLE
 from .validate import Tables
 
 __all__ = [
@@ -50,8 +51,6 @@ METRICS = ("centrality", "communities", "brokers", "structure", "tandems")
 NODE_METRICS = ("degree", "strength", "betweenness", "closeness", "harmonic", "eigenvector", "pagerank", "kcore")
 PARTITIONS = ("country", "tags", "role", "programme", "type", "community")
 
-#: node-table name -> store label
-_LABELS = {"cities": "City", "organisations": "Organisation", "projects": "Project", "exchanges": "Exchange"}
 #: metrics.brokers role column -> property name in the store (RESULT_PROPERTIES)
 _GF = {
     "coordinator": "gf_coordinator",
@@ -66,7 +65,7 @@ _BROKER_PROPS = ("constraint", "effective_size", "articulation", "split_size", *
 def labels(tables: Tables) -> dict[str, str]:
     """Node id -> store label for every city, organisation, project and exchange."""
     out: dict[str, str] = {}
-    for table, label in _LABELS.items():
+    for table, label in LABEL_OF_TABLE.items():
         out.update(dict.fromkeys(tables[table]["id"].tolist(), label))
     return out
 
@@ -196,8 +195,19 @@ def annotate(
     return G
 
 
-def partition(G: nx.Graph, tables: Tables, by: str, level: str = "city") -> dict[Any, Any]:
+def partition(
+    G: nx.Graph,
+    tables: Tables,
+    by: str,
+    level: str = "city",
+    *,
+    since: _dt.date | None = None,
+    until: _dt.date | None = None,
+) -> dict[Any, Any]:
     """Groups for the Gould–Fernandez roles: node -> group (nodes without one are left out).
+
+    ``programme`` and ``role`` look only at the activities inside the window ``since``/``until`` (the same
+    window the graph was built for).
 
     ``country``/``type``: the member attribute. ``tags``: the member's tags joined with ``;`` (so
     ``lighthouse`` vs ``follower`` cities). ``programme``: the member's most frequent project programme.
@@ -210,10 +220,10 @@ def partition(G: nx.Graph, tables: Tables, by: str, level: str = "city") -> dict
     if by == "community":
         found: dict[Any, Any] = metrics.communities(G)["community"].to_dict()
         return found
-    if by == "programme" and not any("programme" in d for _, d in G.nodes(data=True)):
-        annotate(G, tables, level)
+    if by == "programme":
+        annotate(G, tables, level, since=since, until=until)
     if by == "role":
-        m = model.memberships(tables, level=_member_level(level))
+        m = model.memberships(tables, level=_member_level(level), since=since, until=until)
         m = m[(m["kind"] == "project") & m["role"].notna() & (m["role"] != "")]
         counts = m.groupby(["member_id", "role"]).size().reset_index(name="n")
         counts = counts.sort_values(["member_id", "n", "role"], ascending=[True, False, True], kind="stable")
@@ -288,6 +298,7 @@ def analyse(
             tables, level=level, since=since, until=until, weights=weights, topic=topic, significant_only=significant_only
         )
     G = graph if graph is not None else build_graph(tables, level, since=since, until=until)
+    check_not_empty(G, tables, level, since, until)
     weight = None if level == "bipartite" else "weight"
     window = _window(since, until)
     if metric == "centrality":
@@ -313,7 +324,7 @@ def analyse(
             summary={"modularity": a["modularity"], "communities": a["n_communities"]},
         )
     if metric == "brokers":
-        groups = partition(G, tables, partition_by, level) if partition_by else None
+        groups = partition(G, tables, partition_by, level, since=since, until=until) if partition_by else None
         df = metrics.brokers(G, partition=groups, weight=weight)
         df = df.rename(columns=_GF)
         names = pd.Series({n: G.nodes[n].get("name", n) for n in G.nodes}, name="name")
@@ -382,6 +393,8 @@ def _tandems(
 ) -> Analysis:
     from . import tandems
 
+    if level == "bipartite":
+        raise UsageError("tandems are ties between members: use --level city or organisation")
     check_level(level, ("city", "organisation"))
     df = tandems.tandem_strength(tables, level=level, weights=weights, since=since, until=until, topic=topic)
     n_sig = int(df["significant"].sum()) if len(df) else 0
@@ -392,7 +405,7 @@ def _tandems(
         str(df.attrs.get("weights", "")),
     ]
     table = df[df["significant"]] if significant_only else df
-    shown = table[["a", "b", "a_name", "b_name", "strength", "rank", "significant", "explanation"]]
+    shown = table[["a_name", "b_name", "strength", "rank", "significant", "explanation"]]
     return Analysis("tandems", level, shown.reset_index(drop=True), ties=tandems.ties_for_store(df), notes=notes)
 
 
@@ -459,8 +472,5 @@ def results_for_store(a: Analysis) -> pd.DataFrame | None:
     if a.nodes is None:
         return None
     out = a.nodes.copy()
-    for c in out.columns:
-        if out[c].dtype.name == "Int64":
-            out[c] = out[c].astype(object).where(out[c].notna(), None)
     out[f"{a.metric}_scope"] = a.scope  # which run the values come from: level and time window
     return out

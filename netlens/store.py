@@ -36,6 +36,7 @@ from .validate import SPECS, Tables, empty_tables
 
 __all__ = [
     "NODE_LABELS",
+    "LABEL_OF_TABLE",
     "REL_TYPES",
     "RESULT_PROPERTIES",
     "Statement",
@@ -80,7 +81,7 @@ RESULT_PROPERTIES = frozenset(
     }
 )
 
-_LABEL_OF_TABLE = {"cities": "City", "organisations": "Organisation", "projects": "Project", "exchanges": "Exchange"}
+LABEL_OF_TABLE = {"cities": "City", "organisations": "Organisation", "projects": "Project", "exchanges": "Exchange"}
 #: properties kglite invents on every node/relationship; dropped on read-back where the schema lacks them
 _INVENTED = ("title", "type")
 
@@ -151,8 +152,12 @@ class Store(Protocol):
 
 
 def _clean(v: Any) -> Any:
-    """Convert pandas/numpy scalars to plain Python values the drivers accept; NaN -> None."""
-    if v is None:
+    """Convert pandas/numpy scalars to plain Python values the drivers accept; NaN, NA and NaT -> None.
+
+    >>> _clean(pd.NA), _clean(pd.NaT), _clean(np.int64(3)), _clean(float("nan"))
+    (None, None, 3, None)
+    """
+    if v is None or v is pd.NA or v is pd.NaT:
         return None
     if isinstance(v, (np.integer,)):
         return int(v)
@@ -263,7 +268,7 @@ def write_plan(tables: Tables) -> list[Statement]:
         )
         for label in NODE_LABELS
     ]
-    for table, label in _LABEL_OF_TABLE.items():
+    for table, label in LABEL_OF_TABLE.items():
         frame = t[table]
         if frame.empty:
             continue
@@ -491,7 +496,7 @@ def _rel_table(
 def read_tables(run: Runner) -> Tables:
     """Rebuild the eight typed tables from a graph through ``run(cypher) -> list of dict`` (any backend)."""
     t = empty_tables()
-    for table, label in _LABEL_OF_TABLE.items():
+    for table, label in LABEL_OF_TABLE.items():
         t[table] = _node_table(run, label, table)
     based = dict((r["a"], r["b"]) for r in run("MATCH (a:Organisation)-[:BASED_IN]->(b:City) RETURN a.id AS a, b.id AS b"))
     org = t["organisations"]

@@ -115,3 +115,25 @@ def test_map_graph_path_and_backbone(sample: dict[str, pd.DataFrame]) -> None:
     assert {"pagerank", "degree", "topics"} <= set(G.nodes["nantes"])
     with pytest.raises(UsageError, match="--path needs --level city or organisation"):
         pipeline.map_graph(sample, "bipartite", path=("Nantes", "Palencia"))
+
+
+def test_partition_by_role_follows_the_time_window(tmp_path: Path) -> None:
+    # a is coordinator of P (2016) and partner of Q and R (2020): all-time role 'partner', in 2016 'coordinator'
+    pkg = write_package(
+        tmp_path / "w",
+        {
+            "cities.csv": "id,name,country,lat,lon\na,A,FR,1,1\nb,B,DE,2,2\n",
+            "projects.csv": "id,name,start,end,programme\n"
+            "p,P,2016-01-01,2016-12-31,H2020\nq,Q,2020-01-01,2020-12-31,Interreg\nr,R,2020-01-01,2020-12-31,Interreg\n",
+            "participations.csv": "project_id,member_id,role\np,a,coordinator\np,b,partner\nq,a,partner\nq,b,partner\n"
+            "r,a,partner\nr,b,partner\n",
+        },
+    )
+    t = tables_of(pkg)
+    G = pipeline.build_graph(t, "city")
+    assert pipeline.partition(G, t, "role")["a"] == "partner"
+    assert pipeline.partition(G, t, "programme")["a"] == "Interreg"
+    until = dt.date(2016, 12, 31)
+    G16 = pipeline.build_graph(t, "city", until=until)
+    assert pipeline.partition(G16, t, "role", until=until)["a"] == "coordinator"
+    assert pipeline.partition(G16, t, "programme", until=until)["a"] == "H2020"
