@@ -478,10 +478,8 @@ def tandems(
     tables = _tables(store, steps)
     w = _weights(weights)
     if explain:
-        a = tm.resolve_member(tables, explain[0], level=level)
-        b = tm.resolve_member(tables, explain[1], level=level)
         with steps.step("explaining the pair"):
-            ex = tm.explain_pair(tables, a, b, level=level, weights=w, since=since, until=until, topic=topic)
+            ex = tm.explain_pair(tables, explain[0], explain[1], level=level, weights=w, since=since, until=until, topic=topic)
         if fmt == "table":
             emit(ex.text, output)
         else:

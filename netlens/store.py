@@ -338,6 +338,22 @@ def batches(rows: list[dict[str, Any]], size: int) -> Iterator[list[dict[str, An
         yield rows[i : i + size]
 
 
+def in_batches(statements: Iterable[Statement], size: int) -> list[Statement]:
+    """``statements`` with every UNWIND statement split into statements of at most ``size`` rows (order kept).
+
+    >>> st = Statement("UNWIND $rows AS row RETURN row", [{"x": 1}, {"x": 2}, {"x": 3}], "xs")
+    >>> [len(s.rows or []) for s in in_batches([Statement("RETURN 1"), st], 2)]
+    [0, 2, 1]
+    """
+    out: list[Statement] = []
+    for s in statements:
+        if s.rows is None:
+            out.append(s)
+        else:
+            out += [Statement(s.cypher, chunk, s.what, s.params) for chunk in batches(s.rows, size)]
+    return out
+
+
 def node_property_statements(frame: pd.DataFrame, kinds: dict[str, str], *, replace: bool = True) -> list[Statement]:
     """Statements that set the columns of ``frame`` (index = node id) as properties on nodes; ``kinds`` id -> label.
 

@@ -54,7 +54,7 @@ from .store import (
     NODE_LABELS,
     QueryResult,
     Statement,
-    batches,
+    in_batches,
     info_from,
     node_property_statements,
     read_tables,
@@ -117,13 +117,7 @@ def load_statements(tables: Tables, *, replace: bool = False, batch_size: int = 
     plan = write_plan(tables)
     schema = [s for s in plan if _SCHEMA.match(s.cypher)]
     data: list[Statement] = [delete_statement()] if replace else []
-    for st in plan:
-        if _SCHEMA.match(st.cypher):
-            continue
-        if st.rows is None:
-            data.append(st)
-        else:
-            data += [Statement(st.cypher, chunk, st.what) for chunk in batches(st.rows, batch_size)]
+    data += in_batches((st for st in plan if not _SCHEMA.match(st.cypher)), batch_size)
     return schema, data
 
 
@@ -352,23 +346,12 @@ class Neo4jStore:
 
     def write_node_properties(self, frame: pd.DataFrame, kinds: dict[str, str]) -> int:
         statements = node_property_statements(frame, kinds)
-        batched = []
-        for s in statements:
-            if s.rows is None:  # removing the earlier run's values
-                batched.append(s)
-            else:
-                batched += [Statement(s.cypher, chunk, s.what, s.params) for chunk in batches(s.rows, self.batch_size)]
-        self._write(batched, "writing analysis results")
+        self._write(in_batches(statements, self.batch_size), "writing analysis results")
         return sum(len(s.rows or []) for s in statements)
 
     def write_ties(self, ties: pd.DataFrame, kinds: dict[str, str], level: str) -> int:
-        statements = []
-        for s in tie_statements(ties, kinds, level):
-            if s.rows is None:
-                statements.append(s)
-            else:
-                statements += [Statement(s.cypher, chunk, s.what, s.params) for chunk in batches(s.rows, self.batch_size)]
-        self._write(statements, "writing ties")
+        statements = tie_statements(ties, kinds, level)
+        self._write(in_batches(statements, self.batch_size), "writing ties")
         return sum(len(s.rows or []) for s in statements)
 
     def info(self) -> dict[str, Any]:
