@@ -56,3 +56,11 @@ def test_readme_analysis_output_matches_the_sample(tmp_path) -> None:  # type: i
         for line in r.stdout.splitlines():
             if not line.startswith("# written to"):
                 assert line in README, line
+
+
+def test_readme_library_example_runs(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    (code,) = re.findall(r"```python\n(.+?)\n```", README, flags=re.S)
+    monkeypatch.chdir(ROOT)
+    scope: dict[str, object] = {}
+    exec(code, scope)  # noqa: S102 - the README's own example
+    assert len(scope["g"]) == 35  # type: ignore[arg-type]
