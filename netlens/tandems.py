@@ -1366,6 +1366,25 @@ def _float(v: Any) -> float:
     return f
 
 
+def _incidence(profiles: list[Any], topic_ix: dict[str, int]) -> sp.csr_matrix:
+    """Member × topic 0/1 matrix of ``profiles`` (one iterable of topics per member, in member order)."""
+    rows = [i for i, p in enumerate(profiles) for _ in p]
+    cols = [topic_ix[t] for p in profiles for t in p]
+    m = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(profiles), max(len(topic_ix), 1)))
+    m.sum_duplicates()
+    m.data[:] = 1.0
+    return m
+
+
+def _row_dots(a: sp.csr_matrix, b: sp.csr_matrix, ia: np.ndarray, ib: np.ndarray, chunk: int = 200_000) -> np.ndarray:
+    """``a[ia[k]] · b[ib[k]]`` for every k (sizes of topic-set intersections), in chunks to bound memory."""
+    out = np.zeros(len(ia))
+    for lo in range(0, len(ia), chunk):
+        sl = slice(lo, lo + chunk)
+        out[sl] = np.asarray(a[ia[sl]].multiply(b[ib[sl]]).sum(axis=1)).ravel()
+    return out
+
+
 def _language(country: Any) -> str | None:
     if not isinstance(country, str) or country not in COUNTRIES:
         return None
@@ -1518,52 +1537,61 @@ def recommend(
     declared = d.long[d.long["ch"] == CHANNELS.index("tandem")]
     taken = set(zip(declared["uc"].tolist(), declared["vc"].tolist()))
     ids = d.ids
-    rows: list[dict[str, Any]] = []
     mem = members(tables)
-    lat = {i: _float(x) for i, x in zip(mem.index, mem["lat"])}
-    lon = {i: _float(x) for i, x in zip(mem.index, mem["lon"])}
-    country = dict(zip(mem.index, mem["country"]))
-    city_of = dict(zip(mem.index, mem["city_id"]))
-    for x_uc, x_vc, x_ra, x_aa in zip(cand["uc"].tolist(), cand["vc"].tolist(), cand["ra"].tolist(), cand["aa"].tolist()):
-        if (x_uc, x_vc) in taken:
-            continue
-        a, b = str(ids[x_uc]), str(ids[x_vc])
-        oa = sorted(t for t in offers.get(a, {}) if t not in knows.get(b, set()))
-        ob = sorted(t for t in offers.get(b, {}) if t not in knows.get(a, set()))
-        if not oa and not ob:
-            continue
-        ca = country.get(a) if isinstance(country.get(a), str) else country.get(city_of.get(a))
-        cb = country.get(b) if isinstance(country.get(b), str) else country.get(city_of.get(b))
-        la, lb = _language(ca), _language(cb)
-        same = la is not None and la == lb
-        if same_language and not same:
-            continue
-        dist = float(_haversine(np.array(lat[a]), np.array(lon[a]), np.array(lat[b]), np.array(lon[b])))
-        if max_km is not None and not (math.isfinite(dist) and dist <= max_km):
-            continue
-        closeness = x_ra if w.closeness == "resource_allocation" else x_aa
-        rows.append(
-            {
-                "uc": x_uc,
-                "vc": x_vc,
-                "a": a,
-                "b": b,
-                "score": (len(oa) + len(ob)) * closeness,
-                "adamic_adar": x_aa,
-                "resource_allocation": x_ra,
-                "offers_a": oa,
-                "offers_b": ob,
-                "distance_km": dist if math.isfinite(dist) else None,
-                "same_language": same,
-            }
-        )
-    if not rows:
+    id_list = [str(x) for x in ids]
+    country_of = [
+        c if isinstance(c := mem["country"].get(x), str) else mem["country"].get(mem["city_id"].get(x)) for x in id_list
+    ]
+    lang = np.array([_language(c) or "" for c in country_of], dtype=object)
+    lat = np.array([_float(mem["lat"].get(x)) for x in id_list])
+    lon = np.array([_float(mem["lon"].get(x)) for x in id_list])
+    # topic counts for every candidate pair at once: |offers(a) \ knows(b)| = |offers(a)| - |offers(a) ∩ knows(b)|
+    topic_ix: dict[str, int] = {}
+    for prof in (offers, knows):
+        for topics in prof.values():
+            for t in topics:
+                topic_ix.setdefault(t, len(topic_ix))
+    off_m = _incidence([offers.get(x, {}) for x in id_list], topic_ix)
+    know_m = _incidence([knows.get(x, set()) for x in id_list], topic_ix)
+    n_off = np.asarray(off_m.sum(axis=1)).ravel()
+    uc_a, vc_a = cand["uc"].to_numpy(), cand["vc"].to_numpy()
+    keep = np.array([(u, v) not in taken for u, v in zip(uc_a.tolist(), vc_a.tolist())], dtype=bool)
+    uc_a, vc_a = uc_a[keep], vc_a[keep]
+    ra_a, aa_a = cand["ra"].to_numpy()[keep], cand["aa"].to_numpy()[keep]
+    both = _row_dots(off_m, know_m, uc_a, vc_a), _row_dots(off_m, know_m, vc_a, uc_a)
+    count = (n_off[uc_a] - both[0]) + (n_off[vc_a] - both[1])
+    same = (lang[uc_a] != "") & (lang[uc_a] == lang[vc_a])
+    dist = _haversine(lat[uc_a], lon[uc_a], lat[vc_a], lon[vc_a])
+    ok = count > 0
+    if same_language:
+        ok &= same
+    if max_km is not None:
+        ok &= np.isfinite(dist) & (dist <= max_km)
+    closeness = ra_a if w.closeness == "resource_allocation" else aa_a
+    out = pd.DataFrame(
+        {
+            "uc": uc_a[ok],
+            "vc": vc_a[ok],
+            "a": [id_list[i] for i in uc_a[ok].tolist()],
+            "b": [id_list[i] for i in vc_a[ok].tolist()],
+            "score": count[ok] * closeness[ok],
+            "adamic_adar": aa_a[ok],
+            "resource_allocation": ra_a[ok],
+            "distance_km": np.where(np.isfinite(dist[ok]), dist[ok], np.nan),
+            "same_language": same[ok],
+        }
+    )
+    if out.empty:
         return empty
-    out = pd.DataFrame(rows)
-    out["_d"] = out["distance_km"].astype(float).fillna(np.inf)
+    out["_d"] = out["distance_km"].fillna(np.inf)
     out = out.sort_values(["score", "_d", "a", "b"], ascending=[False, True, True, True], kind="stable").drop(columns="_d")
     if top is not None:
         out = out.head(top)
+    out["distance_km"] = [None if not math.isfinite(x) else float(x) for x in out["distance_km"]]
+    out["offers_a"] = [sorted(t for t in offers.get(a, {}) if t not in knows.get(b, set())) for a, b in zip(out["a"], out["b"])]
+    out["offers_b"] = [sorted(t for t in offers.get(b, {}) if t not in knows.get(a, set())) for a, b in zip(out["a"], out["b"])]
+    country = dict(zip(mem.index, mem["country"]))
+    city_of = dict(zip(mem.index, mem["city_id"]))
     out = out.reset_index(drop=True)
     names = d.names
     nbrs = adj.tolil().rows

@@ -647,3 +647,18 @@ def test_cordis_organisation_level_is_fast_and_equals_newman_without_decay() -> 
     merged = df.merge(edges, left_on=["a", "b"], right_on=["u", "v"])
     assert len(merged) == len(edges)
     assert (merged["strength"] - merged["weight"]).abs().max() < 1e-9  # projects only, λ = 0, one channel
+
+
+def test_recommend_matrix_counts_agree_with_the_topic_lists() -> None:
+    """Scores come from sparse topic-count products; the listed topics from per-pair set differences."""
+    from netlens.sources import read_package
+    from netlens.validate import validate_or_raise
+
+    from .conftest import SAMPLE
+
+    t = validate_or_raise(read_package(SAMPLE))[0]
+    r = recommend(t, top=None)
+    assert len(r) > 10
+    for row in r.itertuples(index=False):
+        assert row.offers_a or row.offers_b
+        assert row.score == pytest.approx((len(row.offers_a) + len(row.offers_b)) * row.resource_allocation)
