@@ -662,3 +662,13 @@ def test_recommend_matrix_counts_agree_with_the_topic_lists() -> None:
     for row in r.itertuples(index=False):
         assert row.offers_a or row.offers_b
         assert row.score == pytest.approx((len(row.offers_a) + len(row.offers_b)) * row.resource_allocation)
+
+
+def test_recommend_refuses_networks_too_large_for_memory(monkeypatch: pytest.MonkeyPatch) -> None:
+    import netlens.tandems as tandems_module
+
+    t = _rec_tables()
+    # ties a-h, b-h, c-h, b-c: degrees 1, 3, 2, 2 -> two-paths 0 + 3 + 1 + 1 = 5 (< 6 pairs of 4 members)
+    monkeypatch.setattr(tandems_module, "MAX_CANDIDATES", 2)
+    with pytest.raises(UsageError, match=r"too many candidate pairs for recommendations at level city \(up to 5 pairs"):
+        recommend(t)
