@@ -70,18 +70,26 @@ def _key(label: str, node_id: str) -> str:
     return f"topic:{node_id}" if label == "Topic" else node_id
 
 
-def _plain(v: Any) -> Any:
-    """A value as GraphML/GEXF/CSV can hold it; ``None`` when it should be left out."""
+def _scalar(v: Any) -> Any:
+    """numpy scalars as Python values; None and NaN as None."""
     if v is None:
         return None
     if isinstance(v, np.generic):
         v = v.item()
     if isinstance(v, float) and np.isnan(v):
         return None
+    return v
+
+
+def _plain(v: Any) -> Any:
+    """A value as GraphML/GEXF/CSV can hold it; ``None`` when it should be left out."""
+    v = _scalar(v)
+    if v is None:
+        return None
     if isinstance(v, (_dt.date, _dt.datetime)):
         return v.isoformat()
     if isinstance(v, (list, tuple)):
-        return ";".join(str(_plain(x)) for x in v if _plain(x) is not None)
+        return ";".join(str(x) for x in map(_plain, v) if x is not None)
     if isinstance(v, (str, int, float, bool)):
         return v
     return str(v)
@@ -167,7 +175,7 @@ def _for_xml(graph: nx.Graph, gexf: bool = False) -> nx.Graph:
     """A copy of ``graph`` with plain attribute values (lists joined, dates ISO, None dropped), one type per key."""
     out = graph.__class__()
     for n, d in graph.nodes(data=True):
-        attrs = {k: _plain(v) for k, v in d.items() if _plain(v) is not None}
+        attrs = {k: pv for k, v in d.items() if (pv := _plain(v)) is not None}
         if "label" not in attrs:
             attrs["label"] = str(attrs.get("name") or n)
         if gexf:  # GEXF keeps id for itself; pid/viz/parents/slices/spells are special too
@@ -179,7 +187,7 @@ def _for_xml(graph: nx.Graph, gexf: bool = False) -> nx.Graph:
         graph.edges(keys=True, data=True) if graph.is_multigraph() else ((u, v, None, d) for u, v, d in graph.edges(data=True))
     )
     for u, v, k, d in edges:
-        attrs = {key: _plain(val) for key, val in d.items() if _plain(val) is not None}
+        attrs = {key: pv for key, val in d.items() if (pv := _plain(val)) is not None}
         if gexf:
             for special in ("id", "type"):  # GEXF: edge id, and type = directed|undirected|mutual
                 if special in attrs:
@@ -224,12 +232,7 @@ def _csv_type(values: list[Any]) -> str:
 
 
 def _csv_value(v: Any) -> Any:
-    if v is None:
-        return None
-    if isinstance(v, np.generic):
-        v = v.item()
-    if isinstance(v, float) and np.isnan(v):
-        return None
+    v = _scalar(v)
     if isinstance(v, bool):
         return "true" if v else "false"
     if isinstance(v, (_dt.date, _dt.datetime)):
