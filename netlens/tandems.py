@@ -1393,14 +1393,14 @@ def _language(country: Any) -> str | None:
 
 
 def _profiles(
-    tables: Tables, level: str, since: _dt.date | None, until: _dt.date | None
+    tables: Tables, level: str, since: _dt.date | None, until: _dt.date | None, mem: pd.DataFrame
 ) -> tuple[dict[str, dict[str, list[str]]], dict[str, set[str]]]:
     """offers[m][topic] = evidence labels (projects, transfers sent or received, hosted exchanges);
     knows[m] = every topic m has met (offers ∪ attended exchanges ∪ declared tandems)."""
     m = memberships(tables, level=level, since=since, until=until)
     acts = activities(tables)
     topics = _activity_topics(tables)
-    to_level = _level_mapper(members(tables), level)
+    to_level = _level_mapper(mem, level)
 
     offers: dict[str, dict[str, list[str]]] = {}
     knows: dict[str, set[str]] = {}
@@ -1516,12 +1516,13 @@ def recommend(
     same language area (fr)
     """
     w = weights if weights is not None else load_weights()
-    d = _collect(tables, level=level, weights=w, since=since, until=until)
+    mem = members(tables)
+    d = _collect(tables, level=level, weights=w, since=since, until=until, mem=mem)
     empty = pd.DataFrame({c: pd.Series([], dtype=object) for c in _RECOMMEND_COLUMNS})
     agg = _aggregate(d)
     if agg.empty:
         return empty
-    offers, knows = _profiles(tables, level, since, until)
+    offers, knows = _profiles(tables, level, since, until, mem)
     if not any(offers.values()):
         return empty
     n = len(d.ids)
@@ -1549,7 +1550,6 @@ def recommend(
     declared = d.long[d.long["ch"] == CHANNELS.index("tandem")]
     taken = set(zip(declared["uc"].tolist(), declared["vc"].tolist()))
     ids = d.ids
-    mem = members(tables)
     id_list = [str(x) for x in ids]
     country_of = [
         c if isinstance(c := mem["country"].get(x), str) else mem["country"].get(mem["city_id"].get(x)) for x in id_list
