@@ -51,7 +51,7 @@ class EmbeddedStore:
         self.path = Path(path)
         self.description = f"embedded store {self.path}"
         self._graph: kglite.KnowledgeGraph | None = None
-        self._stamp: tuple[int, int, int] | None = None  # (inode, size, mtime) of the file self._graph came from
+        self._stamp: str | None = None  # cache.file_stamp of the file self._graph came from
         self._tables: tuple[str | None, Tables] | None = None  # the last read_tables() and the file it came from
         #: test hook: called before every statement of a write (used to inject failures mid-load)
         self.before_statement: Callable[[Statement], None] | None = None
@@ -65,16 +65,9 @@ class EmbeddedStore:
         except Exception as exc:
             raise StoreError(f"{self.path}: cannot open the embedded store ({exc}); expected a netlens .kgl file") from None
 
-    def _file_stamp(self) -> tuple[int, int, int] | None:
-        try:
-            st = self.path.stat()
-        except OSError:
-            return None
-        return (st.st_ino, st.st_size, st.st_mtime_ns)
-
     def _read_graph(self) -> kglite.KnowledgeGraph:
         """The graph, re-read when another process (or store object) has saved the file since."""
-        stamp = self._file_stamp()
+        stamp = cache.file_stamp(self.path)
         if self._graph is None or stamp != self._stamp:
             self._graph = self._load_graph()
             self._stamp = stamp
@@ -117,7 +110,7 @@ class EmbeddedStore:
             except Exception as exc:
                 raise StoreError(f"{self.path}: cannot save the store ({exc})") from None
             self._graph = graph
-            self._stamp = self._file_stamp()
+            self._stamp = cache.file_stamp(self.path)
 
     def _execute(self, graph: kglite.KnowledgeGraph, statements: list[Statement]) -> dict[str, int]:
         totals: dict[str, int] = {}
