@@ -1,4 +1,4 @@
-"""Benchmark netlens.maps: Python render time, file size and browser load time.
+"""Benchmark netlens.render.maps: Python render time, file size and browser load time.
 
 Usage: python bench/bench_maps.py [--sizes 500,5000,30000] [--cordis] [--out DIR] [--no-browser] [--html FILE …]
 
@@ -28,7 +28,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from netlens.maps import write_map  # noqa: E402
+from netlens.render.maps import write_map  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [

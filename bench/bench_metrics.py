@@ -1,4 +1,4 @@
-"""Benchmark netlens.metrics against plain networkx on the CORDIS H2020 organisation co-participation graph.
+"""Benchmark netlens.analysis.metrics against plain networkx on the CORDIS H2020 organisation co-participation graph.
 
 Run: .venv/bin/python bench/bench_metrics.py [--csv path/to/h2020.csv] [--samples K] [--nx-broker-nodes N] [--skip-networkx]
 
@@ -30,7 +30,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from netlens import metrics
+from netlens.analysis import metrics
 
 DEFAULT_CSV = Path(__file__).resolve().parents[2] / "shared" / "data" / "cordis-h2020-participation" / "h2020.csv"
 EXPECTED_NODES, EXPECTED_EDGES = 31_665, 796_670
@@ -125,7 +125,7 @@ def main() -> None:
     assert G.number_of_edges() == EXPECTED_EDGES, G.number_of_edges()
     del ours["projection (pandas self-join + nx.Graph)"]
 
-    print("netlens.metrics")
+    print("netlens.analysis.metrics")
     df = timed("centrality", lambda: metrics.centrality(G, samples=args.samples, seed=args.seed, stderr=True), ours)
     cm = timed("communities (leiden)", lambda: metrics.communities(G, seed=args.seed), ours)
     cl = timed("communities (louvain)", lambda: metrics.communities(G, method="louvain", seed=args.seed), ours)

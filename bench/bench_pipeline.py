@@ -149,8 +149,9 @@ def row(step: str, a: Run | None, b: Run | None) -> str:
 
 def header() -> str:
     side = f"{'wall s':>8}{'cpu s':>8}{'RSS GB':>7}"
-    return (f"{'':<22} |{'netlens':^23} |{'networkx':^23} |{'nx / netlens':^18}\n"
-            f"{'step':<22} |{side} |{side} |{'wall':>9}{'cpu':>9}")
+    return (
+        f"{'':<22} |{'netlens':^23} |{'networkx':^23} |{'nx / netlens':^18}\n{'step':<22} |{side} |{side} |{'wall':>9}{'cpu':>9}"
+    )
 
 
 def netlens_exe() -> list[str]:
@@ -166,14 +167,23 @@ def netlens_exe() -> list[str]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--csv", type=Path, default=DEFAULT_CSV, help="CORDIS participation CSV [full H2020]")
-    ap.add_argument("--steps", default=",".join(STEPS),
-                    help="comma-separated subset of " + ",".join(STEPS) + " (load always runs: the others need it)")
+    ap.add_argument(
+        "--steps",
+        default=",".join(STEPS),
+        help="comma-separated subset of " + ",".join(STEPS) + " (load always runs: the others need it)",
+    )
     ap.add_argument("--skip-networkx", action="store_true")
     ap.add_argument("--nx-timeout", type=float, default=900.0, help="seconds per networkx step before it is killed")
-    ap.add_argument("--also-no-write", action="store_true",
-                    help="also time `analyse --metric tandems --no-write` (ties computed, not written to the store)")
-    ap.add_argument("--no-enrich", action="store_true",
-                    help="load with `--no-enrich` (no names/cities/geocoding from the other extracts; networkx does none)")
+    ap.add_argument(
+        "--also-no-write",
+        action="store_true",
+        help="also time `analyse --metric tandems --no-write` (ties computed, not written to the store)",
+    )
+    ap.add_argument(
+        "--no-enrich",
+        action="store_true",
+        help="load with `--no-enrich` (no names/cities/geocoding from the other extracts; networkx does none)",
+    )
     ap.add_argument("--samples", type=int, default=128, help="pivots for sampled betweenness/closeness (both sides)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--keep", action="store_true", help="keep the temporary folder (store, map, pickles, logs)")
@@ -192,8 +202,11 @@ def main() -> int:
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     la = os.getloadavg()
     print(f"netlens pipeline benchmark on {csv} ({csv.stat().st_size / 1e6:.1f} MB)")
-    print(f"nproc {cpus} (os.cpu_count {os.cpu_count()}); load average {la[0]:.2f} {la[1]:.2f} {la[2]:.2f} at start; "
-          f"python {sys.version.split()[0]}; networkx steps capped at {args.nx_timeout:.0f} s", flush=True)
+    print(
+        f"nproc {cpus} (os.cpu_count {os.cpu_count()}); load average {la[0]:.2f} {la[1]:.2f} {la[2]:.2f} at start; "
+        f"python {sys.version.split()[0]}; networkx steps capped at {args.nx_timeout:.0f} s",
+        flush=True,
+    )
 
     tmp = Path(tempfile.mkdtemp(prefix="netlens-bench-"))
     store, work = tmp / "netlens.kgl", tmp / "nx"
@@ -201,10 +214,20 @@ def main() -> int:
     common = ["--store-path", str(store), "--quiet"]
     nl_argv = {
         "load": [*nl, "load", "--format", "cordis", str(csv), *(["--no-enrich"] if args.no_enrich else []), *common],
-        "centrality": [*nl, "analyse", "--metric", "centrality", "--level", "organisation", "--samples", str(args.samples),
-                       "--seed", str(args.seed), *common],
-        "communities": [*nl, "analyse", "--metric", "communities", "--level", "organisation", "--seed", str(args.seed),
-                        *common],
+        "centrality": [
+            *nl,
+            "analyse",
+            "--metric",
+            "centrality",
+            "--level",
+            "organisation",
+            "--samples",
+            str(args.samples),
+            "--seed",
+            str(args.seed),
+            *common,
+        ],
+        "communities": [*nl, "analyse", "--metric", "communities", "--level", "organisation", "--seed", str(args.seed), *common],
         "tandems": [*nl, "analyse", "--metric", "tandems", "--level", "organisation", *common],
         "map": [*nl, "map", "--level", "organisation", "--seed", str(args.seed), "-o", str(tmp / "map.html"), *common],
     }
@@ -238,8 +261,7 @@ def main() -> int:
             argv = [sys.executable, str(HERE / "nx_pipeline.py"), step, *nx_common]
             b = theirs[step] = run_child("networkx", step, argv, tmp, args.nx_timeout)
             cap = " (killed at the cap)" if b.timed_out else ""
-            print(f" {fmt_s(b)} s wall{cap}, {b.cpu:.1f} s cpu, {fmt_gb(b.rss_kib)} GB (load avg {b.load_avg:.2f})",
-                  flush=True)
+            print(f" {fmt_s(b)} s wall{cap}, {b.cpu:.1f} s cpu, {fmt_gb(b.rss_kib)} GB (load avg {b.load_avg:.2f})", flush=True)
             if b.result:
                 info = {k: v for k, v in b.result.items() if k not in ("step", "phases")}
                 print(f"    {info}")
@@ -260,34 +282,61 @@ def main() -> int:
         print("-" * 92)
         done_a = [ours[s] for s in steps if s in ours]
         done_b = [theirs[s] for s in steps if s in theirs]
-        tot = Run("netlens", "total", [], wall=sum(r.wall for r in done_a), cpu=sum(r.cpu for r in done_a),
-                  rss_kib=max((r.rss_kib for r in done_a), default=0), rc=0 if done_a and all(r.ok for r in done_a) else 1)
+        tot = Run(
+            "netlens",
+            "total",
+            [],
+            wall=sum(r.wall for r in done_a),
+            cpu=sum(r.cpu for r in done_a),
+            rss_kib=max((r.rss_kib for r in done_a), default=0),
+            rc=0 if done_a and all(r.ok for r in done_a) else 1,
+        )
         tot_b = None
         if done_b and len(done_b) == len(done_a):
-            tot_b = Run("networkx", "total", [], wall=sum(r.wall for r in done_b), cpu=sum(r.cpu for r in done_b),
-                        rss_kib=max(r.rss_kib for r in done_b), rc=0 if all(r.ok or r.timed_out for r in done_b) else 1,
-                        timed_out=any(r.timed_out for r in done_b))
+            tot_b = Run(
+                "networkx",
+                "total",
+                [],
+                wall=sum(r.wall for r in done_b),
+                cpu=sum(r.cpu for r in done_b),
+                rss_kib=max(r.rss_kib for r in done_b),
+                rc=0 if all(r.ok or r.timed_out for r in done_b) else 1,
+                timed_out=any(r.timed_out for r in done_b),
+            )
         print(row("total (RSS = max)", tot, tot_b))
         print(f"load average {la_end[0]:.2f} {la_end[1]:.2f} {la_end[2]:.2f} at end; nproc {cpus}")
         if tot.ok and set(steps) == set(STEPS):
             rss_gb = tot.rss_kib / 1024**2
-            print(f"targets: pipeline {tot.wall:.1f} s wall (< {TARGET_WALL_S:.0f} s: "
-                  f"{'yes' if tot.wall < TARGET_WALL_S else 'NO'}); peak RSS {rss_gb:.2f} GB (< {TARGET_RSS_GB:.0f} GB: "
-                  f"{'yes' if rss_gb < TARGET_RSS_GB else 'NO'})", end="")
+            print(
+                f"targets: pipeline {tot.wall:.1f} s wall (< {TARGET_WALL_S:.0f} s: "
+                f"{'yes' if tot.wall < TARGET_WALL_S else 'NO'}); peak RSS {rss_gb:.2f} GB (< {TARGET_RSS_GB:.0f} GB: "
+                f"{'yes' if rss_gb < TARGET_RSS_GB else 'NO'})",
+                end="",
+            )
             if tot_b is not None and tot_b.rc == 0:
                 x = tot_b.wall / tot.wall
                 bound = "at least " if tot_b.timed_out else ""
-                print(f"; networkx/netlens {bound}{x:.1f}x wall (>= {TARGET_RATIO:.0f}x: "
-                      f"{'yes' if x >= TARGET_RATIO else ('NO' if not tot_b.timed_out else 'not shown')})")
+                print(
+                    f"; networkx/netlens {bound}{x:.1f}x wall (>= {TARGET_RATIO:.0f}x: "
+                    f"{'yes' if x >= TARGET_RATIO else ('NO' if not tot_b.timed_out else 'not shown')})"
+                )
             else:
                 print()
         if args.json:
-            args.json.write_text(json.dumps({
-                "csv": str(csv), "nproc": cpus, "load_average_start": la, "load_average_end": la_end,
-                "nx_timeout": args.nx_timeout,
-                "netlens": [asdict(r) for r in done_a + ([extra] if extra else [])],
-                "networkx": [asdict(r) for r in done_b],
-            }, indent=1))
+            args.json.write_text(
+                json.dumps(
+                    {
+                        "csv": str(csv),
+                        "nproc": cpus,
+                        "load_average_start": la,
+                        "load_average_end": la_end,
+                        "nx_timeout": args.nx_timeout,
+                        "netlens": [asdict(r) for r in done_a + ([extra] if extra else [])],
+                        "networkx": [asdict(r) for r in done_b],
+                    },
+                    indent=1,
+                )
+            )
         if args.keep:
             print(f"kept {tmp}")
         else:

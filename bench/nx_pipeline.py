@@ -115,10 +115,21 @@ def step_load(args: argparse.Namespace, result: dict[str, Any]) -> None:
     )
     projs = df.drop_duplicates("rcn")
     B.add_nodes_from(
-        ("rcn:" + r, {"bipartite": 1, "kind": "project", "name": r, "start": s or None, "end": e or None,
-                      "programme": programme.get(r, "H2020"), "max_contribution": mc or None})
-        for r, s, e, mc in zip(projs["rcn"].tolist(), projs["start_date"].tolist(), projs["end_date"].tolist(),
-                               projs["max_contribution"].tolist())
+        (
+            "rcn:" + r,
+            {
+                "bipartite": 1,
+                "kind": "project",
+                "name": r,
+                "start": s or None,
+                "end": e or None,
+                "programme": programme.get(r, "H2020"),
+                "max_contribution": mc or None,
+            },
+        )
+        for r, s, e, mc in zip(
+            projs["rcn"].tolist(), projs["start_date"].tolist(), projs["end_date"].tolist(), projs["max_contribution"].tolist()
+        )
     )
     B.add_edges_from(
         (pic, "rcn:" + r, {"role": role, "contribution": c or None})
@@ -170,12 +181,21 @@ def step_centrality(args: argparse.Namespace, result: dict[str, Any]) -> None:
     t = phase("pagerank", t)
     kcore = nx.core_number(G)
     t = phase("core_number", t)
-    table = pd.DataFrame({"degree": degree, "strength": strength, "betweenness": betweenness, "closeness": closeness,
-                          "harmonic": harmonic, "eigenvector": eigenvector, "pagerank": pagerank, "kcore": kcore})
+    table = pd.DataFrame(
+        {
+            "degree": degree,
+            "strength": strength,
+            "betweenness": betweenness,
+            "closeness": closeness,
+            "harmonic": harmonic,
+            "eigenvector": eigenvector,
+            "pagerank": pagerank,
+            "kcore": kcore,
+        }
+    )
     dump(table, args.work / "centrality.pickle")
     phase("table + pickle", t)
-    result.update(nodes=n, edges=G.number_of_edges(), isolates=nx.number_of_isolates(G), largest_component=len(largest),
-                  pivots=k)
+    result.update(nodes=n, edges=G.number_of_edges(), isolates=nx.number_of_isolates(G), largest_component=len(largest), pivots=k)
 
 
 def step_communities(args: argparse.Namespace, result: dict[str, Any]) -> None:
@@ -226,8 +246,17 @@ def step_map(args: argparse.Namespace, result: dict[str, Any]) -> None:
     t = phase("spring_layout(iterations=50)", t)
     top = max(size.values()) or 1.0
     doc = {
-        "nodes": [{"id": v, "x": float(pos[v][0]), "y": float(pos[v][1]), "size": 5 + 25 * math.sqrt(size[v] / top),
-                   "type": d.get("type"), "country": d.get("country")} for v, d in G.nodes(data=True)],
+        "nodes": [
+            {
+                "id": v,
+                "x": float(pos[v][0]),
+                "y": float(pos[v][1]),
+                "size": 5 + 25 * math.sqrt(size[v] / top),
+                "type": d.get("type"),
+                "country": d.get("country"),
+            }
+            for v, d in G.nodes(data=True)
+        ],
         "edges": [{"from": u, "to": v, "weight": w} for u, v, w in G.edges(data="weight")],
     }
     out = args.work / "map.json"

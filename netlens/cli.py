@@ -17,13 +17,14 @@ from typing import Any
 import click
 import pandas as pd
 
-from . import pipeline, reports
-from .config import resolve_store
-from .errors import NetlensError, UsageError
-from .progress import Steps, enabled
-from .sources import SOURCE_FORMATS, read_source
-from .store import Store, open_store
-from .validate import Tables, validate, validate_or_raise
+from netlens import pipeline
+from netlens.config import resolve_store
+from netlens.errors import NetlensError, UsageError
+from netlens.read.package import SOURCE_FORMATS, read_source
+from netlens.render import text as reports
+from netlens.render.progress import Steps, enabled
+from netlens.store.core import Store, open_store
+from netlens.validation.checks import Tables, validate, validate_or_raise
 
 __all__ = ["main"]
 
@@ -108,7 +109,7 @@ def check_output_path(output: str | None) -> None:
 
 
 def quiet_option(f: Callable[..., Any]) -> Callable[..., Any]:
-    """``--quiet``: no progress bars (shown on stderr, only when stderr is a terminal; see netlens.progress)."""
+    """``--quiet``: no progress bars (shown on stderr, only when stderr is a terminal; see netlens.render.progress)."""
 
     @click.option("--quiet", "-q", is_flag=True, help="No progress bars.")
     @functools.wraps(f)
@@ -320,7 +321,7 @@ def _write_back(store: Store, tables: Tables, a: pipeline.Analysis, steps: Steps
 
 
 def _weights(path: str | None) -> Any:
-    from . import tandems
+    from netlens.analysis import tandems
 
     return tandems.load_weights(path)
 
@@ -471,7 +472,7 @@ def tandems(
     Same as `netlens analyse --metric tandems`, plus --explain A B and --recommend. The ranking is written
     back as TIE relationships (unless --no-write or with --explain/--recommend, which only read).
     """
-    from . import tandems as tm
+    from netlens.analysis import tandems as tm
 
     if explain and recommend:
         raise UsageError("use either --explain A B or --recommend, not both")
@@ -552,7 +553,7 @@ def paths(
     steps: Steps,
 ) -> None:
     """The best routes knowledge can take from A to B, each hop named with the activity that carries it."""
-    from . import paths as pt
+    from netlens.analysis import paths as pt
 
     tables = _tables(store, steps)
     with steps.step(f"finding {mode} routes"):
@@ -625,7 +626,7 @@ def map_cmd(
     steps: Steps,
 ) -> None:
     """Write an interactive, self-contained HTML map (opens offline, zero network requests)."""
-    from . import maps
+    from netlens.render import maps
 
     if top and backbone:
         raise UsageError("use either --top N or --backbone, not both")
@@ -711,7 +712,7 @@ def query(
     store: Store,
 ) -> None:
     """Run a library query (NAME, e.g. top-hubs), a .cypher FILE, or --cypher TEXT. Read-only unless --write."""
-    from . import queries as qs
+    from netlens import querylib as qs
 
     if list_:
         emit(reports.render_frame(qs.library_frame(), fmt, index=False), output)
@@ -753,7 +754,7 @@ def export(
     folder: str, formats: str, level: str, since: _dt.date | None, until: _dt.date | None, store: Store, steps: Steps
 ) -> None:
     """Write the network as GraphML and GEXF (for Gephi) and Neo4j-importable CSVs into FOLDER."""
-    from . import export as ex
+    from netlens.render import export as ex
 
     wanted = tuple(f.strip() for f in formats.split(",") if f.strip())
     if not wanted:

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import UsageError
+from netlens.errors import UsageError
 
 __all__ = ["Neo4jSettings", "StoreSettings", "default_store_path", "resolve_store"]
 

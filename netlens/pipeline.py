@@ -1,14 +1,15 @@
 """Orchestration for the CLI: typed tables -> graph at a level -> analysis -> results for the store.
 
-Analysis functions (:mod:`netlens.metrics`, :mod:`netlens.tandems`, :mod:`netlens.paths`) take graphs or
+Analysis functions (:mod:`netlens.analysis.metrics`, :mod:`netlens.analysis.tandems`, :mod:`netlens.analysis.paths`)
+take graphs or
 tables and never touch a store; this module builds their inputs, turns their outputs into the rows
 written back as node properties / ``TIE`` relationships (DESIGN.md "Graph schema"), and into the tables
 the CLI prints. It imports no click, so the benchmark scripts use it too.
 
 Levels
 ------
-``city`` and ``organisation`` are the Newman-weighted projections of :func:`netlens.model.projection`;
-``bipartite`` is the member–activity graph of :func:`netlens.model.bipartite_graph` (organisation-level
+``city`` and ``organisation`` are the Newman-weighted projections of :func:`netlens.model.projection.projection`;
+``bipartite`` is the member–activity graph of :func:`netlens.model.projection.bipartite_graph` (organisation-level
 members plus their projects and exchanges, unweighted).
 """
 
@@ -25,10 +26,11 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from . import metrics, model
-from .errors import UsageError
-from .store import LABEL_OF_TABLE
-from .validate import Tables
+from netlens.analysis import metrics
+from netlens.errors import UsageError
+from netlens.model import projection as model
+from netlens.store.core import LABEL_OF_TABLE
+from netlens.validation.checks import Tables
 
 __all__ = [
     "LEVELS",
@@ -114,7 +116,7 @@ def map_graph(
     backbone: bool = False,
     seed: int = 0,
 ) -> tuple[nx.Graph, Any]:
-    """The graph ``netlens map`` draws, and the highlighted transfer route (a :class:`netlens.paths.Route`) or None.
+    """The graph ``netlens map`` draws, and the highlighted transfer route (a :class:`netlens.analysis.paths.Route`) or None.
 
     Members carry what the map filters on (:func:`annotate`) and every centrality of :data:`NODE_METRICS`
     (betweenness/closeness/harmonic only when ``metric`` is one of them: they are the slow ones); ``community``
@@ -136,14 +138,14 @@ def map_graph(
         nx.set_node_attributes(G, metrics.communities(G, seed=seed, weight=weight)["community"].to_dict(), "community")
     route = None
     if path:
-        from .paths import transfer_paths
+        from netlens.analysis.paths import transfer_paths
 
         route = transfer_paths(tables, path[0], path[1], k=1, level=level, since=since, until=until)[0]
         for hop in route.hops:
             if not G.has_edge(hop.source, hop.target):
                 G.add_edge(hop.source, hop.target, weight=hop.strength, count=1, via=hop.channel)
     if backbone:
-        from .tandems import disparity_filter
+        from netlens.analysis.tandems import disparity_filter
 
         d = disparity_filter(G)
         keep = {frozenset((u, v)) for u, v, s in zip(d["u"], d["v"], d["significant"]) if s}
@@ -212,7 +214,7 @@ def partition(
     ``country``/``type``: the member attribute. ``tags``: the member's tags joined with ``;`` (so
     ``lighthouse`` vs ``follower`` cities). ``programme``: the member's most frequent project programme.
     ``role``: the member's most frequent project role (lighthouse, follower, coordinator, partner…).
-    ``community``: the Leiden community of :func:`netlens.metrics.communities` (seed 0).
+    ``community``: the Leiden community of :func:`netlens.analysis.metrics.communities` (seed 0).
     Ties between equally frequent values go to the alphabetically first.
     """
     if by not in PARTITIONS:
@@ -391,7 +393,7 @@ def _tandems(
     topic: str | None,
     significant_only: bool,
 ) -> Analysis:
-    from . import tandems
+    from netlens.analysis import tandems
 
     if level == "bipartite":
         raise UsageError("tandems are ties between members: use --level city or organisation")

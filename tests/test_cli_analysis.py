@@ -1,6 +1,6 @@
 """CLI analysis commands end to end on the sample network: analyse, tandems, paths, map, query, export.
 
-Expected values are computed independently of netlens.model/metrics: the city graph is rebuilt here with
+Expected values are computed independently of netlens.model.projection/metrics: the city graph is rebuilt here with
 networkx's own ``collaboration_weighted_projected_graph`` from the CSV tables, and metrics with networkx.
 """
 
@@ -16,9 +16,9 @@ import pytest
 from click.testing import CliRunner
 
 from netlens.cli import main
-from netlens.maps import read_map_data
-from netlens.progress import Steps
-from netlens.store_embedded import EmbeddedStore
+from netlens.render.maps import read_map_data
+from netlens.render.progress import Steps
+from netlens.store.embedded import EmbeddedStore
 
 from .conftest import SAMPLE
 

@@ -10,12 +10,12 @@ import networkx as nx
 import pandas as pd
 import pytest
 
-from netlens import model
 from netlens.errors import UsageError
-from netlens.export import export, neo4j_import_command, typed_graph
-from netlens.sources import read_package
-from netlens.store_embedded import EmbeddedStore
-from netlens.validate import validate_or_raise
+from netlens.model import projection as model
+from netlens.read.package import read_package
+from netlens.render.export import export, neo4j_import_command, typed_graph
+from netlens.store.embedded import EmbeddedStore
+from netlens.validation.checks import validate_or_raise
 
 from .conftest import write_package
 from .test_queries import TINY

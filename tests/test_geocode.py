@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from netlens.errors import InputError, NotFoundError
-from netlens.geocode import Geocoder, _bulk_keys, fold, match_key, match_rate
+from netlens.read.geocode import Geocoder, _bulk_keys, fold, match_key, match_rate
 
 GAZETTEER = (
     "geonameid,name,countrycode,continentcode,admin1code,latitude,longitude,population,timezone,alternatenames\n"

@@ -1,4 +1,4 @@
-"""Python-side tests of netlens.maps: the embedded data, escaping, determinism, offline-ness,
+"""Python-side tests of netlens.render.maps: the embedded data, escaping, determinism, offline-ness,
 top-N and edge thinning.  Browser behaviour is in test_maps_browser.py."""
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from netlens import maps
 from netlens.errors import NotFoundError, UsageError
-from netlens.maps import read_map_data, render_map, write_map
+from netlens.render import maps
+from netlens.render.maps import read_map_data, render_map, write_map
 
 EVIL = "<img src=x onerror=alert(1)>"
 VIS_SHA256 = "1f20f0736f32cb9bedf8f6383b25cfea2f839e1abe80d6e8040b4d5bea378c69"

@@ -17,8 +17,8 @@ from typing import Any
 import networkx as nx
 import pytest
 
-from netlens import maps
-from netlens.maps import read_map_data, write_map
+from netlens.render import maps
+from netlens.render.maps import read_map_data, write_map
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [

@@ -1,4 +1,4 @@
-"""netlens.metrics against networkx (to 1e-9), published golden values, and hand-computed brokerage."""
+"""netlens.analysis.metrics against networkx (to 1e-9), published golden values, and hand-computed brokerage."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from netlens._igraph import to_igraph
+from netlens.analysis._igraph import to_igraph
+from netlens.analysis.metrics import bridges, brokers, centrality, communities, structure
 from netlens.errors import UsageError
-from netlens.metrics import bridges, brokers, centrality, communities, structure
 
 TOL = 1e-9
 

@@ -11,8 +11,8 @@ import pytest
 from networkx.algorithms import bipartite
 
 from netlens.errors import UsageError
-from netlens.model import bipartite_graph, memberships, projection, projection_edges
-from netlens.validate import empty_tables
+from netlens.model.projection import bipartite_graph, memberships, projection, projection_edges
+from netlens.validation.checks import empty_tables
 
 
 def package(members: dict[str, str | None], activities: dict[str, list[str]], dates: dict[str, tuple[str, str]] | None = None):  # type: ignore[no-untyped-def]

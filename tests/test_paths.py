@@ -1,4 +1,4 @@
-"""Knowledge-transfer routes (netlens.paths): modes, Yen alternatives, time order, messages.
+"""Knowledge-transfer routes (netlens.analysis.paths): modes, Yen alternatives, time order, messages.
 
 Most graphs here are built from transfers with β_transfer = 1 and λ = 0, so a tie's strength S is simply
 the number of transfers between the pair (one channel, one direction: multiplexity 0, reciprocity 1).
@@ -17,10 +17,10 @@ from datetime import date
 import networkx as nx
 import pytest
 
+from netlens.analysis.paths import _Search, _Ties, routes_frame, tie_graph, transfer_paths
+from netlens.analysis.tandems import load_weights
 from netlens.errors import NoPathError, NotFoundError, UsageError
-from netlens.paths import _Search, _Ties, routes_frame, tie_graph, transfer_paths
-from netlens.tandems import load_weights
-from netlens.validate import Tables
+from netlens.validation.checks import Tables
 
 from .conftest import SAMPLE
 from .test_tandems import NO_DECAY, build
@@ -370,8 +370,8 @@ def test_bad_arguments() -> None:
 
 @pytest.mark.skipif(not (SAMPLE / "cities.csv").exists(), reason="data/sample not built yet")
 def test_sample_routes() -> None:
-    from netlens.sources import read_package
-    from netlens.validate import validate
+    from netlens.read.package import read_package
+    from netlens.validation.checks import validate
 
     tables, _ = validate(read_package(SAMPLE))
     routes = transfer_paths(tables, "Nantes", "Palencia", k=3)

@@ -10,8 +10,8 @@ import pytest
 
 from netlens import pipeline
 from netlens.errors import UsageError
-from netlens.sources import read_package
-from netlens.validate import validate_or_raise
+from netlens.read.package import read_package
+from netlens.validation.checks import validate_or_raise
 
 from .conftest import SAMPLE, write_package
 

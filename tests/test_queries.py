@@ -1,4 +1,4 @@
-"""The query library (``queries/*.cypher``) and ``netlens.queries``.
+"""The query library (``queries/*.cypher``) and ``netlens.querylib``.
 
 Every library query runs on the embedded store against TINY, a package written below whose expected
 answers were worked out by hand from its rows (see the comments next to each test). The same files run
@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 
 from netlens.errors import NotFoundError, QueryError, ReadOnlyQueryError
-from netlens.queries import (
+from netlens.querylib import (
     Param,
     QueryFile,
     bind,
@@ -34,10 +34,10 @@ from netlens.queries import (
     run,
     write_operations,
 )
-from netlens.reports import render_frame
-from netlens.sources import read_package
-from netlens.store_embedded import EmbeddedStore
-from netlens.validate import validate_or_raise
+from netlens.read.package import read_package
+from netlens.render.text import render_frame
+from netlens.store.embedded import EmbeddedStore
+from netlens.validation.checks import validate_or_raise
 
 from .conftest import write_package
 

@@ -15,11 +15,11 @@ import pytest
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
-from netlens import model
-from netlens.geocode import Geocoder
-from netlens.realdata import geocode_check, read_fp7, read_sod_h2020, read_urbact
-from netlens.sources import RawPackage, read_cordis
-from netlens.validate import Tables, validate_or_raise
+from netlens.model import projection as model
+from netlens.read.geocode import Geocoder
+from netlens.read.package import RawPackage, read_cordis
+from netlens.read.realdata import geocode_check, read_fp7, read_sod_h2020, read_urbact
+from netlens.validation.checks import Tables, validate_or_raise
 
 from .conftest import shared_file
 

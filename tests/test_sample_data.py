@@ -80,7 +80,7 @@ def test_no_id_is_both_city_and_organisation(t):
 
 
 def test_countries_are_iso_alpha2(t):
-    from netlens.countries import COUNTRIES
+    from netlens.read.countries import COUNTRIES
 
     for table in ("cities", "organisations"):
         codes = [c for c in t[table]["country"] if c != ""]

@@ -8,10 +8,10 @@ import pandas as pd
 import pytest
 
 from netlens.errors import InputError, NotFoundError, UsageError
-from netlens.realdata import read_fp7, read_urbact
-from netlens.sources import read_cordis, read_package, read_source
-from netlens.store_embedded import EmbeddedStore
-from netlens.validate import validate, validate_or_raise
+from netlens.read.package import read_cordis, read_package, read_source
+from netlens.read.realdata import read_fp7, read_urbact
+from netlens.store.embedded import EmbeddedStore
+from netlens.validation.checks import validate, validate_or_raise
 
 from .conftest import MINI, shared_file, write_package
 from .test_geocode import GAZETTEER

@@ -21,10 +21,10 @@ from hypothesis import strategies as st
 
 from netlens.config import Neo4jSettings
 from netlens.errors import QueryError, ReadOnlyQueryError, StoreError
-from netlens.queries import list_queries, run
-from netlens.store import Store, normalise_tables
-from netlens.store_embedded import EmbeddedStore
-from netlens.validate import SPECS, Tables, empty_tables
+from netlens.querylib import list_queries, run
+from netlens.store.core import Store, normalise_tables
+from netlens.store.embedded import EmbeddedStore
+from netlens.validation.checks import SPECS, Tables, empty_tables
 
 NEO4J_ENV = "NETLENS_TEST_NEO4J_"
 
@@ -36,7 +36,7 @@ class InjectedFailure(Exception):
 def _neo4j_store() -> Store:
     if not os.environ.get(NEO4J_ENV + "URI"):
         pytest.skip("NETLENS_TEST_NEO4J_URI is not set: no Neo4j server to test against")
-    from netlens.store_neo4j import Neo4jStore
+    from netlens.store.neo4j import Neo4jStore
 
     store = Neo4jStore(Neo4jSettings.from_env(prefix=NEO4J_ENV))
     store.query("MATCH (n) DETACH DELETE n", write=True)

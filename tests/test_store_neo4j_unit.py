@@ -17,11 +17,7 @@ import neo4j.exceptions as nx_exc
 import neo4j.time
 import pandas as pd
 import pytest
-
-from netlens.config import Neo4jSettings
-from netlens.errors import QueryError, ReadOnlyQueryError, StoreError, UsageError
-from netlens.store import NODE_LABELS, write_plan
-from netlens.store_neo4j import (
+from netlens.store.neo4j import (
     BATCH,
     Neo4jStore,
     delete_statement,
@@ -30,7 +26,11 @@ from netlens.store_neo4j import (
     redact_uri,
     to_native,
 )
-from netlens.validate import SPECS, empty_tables
+
+from netlens.config import Neo4jSettings
+from netlens.errors import QueryError, ReadOnlyQueryError, StoreError, UsageError
+from netlens.store.core import NODE_LABELS, write_plan
+from netlens.validation.checks import SPECS, empty_tables
 
 SECRET = "s3cret-pa55"
 
@@ -340,9 +340,11 @@ def test_to_native_converts_driver_values() -> None:
 def test_only_store_neo4j_imports_neo4j() -> None:
     package = Path(__file__).resolve().parents[1] / "netlens"
     importers = sorted(
-        p.name for p in package.glob("*.py") if re.search(r"^\s*(import|from)\s+neo4j\b", p.read_text(encoding="utf-8"), re.M)
+        p.relative_to(package).as_posix()
+        for p in package.rglob("*.py")
+        if re.search(r"^\s*(import|from)\s+neo4j\b", p.read_text(encoding="utf-8"), re.M)
     )
-    assert importers == ["store_neo4j.py"]
+    assert importers == ["store/neo4j.py"]
 
 
 def test_result_writes_send_every_statement_in_one_transaction(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,4 +1,4 @@
-"""Tandem strength, disparity filter, weights loader and recommendations (netlens.tandems).
+"""Tandem strength, disparity filter, weights loader and recommendations (netlens.analysis.tandems).
 
 Every expected number is computed by hand in the comment next to it. Unless a test says otherwise the
 packages below are undated (decay 1) and use the default weights:
@@ -19,9 +19,7 @@ import networkx as nx
 import pandas as pd
 import pytest
 
-from netlens import model
-from netlens.errors import NotFoundError, UsageError
-from netlens.tandems import (
+from netlens.analysis.tandems import (
     CHANNELS,
     disparity_filter,
     explain_pair,
@@ -32,7 +30,9 @@ from netlens.tandems import (
     tandem_strength,
     ties_for_store,
 )
-from netlens.validate import SPECS, Tables, empty_tables
+from netlens.errors import NotFoundError, UsageError
+from netlens.model import projection as model
+from netlens.validation.checks import SPECS, Tables, empty_tables
 
 from .conftest import SAMPLE, shared_file
 
@@ -619,8 +619,8 @@ def test_recommend_needs_complementarity() -> None:
 
 @pytest.mark.skipif(not (SAMPLE / "cities.csv").exists(), reason="data/sample not built yet")
 def test_sample_package_runs_and_explains_every_pair() -> None:
-    from netlens.sources import read_package
-    from netlens.validate import validate
+    from netlens.read.package import read_package
+    from netlens.validation.checks import validate
 
     tables, _ = validate(read_package(SAMPLE))
     df = tandem_strength(tables)
@@ -634,8 +634,8 @@ def test_sample_package_runs_and_explains_every_pair() -> None:
 
 @pytest.mark.slow
 def test_cordis_organisation_level_is_fast_and_equals_newman_without_decay() -> None:
-    from netlens.sources import read_cordis
-    from netlens.validate import validate
+    from netlens.read.package import read_cordis
+    from netlens.validation.checks import validate
 
     tables, _ = validate(read_cordis(shared_file("cordis-h2020-participation/h2020.csv")))
     start = time.perf_counter()
@@ -651,8 +651,8 @@ def test_cordis_organisation_level_is_fast_and_equals_newman_without_decay() -> 
 
 def test_recommend_matrix_counts_agree_with_the_topic_lists() -> None:
     """Scores come from sparse topic-count products; the listed topics from per-pair set differences."""
-    from netlens.sources import read_package
-    from netlens.validate import validate_or_raise
+    from netlens.read.package import read_package
+    from netlens.validation.checks import validate_or_raise
 
     from .conftest import SAMPLE
 
@@ -665,7 +665,7 @@ def test_recommend_matrix_counts_agree_with_the_topic_lists() -> None:
 
 
 def test_recommend_refuses_networks_too_large_for_memory(monkeypatch: pytest.MonkeyPatch) -> None:
-    import netlens.tandems as tandems_module
+    import netlens.analysis.tandems as tandems_module
 
     t = _rec_tables()
     # ties a-h, b-h, c-h, b-c: degrees 1, 3, 2, 2 -> two-paths 0 + 3 + 1 + 1 = 5 (< 6 pairs of 4 members)

@@ -30,9 +30,9 @@ from typing import Any, Protocol
 import numpy as np
 import pandas as pd
 
-from .config import StoreSettings
-from .errors import UsageError
-from .validate import SPECS, Tables, empty_tables
+from netlens.config import StoreSettings
+from netlens.errors import UsageError
+from netlens.validation.checks import SPECS, Tables, empty_tables
 
 __all__ = [
     "NODE_LABELS",
@@ -563,12 +563,12 @@ def info_from(run: Callable[[str], list[dict[str, Any]]], description: str) -> d
 def open_store(settings: StoreSettings) -> Store:
     """Open the store ``settings`` names (embedded file or Neo4j)."""
     if settings.backend == "neo4j":
-        from .store_neo4j import Neo4jStore
+        from netlens.store.neo4j import Neo4jStore
 
         if settings.neo4j is None:
             raise UsageError("the Neo4j store needs NEO4J_URI")
         return Neo4jStore(settings.neo4j)
-    from .store_embedded import EmbeddedStore
+    from netlens.store.embedded import EmbeddedStore
 
     if settings.path is None:
         raise UsageError("the embedded store needs a path")

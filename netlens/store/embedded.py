@@ -24,13 +24,21 @@ from typing import Any
 import kglite
 import pandas as pd
 
-from . import cache
-from . import store as store_module
-from . import validate as validate_module
-from .errors import QueryError, ReadOnlyQueryError, StoreError
-from .queries import check_read_only
-from .store import QueryResult, Statement, info_from, node_property_statements, read_tables, tie_statements, write_plan
-from .validate import Tables
+from netlens import cache
+from netlens.errors import QueryError, ReadOnlyQueryError, StoreError
+from netlens.querylib import check_read_only
+from netlens.store import core as store_module
+from netlens.store.core import (
+    QueryResult,
+    Statement,
+    info_from,
+    node_property_statements,
+    read_tables,
+    tie_statements,
+    write_plan,
+)
+from netlens.validation import checks as validate_module
+from netlens.validation.checks import Tables
 
 __all__ = ["EmbeddedStore"]
 

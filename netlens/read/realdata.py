@@ -1,13 +1,13 @@
 """Adapters for the real public datasets described in ``shared/data/*/SOURCE.md``.
 
 * :func:`enrich_cordis` adds names, cities and project acronyms to the anonymous H2020 participation
-  extract read by :func:`netlens.sources.read_cordis`;
+  extract read by :func:`netlens.read.package.read_cordis`;
 * :func:`read_fp7` reads the complete FP7 participation graph of the Spaghetti Open Data hackathon
   (``cordis-sod-hackathon/fp7_2016``);
 * :func:`read_sod_h2020` reads the H2020 2016 network of the same hackathon (``cordis-sod-hackathon/h2020_2016``);
 * :func:`read_urbact` reads the URBACT city networks (``eucicop-interreg-urbact-etmun/urbact``).
 
-All of them return a :class:`~netlens.sources.RawPackage` of text tables (validated later like any
+All of them return a :class:`~netlens.read.package.RawPackage` of text tables (validated later like any
 package) and fill ``package.stats`` with coverage figures. Cities get the id ``gn:<geonameid>`` so that
 they never collide with PICs, CORDIS record numbers or other ids of the shared node namespace.
 """
@@ -24,10 +24,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .countries import normalise_country
-from .errors import InputError, NotFoundError
-from .geocode import Geocoder, match_rate
-from .sources import RawPackage, RawTable
+from netlens.errors import InputError, NotFoundError
+from netlens.read.countries import normalise_country
+from netlens.read.geocode import Geocoder, match_rate
+from netlens.read.package import RawPackage, RawTable
 
 __all__ = [
     "CORDIS_ENRICHMENT_FILES",
@@ -251,7 +251,7 @@ def _grant_for_rcn(parts: pd.DataFrame, data_dir: Path, h2020: pd.DataFrame | No
 def enrich_cordis(package: RawPackage, parts: pd.DataFrame, data_dir: Path) -> None:
     """Add names, cities and acronyms from the files of :data:`CORDIS_ENRICHMENT_FILES` found under ``data_dir``.
 
-    ``parts`` is the participation table as read by :func:`netlens.sources.read_cordis` (text columns
+    ``parts`` is the participation table as read by :func:`netlens.read.package.read_cordis` (text columns
     ``rcn, pic, country, max_contribution``). Files that are absent are skipped; the figures go to ``package.stats``.
     """
     stats = package.stats
@@ -519,7 +519,7 @@ _U00A0 = re.compile(r"<U\+00A0>")
 
 
 def _text_table(path: Path, what: str) -> tuple[pd.DataFrame, list[int]]:
-    from .sources import read_csv_text
+    from netlens.read.package import read_csv_text
 
     table = read_csv_text(path.read_bytes(), path.name, path.stem)
     if table is None:

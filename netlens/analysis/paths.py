@@ -1,7 +1,7 @@
 """Knowledge-transfer paths: the best routes knowledge can take from one member to another, hop by hop.
 
 The routes run on the *tie graph*: members linked when they share any activity, declared tandem or
-transfer, each tie weighted by its tandem strength S_e (:func:`netlens.tandems.tandem_strength`; the tie
+transfer, each tie weighted by its tandem strength S_e (:func:`netlens.analysis.tandems.tandem_strength`; the tie
 graph is undirected — cooperation carries knowledge both ways). Every hop is named with the activity
 that carries it, e.g. ``Nantes —mySMARTLife (2016–2021)→ Hamburg —study visit 2019→ Rijeka``; the
 intermediate members are the route's *brokers*.
@@ -100,10 +100,10 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy.sparse.csgraph import breadth_first_order, connected_components, dijkstra, minimum_spanning_tree
 
-from .errors import NoPathError, UsageError
-from .model import members
-from .tandems import TandemWeights, _activity_label, _collect, _pair_numbers, _resolve, load_weights
-from .validate import Tables
+from netlens.analysis.tandems import TandemWeights, _activity_label, _collect, _pair_numbers, _resolve, load_weights
+from netlens.errors import NoPathError, UsageError
+from netlens.model.projection import members
+from netlens.validation.checks import Tables
 
 __all__ = ["MODES", "Hop", "Route", "tie_graph", "transfer_paths", "routes_frame"]
 
@@ -302,7 +302,7 @@ def tie_graph(
 
     Examples
     --------
-    >>> from netlens.validate import empty_tables
+    >>> from netlens.validation.checks import empty_tables
     >>> t = empty_tables()
     >>> t["cities"] = pd.DataFrame({"id": ["a", "b"], "name": ["A", "B"], "country": ["FR"] * 2,
     ...                             "lat": [None] * 2, "lon": [None] * 2, "population": [None] * 2, "tags": [None] * 2})
@@ -837,7 +837,7 @@ def transfer_paths(
     alternatives by Yen's algorithm (Yen 1971); ``topic`` keeps only activities about it;
     ``time_respecting`` requires each hop's activity not to be earlier than the previous one's (see the
     module docstring for every rule and the exact search that finds such routes). Ties are weighted by tandem
-    strength (Newman 2001 size discount, Granovetter 1973 tie strength; :mod:`netlens.tandems`).
+    strength (Newman 2001 size discount, Granovetter 1973 tie strength; :mod:`netlens.analysis.tandems`).
 
     Raises :class:`~netlens.errors.NotFoundError` for unknown members/topics (with close matches),
     :class:`~netlens.errors.UsageError` for bad options, and :class:`~netlens.errors.NoPathError` with the
@@ -845,7 +845,7 @@ def transfer_paths(
 
     Examples
     --------
-    >>> from netlens.validate import empty_tables
+    >>> from netlens.validation.checks import empty_tables
     >>> t = empty_tables()
     >>> t["cities"] = pd.DataFrame({"id": ["n", "h", "r"], "name": ["Nantes", "Hamburg", "Rijeka"], "country": ["FR", "DE", "HR"],
     ...                             "lat": [None] * 3, "lon": [None] * 3, "population": [None] * 3, "tags": [None] * 3})

@@ -20,9 +20,9 @@ from typing import Any
 
 import pandas as pd
 
-from .countries import normalise_country
-from .errors import ValidationFailed
-from .sources import TABLE_NAMES, RawPackage, RawTable
+from netlens.errors import ValidationFailed
+from netlens.read.countries import normalise_country
+from netlens.read.package import TABLE_NAMES, RawPackage, RawTable
 
 __all__ = [
     "Issue",

@@ -6,7 +6,7 @@ server) and ``neo4j://`` (routing: clusters, Aura) URIs work, with ``+s``/``+ssc
 
 Writing
 -------
-:func:`netlens.store.write_plan` gives the statements. The uniqueness constraints run first, each in its
+:func:`netlens.store.core.write_plan` gives the statements. The uniqueness constraints run first, each in its
 own transaction (Neo4j refuses schema changes and data writes in one transaction; ``IF NOT EXISTS`` makes
 them idempotent, and they hold no data). Then **the whole load runs in one managed write transaction**
 (``session.execute_write``): ``UNWIND $rows AS row MERGE … SET n += row.props`` in batches of
@@ -21,7 +21,7 @@ Analysis results (``write_node_properties``, ``write_ties``) are managed write t
 Reading
 -------
 Queries run in managed read transactions of ``READ_ACCESS`` sessions (routed to readers on a cluster;
-the server refuses writes in them), after :func:`netlens.queries.check_read_only`. ``write=True``
+the server refuses writes in them), after :func:`netlens.querylib.check_read_only`. ``write=True``
 uses a write transaction. Neo4j temporal values come back as :mod:`datetime` values, nodes and
 relationships as the same dicts the embedded store returns.
 
@@ -47,10 +47,10 @@ import neo4j.graph
 import neo4j.time
 import pandas as pd
 
-from .config import Neo4jSettings
-from .errors import NetlensError, QueryError, ReadOnlyQueryError, StoreError, UsageError
-from .queries import READ_ONLY_MESSAGE, check_read_only
-from .store import (
+from netlens.config import Neo4jSettings
+from netlens.errors import NetlensError, QueryError, ReadOnlyQueryError, StoreError, UsageError
+from netlens.querylib import READ_ONLY_MESSAGE, check_read_only
+from netlens.store.core import (
     NODE_LABELS,
     QueryResult,
     Statement,
@@ -61,7 +61,7 @@ from .store import (
     tie_statements,
     write_plan,
 )
-from .validate import Tables
+from netlens.validation.checks import Tables
 
 __all__ = ["BATCH", "SCHEMES", "Neo4jStore", "load_statements", "delete_statement", "redact_uri", "to_native", "map_error"]
 

@@ -1,7 +1,7 @@
 """Export the network for other tools: GraphML, GEXF (Gephi) and CSVs for ``neo4j-admin database import``.
 
 The exported graph is the full typed graph the stores hold, built from the same statements
-(:func:`netlens.store.write_plan`): every node label (City, Organisation, Project, Exchange, Topic) and
+(:func:`netlens.store.core.write_plan`): every node label (City, Organisation, Project, Exchange, Topic) and
 relationship type (BASED_IN, PARTICIPATES_IN, ATTENDED, PART_OF, ABOUT, TANDEM, TRANSFERRED), with
 their properties. Values are written as GraphML/GEXF can hold them: ``;``-lists joined with ``;``,
 dates as ISO text, empty values left out.
@@ -37,9 +37,9 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
-from .errors import NetlensError, UsageError
-from .store import NODE_LABELS, Statement, write_plan
-from .validate import Tables
+from netlens.errors import NetlensError, UsageError
+from netlens.store.core import NODE_LABELS, Statement, write_plan
+from netlens.validation.checks import Tables
 
 __all__ = ["FORMATS", "ExportResult", "typed_graph", "export", "neo4j_import_command"]
 
@@ -114,7 +114,7 @@ def typed_graph(tables: Tables) -> nx.MultiDiGraph:
     Examples
     --------
     >>> import pandas as pd
-    >>> from netlens.validate import empty_tables
+    >>> from netlens.validation.checks import empty_tables
     >>> t = empty_tables()
     >>> t["cities"] = pd.DataFrame({"id": ["plzen"], "name": ["Plzeň"], "country": ["CZ"], "lat": [None], "lon": [None],
     ...                             "population": [168733], "tags": [["pitch", "czech"]]}, dtype=object)
@@ -151,7 +151,7 @@ def _add_statement(g: nx.MultiDiGraph, st: Statement) -> None:
             edge_key = rel if not key_name else f"{rel}:{row['key']}"
             g.add_edge(_key(src, row["a"]), _key(dst, row["b"]), key=edge_key, **_attrs({"label": rel, "rel_type": rel}, props))
         return
-    raise NetlensError(f"export does not know how to write the statement for {st.what!r}; update netlens.export")
+    raise NetlensError(f"export does not know how to write the statement for {st.what!r}; update netlens.render.export")
 
 
 def _harmonise(items: Iterable[dict[str, Any]]) -> None:
@@ -277,7 +277,7 @@ def _neo4j_csvs(tables: Tables, folder: Path) -> tuple[list[Path], str]:
             continue
         m = _REL.match(st.cypher)
         if not m:
-            raise NetlensError(f"export does not know how to write the statement for {st.what!r}; update netlens.export")
+            raise NetlensError(f"export does not know how to write the statement for {st.what!r}; update netlens.render.export")
         _, dst, rel, key_name = m.groups()
         for row in st.rows or []:
             props = dict(row.get("props") or {})

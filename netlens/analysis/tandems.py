@@ -3,7 +3,7 @@
 Formula
 -------
 For members i, j at ``level`` ("city": organisations count for their city; "organisation": members as
-recorded, see :func:`netlens.model.memberships`), the tandem strength is
+recorded, see :func:`netlens.model.projection.memberships`), the tandem strength is
 
     S_ij = [ Σ_c β_c Σ_{a ∈ A_ij ∩ c} g(n_a) · exp(−λ (t − t_a)) ] × (1 + γ · multiplexity_ij) × reciprocity_ij
 
@@ -87,10 +87,10 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from .countries import COUNTRIES
-from .errors import NotFoundError, UsageError
-from .model import activities, members, memberships
-from .validate import Tables
+from netlens.errors import NotFoundError, UsageError
+from netlens.model.projection import activities, members, memberships
+from netlens.read.countries import COUNTRIES
+from netlens.validation.checks import Tables
 
 __all__ = [
     "CHANNELS",
@@ -324,7 +324,7 @@ def resolve_member(tables: Tables, query: str, *, level: str = "city") -> str:
 
     Examples
     --------
-    >>> from netlens.validate import empty_tables
+    >>> from netlens.validation.checks import empty_tables
     >>> t = empty_tables()
     >>> t["cities"] = pd.DataFrame({"id": ["muenchen", "koeln"], "name": ["München", "Köln"], "country": ["DE", "DE"],
     ...                             "lat": [None] * 2, "lon": [None] * 2, "population": [None] * 2, "tags": [None] * 2})
@@ -339,7 +339,7 @@ def resolve_member(tables: Tables, query: str, *, level: str = "city") -> str:
 
 
 def _resolve(mem: pd.DataFrame, query: str, level: str) -> str:
-    """:func:`resolve_member` on an already built :func:`netlens.model.members` frame."""
+    """:func:`resolve_member` on an already built :func:`netlens.model.projection.members` frame."""
     kind = "city" if level == "city" else "member"
     q = str(query).strip()
     if q in mem.index:
@@ -408,7 +408,7 @@ def _latest_date(tables: Tables) -> _dt.date | None:
 
 def _overlaps(lo: Any, hi: Any, since: _dt.date | None, until: _dt.date | None, *, open_end: bool = False) -> bool:
     """Does [lo, hi] overlap [since, until]? A missing end is the start (or +∞ with ``open_end``: a running
-    tandem); an undated item is outside every window (as in :func:`netlens.model.memberships`)."""
+    tandem); an undated item is outside every window (as in :func:`netlens.model.projection.memberships`)."""
     if since is None and until is None:
         return True
     lo = lo if isinstance(lo, _dt.date) else None
@@ -1059,7 +1059,7 @@ def tandem_strength(
 
     Parameters
     ----------
-    tables : typed tables (:func:`netlens.validate.validate`).
+    tables : typed tables (:func:`netlens.validation.checks.validate`).
     level : "city" (organisations count for their city) or "organisation".
     weights : :class:`TandemWeights`; default :func:`load_weights()`.
     since, until : keep activities overlapping this window (undated ones are then left out); ``until`` is
@@ -1083,7 +1083,7 @@ def tandem_strength(
     Two undated projects, P = {a, b} and Q = {a, b, c}: Newman's w_ab = 1/(2−1) + 1/(3−1) = 1.5; one channel,
     so no multiplexity bonus (tests/test_tandems.py checks networkx's golden values).
 
-    >>> from netlens.validate import empty_tables
+    >>> from netlens.validation.checks import empty_tables
     >>> t = empty_tables()
     >>> t["cities"] = pd.DataFrame({"id": ["a", "b", "c"], "name": ["A", "B", "C"], "country": ["FR"] * 3,
     ...                             "lat": [None] * 3, "lon": [None] * 3, "population": [None] * 3, "tags": [None] * 3})
@@ -1203,7 +1203,7 @@ def explain_pair(
 
     Examples
     --------
-    >>> from netlens.validate import empty_tables
+    >>> from netlens.validation.checks import empty_tables
     >>> t = empty_tables()
     >>> t["cities"] = pd.DataFrame({"id": ["a", "b"], "name": ["Alpha", "Beta"], "country": ["FR"] * 2,
     ...                             "lat": [None] * 2, "lon": [None] * 2, "population": [None] * 2, "tags": [None] * 2})
@@ -1480,7 +1480,7 @@ def recommend(
       least one common partner z, with resource allocation RA = Σ_z 1/k_z [6]_ and Adamic–Adar
       AA = Σ_z 1/ln k_z [5]_ (k_z = number of partners of z);
     * optionally: both members' countries have the same main language (the first language listed for
-      the country in :data:`netlens.countries.COUNTRIES`: Belgium counts as ``nl``, Switzerland as ``de``)
+      the country in :data:`netlens.read.countries.COUNTRIES`: Belgium counts as ``nl``, Switzerland as ``de``)
       and/or their great-circle (haversine) distance is at most ``max_km`` (pairs without coordinates are
       then left out).
 
@@ -1497,7 +1497,7 @@ def recommend(
 
     Examples
     --------
-    >>> from netlens.validate import empty_tables
+    >>> from netlens.validation.checks import empty_tables
     >>> t = empty_tables()
     >>> t["cities"] = pd.DataFrame({"id": ["a", "b", "h"], "name": ["A", "B", "Hub"], "country": ["FR", "FR", "DE"],
     ...     "lat": [None] * 3, "lon": [None] * 3, "population": [None] * 3, "tags": [None] * 3})

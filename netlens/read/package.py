@@ -1,6 +1,6 @@
 """Readers: network packages (a folder of CSVs or one .xlsx workbook) and CORDIS participation tables.
 
-Everything is read as text; typing and checking happen in :mod:`netlens.validate`.
+Everything is read as text; typing and checking happen in :mod:`netlens.validation.checks`.
 A :class:`RawTable` remembers the file it came from and the spreadsheet row number of each
 record (header = row 1), so every later message can name file, row and column.
 """
@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from .errors import InputError, NotFoundError, UsageError
+from netlens.errors import InputError, NotFoundError, UsageError
 
 __all__ = [
     "TABLE_NAMES",
@@ -243,7 +243,7 @@ def read_cordis(path: str | Path, *, enrich: bool = True, data_dir: str | Path |
 
     With ``enrich`` (the default), names, cities and acronyms are joined from the other CORDIS extracts found under
     ``data_dir`` (default: the nearest folder above ``path`` holding ``geonames-cities``; see
-    :func:`netlens.realdata.enrich_cordis`): organisations get their legal name, ``city_name`` and a ``city_id``
+    :func:`netlens.read.realdata.enrich_cordis`): organisations get their legal name, ``city_name`` and a ``city_id``
     pointing to a geocoded ``cities`` table; projects their acronym, title, topic code and CORDIS link. Absent files
     are skipped silently; ``package.stats`` tells what was found. The result is validated like any network package.
     """
@@ -320,7 +320,7 @@ def read_cordis(path: str | Path, *, enrich: bool = True, data_dir: str | Path |
     )
     package.tables["participations"] = RawTable("participations", src, parts_df, rows)
     if enrich:
-        from .realdata import enrich_cordis, find_data_dir
+        from netlens.read.realdata import enrich_cordis, find_data_dir
 
         folder = Path(data_dir) if data_dir is not None else find_data_dir(p)
         if folder is not None and folder.is_dir():
@@ -337,8 +337,8 @@ def read_source(path: str | Path, fmt: str = "package", *, data_dir: str | Path 
 
     - ``package``: a folder of netlens CSV tables or one .xlsx workbook (:func:`read_package`);
     - ``cordis``: the H2020 participation CSV (``cordis-h2020-participation/h2020.csv``) (:func:`read_cordis`);
-    - ``fp7``: the folder ``cordis-sod-hackathon/fp7_2016`` (:func:`netlens.realdata.read_fp7`);
-    - ``urbact``: the folder ``eucicop-interreg-urbact-etmun/urbact`` (:func:`netlens.realdata.read_urbact`).
+    - ``fp7``: the folder ``cordis-sod-hackathon/fp7_2016`` (:func:`netlens.read.realdata.read_fp7`);
+    - ``urbact``: the folder ``eucicop-interreg-urbact-etmun/urbact`` (:func:`netlens.read.realdata.read_urbact`).
 
     ``data_dir`` (the folder holding ``geonames-cities`` and the other extracts) and ``enrich`` apply to
     ``cordis`` and ``fp7``; by default the data folder is searched upwards from ``path``.
@@ -354,11 +354,11 @@ def read_source(path: str | Path, fmt: str = "package", *, data_dir: str | Path 
     if key == "cordis":
         return read_cordis(path, enrich=enrich, data_dir=data_dir)
     if key == "fp7":
-        from .realdata import read_fp7
+        from netlens.read.realdata import read_fp7
 
         return read_fp7(path, data_dir=data_dir, geocode=enrich)
     if key == "urbact":
-        from .realdata import read_urbact
+        from netlens.read.realdata import read_urbact
 
         return read_urbact(path)
     raise UsageError(f"unknown format {fmt!r}; expected one of {', '.join(SOURCE_FORMATS)}")

@@ -161,7 +161,7 @@ def render_map(
     Parameters
     ----------
     G : networkx.Graph
-        A projection graph as built by ``netlens.model`` (node attrs ``name``, ``kind``,
+        A projection graph as built by ``netlens.model.projection`` (node attrs ``name``, ``kind``,
         ``type``, ``country``, ``lat``, ``lon``…, metric columns such as ``pagerank`` or
         ``community``; edge attr ``weight``).  Not modified.
     size_by : str, optional
@@ -767,7 +767,7 @@ def _layout(n: int, src: np.ndarray, dst: np.ndarray, w: np.ndarray, seed: int, 
         return xy
     import igraph as ig  # heavy import, only when a layout is needed
 
-    from netlens._igraph import seeded
+    from netlens.analysis._igraph import seeded
 
     g = ig.Graph(n=n, edges=np.column_stack([src, dst]).tolist() if len(src) else [])
     weights = None

@@ -34,9 +34,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import cache
-from .countries import normalise_country
-from .errors import InputError, NotFoundError
+from netlens import cache
+from netlens.errors import InputError, NotFoundError
+from netlens.read.countries import normalise_country
 
 __all__ = ["Match", "Geocoder", "fold", "match_key", "match_rate", "GEONAMES_FILES"]
 

@@ -26,7 +26,7 @@ import igraph as ig
 import networkx as nx
 import numpy as np
 
-from .errors import UsageError
+from netlens.errors import UsageError
 
 __all__ = ["to_igraph"]
 

@@ -1,9 +1,9 @@
 """Network metrics for cooperation graphs: centrality, communities, brokers, bridges and structure.
 
-Every function takes a plain undirected networkx graph as built by ``netlens.model`` (CONVENTIONS.md),
+Every function takes a plain undirected networkx graph as built by ``netlens.model.projection`` (CONVENTIONS.md),
 never modifies it, and returns a pandas DataFrame indexed by node id (index name ``id``) or a dict.
 networkx is the reference for every definition; the heavy work is done by igraph (through
-:mod:`netlens._igraph`) and numpy/scipy, and the tests check the results against networkx to 1e-9.
+:mod:`netlens.analysis._igraph`) and numpy/scipy, and the tests check the results against networkx to 1e-9.
 
 Conventions
 -----------
@@ -50,8 +50,8 @@ import scipy.sparse as sp
 import scipy.sparse.csgraph as csg
 from scipy.sparse.linalg import eigsh
 
-from ._igraph import Converted, convert, seeded
-from .errors import UsageError
+from netlens.analysis._igraph import Converted, convert, seeded
+from netlens.errors import UsageError
 
 __all__ = ["centrality", "communities", "brokers", "bridges", "structure"]
 

@@ -48,10 +48,10 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from .errors import NotFoundError, QueryError, ReadOnlyQueryError, UsageError
+from netlens.errors import NotFoundError, QueryError, ReadOnlyQueryError, UsageError
 
 if TYPE_CHECKING:
-    from .store import QueryResult, Store
+    from netlens.store.core import QueryResult, Store
 
 __all__ = [
     "TYPES",
