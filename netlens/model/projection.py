@@ -35,8 +35,8 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from netlens.errors import UsageError
-from netlens.validation.checks import Tables
+from netlens.model.network import LEVELS, Tables, as_network
+from netlens.values import plain
 
 __all__ = [
     "LEVELS",
@@ -48,24 +48,11 @@ __all__ = [
     "bipartite_graph",
 ]
 
-LEVELS = ("city", "organisation")
-
 _MEMBER_ATTRS = ("name", "kind", "type", "country", "lat", "lon", "population", "tags")
 
 
-def _none(v: Any) -> Any:
-    if v is None:
-        return None
-    if isinstance(v, float) and np.isnan(v):
-        return None
-    return v
-
-
 def members(tables: Tables) -> pd.DataFrame:
-    """One row per city and organisation, indexed by id.
-
-    Columns: ``name, kind, type, country, lat, lon, population, tags, city_id``. Organisations take
-    ``lat``/``lon`` from their city (so they can be placed on a map); cities have ``type == "city"``.
+    """One row per city and organisation, indexed by id (:meth:`Network.members <netlens.model.network.Network.members>`).
 
     Examples
     --------
@@ -77,104 +64,12 @@ def members(tables: Tables) -> pd.DataFrame:
     >>> members(t).loc["rijeka", ["kind", "type", "country"]].tolist()
     ['city', 'city', 'HR']
     """
-    c = tables["cities"]
-    o = tables["organisations"]
-    cities = pd.DataFrame(
-        {
-            "name": c["name"].to_numpy(),
-            "kind": "city",
-            "type": "city",
-            "country": c["country"].to_numpy(),
-            "lat": c["lat"].to_numpy(),
-            "lon": c["lon"].to_numpy(),
-            "population": c["population"].to_numpy(),
-            "tags": [t if isinstance(t, list) else [] for t in c["tags"]],
-            "city_id": c["id"].to_numpy(),
-        },
-        index=pd.Index(c["id"].to_numpy(), name="id"),
-        dtype=object,
-    )
-    lat = dict(zip(c["id"], c["lat"]))
-    lon = dict(zip(c["id"], c["lon"]))
-    orgs = pd.DataFrame(
-        {
-            "name": o["name"].to_numpy(),
-            "kind": "organisation",
-            "type": [t if t is not None else "other" for t in o["type"]],
-            "country": o["country"].to_numpy(),
-            "lat": [lat.get(x) for x in o["city_id"]],
-            "lon": [lon.get(x) for x in o["city_id"]],
-            "population": None,
-            "tags": [[] for _ in range(len(o))],
-            "city_id": o["city_id"].to_numpy(),
-        },
-        index=pd.Index(o["id"].to_numpy(), name="id"),
-        dtype=object,
-    )
-    return pd.concat([cities, orgs])
+    return as_network(tables).members()
 
 
 def activities(tables: Tables) -> pd.DataFrame:
-    """One row per project and exchange, indexed by id.
-
-    Columns: ``kind`` ("project" | "exchange"), ``name``, ``channel`` ("project" or the exchange
-    type), ``start``, ``end`` (dates or None; an exchange starts and ends on its date), ``topics``
-    (list), ``project_id`` (the project an exchange belongs to, else None), ``programme``.
-    """
-    p = tables["projects"]
-    e = tables["exchanges"]
-    projects = pd.DataFrame(
-        {
-            "kind": "project",
-            "name": p["name"].to_numpy(),
-            "channel": "project",
-            "start": p["start"].to_numpy(),
-            "end": p["end"].to_numpy(),
-            "topics": [t if isinstance(t, list) else [] for t in p["topics"]],
-            "project_id": None,
-            "programme": p["programme"].to_numpy(),
-        },
-        index=pd.Index(p["id"].to_numpy(), name="id"),
-        dtype=object,
-    )
-    exchanges = pd.DataFrame(
-        {
-            "kind": "exchange",
-            "name": [t if t is not None else i for t, i in zip(e["title"], e["id"])],
-            "channel": e["type"].to_numpy(),
-            "start": e["date"].to_numpy(),
-            "end": e["date"].to_numpy(),
-            "topics": [t if isinstance(t, list) else [] for t in e["topics"]],
-            "project_id": e["project_id"].to_numpy(),
-            "programme": None,
-        },
-        index=pd.Index(e["id"].to_numpy(), name="id"),
-        dtype=object,
-    )
-    return pd.concat([projects, exchanges])
-
-
-def _check_level(level: str) -> None:
-    if level not in LEVELS:
-        raise UsageError(f"unknown level {level!r}; expected one of {', '.join(LEVELS)}")
-
-
-def _in_window(start: pd.Series, end: pd.Series, since: _dt.date | None, until: _dt.date | None) -> np.ndarray:
-    keep = np.ones(len(start), dtype=bool)
-    if since is None and until is None:
-        return keep
-    s = start.to_numpy()
-    e = end.to_numpy()
-    for i in range(len(s)):
-        lo = s[i] if s[i] is not None else e[i]
-        hi = e[i] if e[i] is not None else s[i]
-        if lo is None:  # undated activities are outside every window
-            keep[i] = False
-        elif since is not None and hi < since:
-            keep[i] = False
-        elif until is not None and lo > until:
-            keep[i] = False
-    return keep
+    """One row per project and exchange, indexed by id (:meth:`Network.activities <netlens.model.network.Network.activities>`)."""
+    return as_network(tables).activities()
 
 
 def memberships(
@@ -188,32 +83,9 @@ def memberships(
 
     Columns: ``member_id, activity_id, kind, channel, start, end, role``. An activity is inside the
     window when it overlaps ``[since, until]``; undated activities are left out when a window is given.
+    (:meth:`Network.memberships <netlens.model.network.Network.memberships>`)
     """
-    _check_level(level)
-    if since is not None and until is not None and until < since:
-        raise UsageError(f"--until {until} is before --since {since}")
-    acts = activities(tables)
-    parts = tables["participations"]
-    att = tables["attendances"]
-    ex = tables["exchanges"]
-    frames = [
-        pd.DataFrame({"member_id": parts["member_id"], "activity_id": parts["project_id"], "role": parts["role"]}, dtype=object),
-        pd.DataFrame({"member_id": att["member_id"], "activity_id": att["exchange_id"], "role": att["role"]}, dtype=object),
-    ]
-    hosts = ex[ex["host_id"].notna()]
-    if len(hosts):
-        frames.append(pd.DataFrame({"member_id": hosts["host_id"], "activity_id": hosts["id"], "role": "host"}, dtype=object))
-    m = pd.concat(frames, ignore_index=True)
-    # a host also listed as attendee: keep one row, preferring the 'host' role
-    m["_host"] = m["role"].eq("host")
-    m = m.sort_values("_host", ascending=False, kind="stable").drop_duplicates(["member_id", "activity_id"]).drop(columns="_host")
-    if level == "city":
-        mem = members(tables)
-        m["member_id"] = m["member_id"].map(mem["city_id"])
-        m = m[m["member_id"].notna()].drop_duplicates(["member_id", "activity_id"])
-    m = m.join(acts[["kind", "channel", "start", "end"]], on="activity_id")
-    m = m[_in_window(m["start"], m["end"], since, until)]
-    return m.sort_values(["activity_id", "member_id"], kind="stable").reset_index(drop=True)
+    return as_network(tables).memberships(level=level, since=since, until=until)
 
 
 def projection_edges(m: pd.DataFrame) -> pd.DataFrame:
@@ -269,7 +141,7 @@ def _member_nodes(tables: Tables, ids: list[str] | np.ndarray) -> list[tuple[str
     sub = mem.reindex(list(ids))
     nodes = []
     for node_id, row in zip(sub.index, sub.itertuples(index=False)):
-        attrs = {k: _none(getattr(row, k)) for k in _MEMBER_ATTRS}
+        attrs = {k: plain(getattr(row, k)) for k in _MEMBER_ATTRS}
         if attrs["name"] is None:
             attrs["name"] = node_id
         if not isinstance(attrs["tags"], list):
@@ -337,5 +209,5 @@ def bipartite_graph(
         g.add_node(
             aid, bipartite=1, kind=row.kind, name=row.name, channel=row.channel, start=row.start, end=row.end, topics=row.topics
         )
-    g.add_edges_from((a, b, {"role": _none(r)}) for a, b, r in zip(m["member_id"], m["activity_id"], m["role"]))
+    g.add_edges_from((a, b, {"role": plain(r)}) for a, b, r in zip(m["member_id"], m["activity_id"], m["role"]))
     return g

@@ -21,6 +21,7 @@ from typing import Any
 import pandas as pd
 
 from netlens.errors import ValidationFailed
+from netlens.model.network import Network, Tables
 from netlens.read.countries import normalise_country
 from netlens.read.package import TABLE_NAMES, RawPackage, RawTable
 
@@ -38,7 +39,6 @@ __all__ = [
     "empty_tables",
 ]
 
-Tables = dict[str, pd.DataFrame]
 
 ORGANISATION_TYPES = (
     "municipality",
@@ -240,8 +240,8 @@ _EXPECT = {
 }
 
 
-def empty_tables() -> Tables:
-    """All eight tables with their spec columns and no rows."""
+def empty_tables() -> dict[str, pd.DataFrame]:
+    """All eight tables with their spec columns and no rows (a mutable dict, for building a network by hand)."""
     return {name: pd.DataFrame({c: pd.Series([], dtype=object) for c in SPECS[name].column_names}) for name in TABLE_NAMES}
 
 
@@ -381,7 +381,7 @@ def _check_keys(raw: RawTable, spec: TableSpec, frame: pd.DataFrame, out: _Colle
                 )
 
 
-def validate(package: RawPackage) -> tuple[Tables, list[Issue]]:
+def validate(package: RawPackage) -> tuple[Network, list[Issue]]:
     """Check every table of ``package`` and return ``(typed tables, issues)``.
 
     Tables absent from the package come back empty (with their columns). Errors do not stop the
@@ -485,10 +485,10 @@ def validate(package: RawPackage) -> tuple[Tables, list[Issue]]:
         org["country"] = [c if c is not None else city_country.get(cid) for c, cid in zip(org["country"], org["city_id"])]
     order = {"error": 0, "warning": 1}
     issues = sorted(out.issues, key=lambda i: (order.get(i.severity, 2), i.file, i.row or 0))
-    return tables, issues
+    return Network.from_tables(tables), issues
 
 
-def validate_or_raise(package: RawPackage) -> tuple[Tables, list[Issue]]:
+def validate_or_raise(package: RawPackage) -> tuple[Network, list[Issue]]:
     """Like :func:`validate` but raise :class:`ValidationFailed` (with all issues) if any error was found."""
     tables, issues = validate(package)
     errors = [i for i in issues if i.severity == "error"]
