@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -21,7 +21,7 @@ def shared_file(relative: str) -> Path:
     return path
 
 
-def write_package(folder: Path, files: dict[str, str | bytes]) -> Path:
+def write_package(folder: Path, files: Mapping[str, str | bytes]) -> Path:
     """Write ``{"cities.csv": "id,name,…"}`` into ``folder`` and return it."""
     folder.mkdir(parents=True, exist_ok=True)
     for name, content in files.items():

@@ -45,7 +45,10 @@ def store(loaded: Path, tmp_path: Path) -> str:
 
 def city_graph() -> nx.Graph:
     """The city-level Newman projection, rebuilt from the CSVs with networkx alone."""
-    read = lambda name: pd.read_csv(SAMPLE / f"{name}.csv", dtype=str, keep_default_na=False)  # noqa: E731
+
+    def read(name: str) -> pd.DataFrame:
+        return pd.read_csv(SAMPLE / f"{name}.csv", dtype=str, keep_default_na=False)
+
     cities = read("cities")
     orgs = read("organisations")
     city_of = dict(zip(cities["id"], cities["id"])) | {o: c for o, c in zip(orgs["id"], orgs["city_id"]) if c}

@@ -96,7 +96,7 @@ def overlaps(lo: Any, hi: Any, since: _dt.date | None, until: _dt.date | None, *
     hi = hi if isinstance(hi, _dt.date) else None
     if lo is None and hi is None:
         return False
-    start: _dt.date = lo if lo is not None else hi  # type: ignore[assignment]  # one of them is a date
+    start: _dt.date = lo if lo is not None else hi
     end: _dt.date = hi if hi is not None else (_dt.date.max if open_end else start)
     if since is not None and end < since:
         return False

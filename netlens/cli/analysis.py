@@ -1,0 +1,298 @@
+"""Analysis commands: ``analyse``, ``tandems``, ``paths``."""
+
+from __future__ import annotations
+
+import datetime as _dt
+
+import click
+import pandas as pd
+
+from netlens import pipeline
+from netlens.cli.app import main
+from netlens.cli.options import (
+    emit,
+    level_option,
+    output_options,
+    print_table,
+    quiet_option,
+    read_network,
+    store_options,
+    tandem_weights,
+    ties_option,
+    weights_option,
+    window_options,
+)
+from netlens.errors import UsageError
+from netlens.render import text as reports
+from netlens.render.progress import Steps
+from netlens.store.core import Store
+from netlens.validation.checks import Tables
+
+__all__ = ["analyse", "tandems", "paths"]
+
+
+def _write_back(store: Store, tables: Tables, a: pipeline.Analysis, steps: Steps, ties_mode: str = "auto") -> str:
+    kinds = pipeline.labels(tables)
+    parts = []
+    nodes = pipeline.results_for_store(a)
+    if nodes is not None and len(nodes):
+        with steps.step("writing results to the store"):
+            n = store.write_node_properties(nodes, kinds)
+        parts.append(f"{n:,} nodes got {', '.join(nodes.columns)}")
+    ties, which = pipeline.ties_to_write(a, ties_mode)
+    if ties is not None:
+        with steps.step("writing TIE relationships"):
+            n = store.write_ties(ties, kinds, a.level)
+        parts.append(f"{n:,} TIE relationships (level {a.level}): {which}")
+    return "; ".join(parts)
+
+
+@main.command()
+@click.option(
+    "--metric",
+    "-m",
+    type=click.Choice(pipeline.METRICS),
+    default="centrality",
+    show_default=True,
+    help="centrality: degree, strength, betweenness, closeness, harmonic, eigenvector, PageRank, k-core. "
+    "communities: Leiden/Louvain with modularity. brokers: Burt constraint and effective size, "
+    "Gould–Fernandez roles, articulation points and bridges. structure: components, density, diameter, "
+    "clustering, degree distribution. tandems: tandem strength of every pair.",
+)
+@level_option()
+@window_options
+@click.option("--top", type=click.IntRange(min=1), default=20, show_default=True, help="Rows to show.")
+@click.option("--all", "all_rows", is_flag=True, help="Show every row.")
+@click.option(
+    "--partition", type=click.Choice(pipeline.PARTITIONS), default=None, help="brokers: groups for the Gould–Fernandez roles."
+)
+@click.option(
+    "--method", type=click.Choice(["leiden", "louvain"]), default="leiden", show_default=True, help="communities: the algorithm."
+)
+@click.option("--resolution", type=float, default=1.0, show_default=True, help="communities: modularity resolution.")
+@click.option(
+    "--betweenness",
+    "path_mode",
+    type=click.Choice(["auto", "exact", "sampled", "none"]),
+    default="auto",
+    show_default=True,
+    help="centrality: betweenness/closeness exact, sampled (with its error) or auto by size.",
+)
+@click.option("--samples", type=click.IntRange(min=2), default=None, help="centrality: pivots for sampled betweenness [128].")
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed (sampling, communities).")
+@weights_option
+@click.option("--topic", default=None, help="tandems: only activities about this topic.")
+@click.option("--significant-only", is_flag=True, help="tandems: only ties the disparity filter keeps.")
+@click.option("--no-write", is_flag=True, help="Do not write the results back into the store.")
+@ties_option
+@output_options
+@store_options
+@quiet_option
+def analyse(
+    metric: str,
+    level: str,
+    since: _dt.date | None,
+    until: _dt.date | None,
+    top: int,
+    all_rows: bool,
+    partition: str | None,
+    method: str,
+    resolution: float,
+    path_mode: str,
+    samples: int | None,
+    seed: int,
+    weights: str | None,
+    topic: str | None,
+    significant_only: bool,
+    no_write: bool,
+    ties_mode: str,
+    fmt: str,
+    output: str | None,
+    store: Store,
+    steps: Steps,
+) -> None:
+    """Compute a metric on the network at --level and write the results back into the store.
+
+    Node results become properties (c.pagerank, c.community, c.constraint, …) and tandem strengths
+    TIE relationships, so Cypher users see them: MATCH (c:City) RETURN c.name, c.pagerank.
+    """
+    tables = read_network(store, steps)
+    w = tandem_weights(weights) if metric == "tandems" else None
+    graph = None
+    if metric != "tandems":
+        with steps.step(f"building the {level} graph"):
+            graph = pipeline.build_graph(tables, level, since=since, until=until)
+    with steps.step(f"analysing {metric}"):
+        a = pipeline.analyse(
+            tables,
+            metric,
+            level=level,
+            since=since,
+            until=until,
+            partition_by=partition,
+            method=method,
+            resolution=resolution,
+            betweenness=path_mode,
+            samples=samples,
+            seed=seed,
+            weights=w,
+            topic=topic,
+            significant_only=significant_only,
+            graph=graph,
+        )
+    written = "" if no_write else _write_back(store, tables, a, steps, ties_mode)
+    table = a.table
+    notes = [f"{metric} at level {a.level}", *a.notes]
+    if written:
+        notes.append(f"written to {store.description}: {written}")
+    print_table(table, fmt, output, None if all_rows or metric == "structure" else top, notes)
+
+
+@main.command()
+@level_option(("city", "organisation"))
+@window_options
+@weights_option
+@click.option("--topic", default=None, help="Only activities, tandems and transfers about this topic.")
+@click.option("--top", type=click.IntRange(min=1), default=20, show_default=True, help="Rows to show.")
+@click.option("--all", "all_rows", is_flag=True, help="Show every row.")
+@click.option("--significant-only", is_flag=True, help="Only ties the disparity filter keeps (the backbone).")
+@click.option("--explain", nargs=2, metavar="A B", default=None, help="The full breakdown of one pair (ids or names).")
+@click.option("--recommend", is_flag=True, help="Pairs that are not tandems yet but should be, with the reason.")
+@click.option("--max-km", type=click.FloatRange(min=0), default=None, help="--recommend: at most this far apart.")
+@click.option("--same-language", is_flag=True, help="--recommend: only pairs with the same main language.")
+@click.option("--no-write", is_flag=True, help="Do not write TIE relationships into the store.")
+@ties_option
+@output_options
+@store_options
+@quiet_option
+def tandems(
+    level: str,
+    since: _dt.date | None,
+    until: _dt.date | None,
+    weights: str | None,
+    topic: str | None,
+    top: int,
+    all_rows: bool,
+    significant_only: bool,
+    explain: tuple[str, str] | None,
+    recommend: bool,
+    max_km: float | None,
+    same_language: bool,
+    no_write: bool,
+    ties_mode: str,
+    fmt: str,
+    output: str | None,
+    store: Store,
+    steps: Steps,
+) -> None:
+    """Tandem strength of every pair that shares an activity, strongest first, each with its breakdown.
+
+    Same as `netlens analyse --metric tandems`, plus --explain A B and --recommend. The ranking is written
+    back as TIE relationships (unless --no-write or with --explain/--recommend, which only read).
+    """
+    from netlens.analysis import tandems as tm
+
+    if explain and recommend:
+        raise UsageError("use either --explain A B or --recommend, not both")
+    tables = read_network(store, steps)
+    w = tandem_weights(weights)
+    if explain:
+        with steps.step("explaining the pair"):
+            ex = tm.explain_pair(tables, explain[0], explain[1], level=level, weights=w, since=since, until=until, topic=topic)
+        if fmt == "table":
+            emit(ex.text, output)
+        else:
+            rows = pd.DataFrame([vars(x) for x in ex.activities])
+            emit(reports.render_frame(rows, fmt, index=False), output)
+        return
+    if recommend:
+        if topic:
+            raise UsageError("--recommend looks at every topic; leave out --topic")
+        with steps.step("finding recommendations"):
+            rec = tm.recommend(
+                tables,
+                level=level,
+                top=None if all_rows else top,
+                max_km=max_km,
+                same_language=same_language,
+                weights=w,
+                since=since,
+                until=until,
+            )
+        shown = rec[["a_name", "b_name", "score", "distance_km", "explanation"]]
+        notes = [f"{len(rec)} recommendation(s): complementary topics × closeness (resource allocation)"]
+        print_table(shown, fmt, output, None, notes)
+        return
+    with steps.step("computing tandem strength"):
+        an = pipeline.analyse(
+            tables, "tandems", level=level, since=since, until=until, weights=w, topic=topic, significant_only=significant_only
+        )
+    written = "" if no_write else _write_back(store, tables, an, steps, ties_mode)
+    notes = [f"tandems at level {level}", *an.notes] + ([f"written to {store.description}: {written}"] if written else [])
+    print_table(an.table, fmt, output, None if all_rows else top, notes)
+
+
+@main.command()
+@click.option("--from", "source", required=True, metavar="A", help="Where the knowledge is (id or name).")
+@click.option("--to", "target", required=True, metavar="B", help="Who wants it (id or name).")
+@click.option("--topic", default=None, help="Only ties carried by activities about this topic.")
+@click.option(
+    "--mode",
+    type=click.Choice(["shortest", "widest", "reliable"]),
+    default="shortest",
+    show_default=True,
+    help="shortest: least Σ 1/strength; widest: strongest weakest tie; reliable: highest Π (1 − e^(−κ·strength)).",
+)
+@click.option("-k", "k", type=click.IntRange(min=1, max=50), default=3, show_default=True, help="Alternative routes (Yen).")
+@click.option("--time-respecting", is_flag=True, help="Each hop's activity must not be earlier than the previous hop's.")
+@level_option(("city", "organisation"))
+@window_options
+@weights_option
+@output_options
+@store_options
+@quiet_option
+def paths(
+    source: str,
+    target: str,
+    topic: str | None,
+    mode: str,
+    k: int,
+    time_respecting: bool,
+    level: str,
+    since: _dt.date | None,
+    until: _dt.date | None,
+    weights: str | None,
+    fmt: str,
+    output: str | None,
+    store: Store,
+    steps: Steps,
+) -> None:
+    """The best routes knowledge can take from A to B, each hop named with the activity that carries it."""
+    from netlens.analysis import paths as pt
+
+    tables = read_network(store, steps)
+    with steps.step(f"finding {mode} routes"):
+        routes = pt.transfer_paths(
+            tables,
+            source,
+            target,
+            mode=mode,
+            k=k,
+            topic=topic,
+            time_respecting=time_respecting,
+            level=level,
+            weights=tandem_weights(weights),
+            since=since,
+            until=until,
+        )
+    if fmt == "table":
+        lines = []
+        for r in routes:
+            lines.append(f"{r.rank}. {r.text}")
+            lines.append(
+                f"   {len(r.hops)} hop(s); cost Σ1/S {r.cost:.4g}, weakest tie {r.bottleneck:.4g}, "
+                f"reliability {r.reliability:.3f}; brokered by {', '.join(r.brokers) or 'nobody (direct tie)'}"
+            )
+        emit("\n".join(lines), output)
+    else:
+        emit(reports.render_frame(pt.routes_frame(routes), fmt, index=False), output)

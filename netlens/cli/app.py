@@ -1,0 +1,33 @@
+"""The ``netlens`` click group, and the one place that turns a :class:`~netlens.errors.NetlensError` into
+``Error: …`` on stderr and its exit code (usage errors exit 2)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from netlens.errors import NetlensError
+
+__all__ = ["NetlensGroup", "main"]
+
+
+class NetlensGroup(click.Group):
+    """Maps NetlensError to a message on stderr and the error's exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except NetlensError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+
+
+@click.group(cls=NetlensGroup)
+@click.version_option(package_name="netlens")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bars for any command.")
+def main(quiet: bool) -> None:
+    """netlens: partnership and knowledge-network analysis for city cooperation.
+
+    Typical run: netlens load data/sample; netlens analyse --metric centrality; netlens map -o map.html.
+    """

@@ -1,0 +1,118 @@
+"""Commands that move data in and out: ``load``, ``validate``, ``info``, ``export``."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from netlens import pipeline
+from netlens.cli.app import main
+from netlens.cli.options import quiet_option, read_network, source_options, store_options, window_options
+from netlens.errors import UsageError
+from netlens.read.package import read_source
+from netlens.render import text as reports
+from netlens.render.progress import Steps
+from netlens.store.core import Store
+from netlens.validation.checks import validate, validate_or_raise
+
+__all__ = ["load", "validate_cmd", "info", "export"]
+
+
+def _read(path: str, fmt: str, data_dir: str | None = None, no_enrich: bool = False) -> Any:
+    return read_source(path, fmt, data_dir=data_dir, enrich=not no_enrich)
+
+
+def _stats_lines(raw: Any) -> list[str]:
+    stats = getattr(raw, "stats", None) or {}
+    return [f"{k}: {v:,}" if isinstance(v, int) else f"{k}: {v}" for k, v in stats.items()]
+
+
+@main.command()
+@click.argument("path", type=click.Path())
+@source_options
+@click.option("--replace", is_flag=True, help="Rebuild the store from this input instead of merging into it.")
+@store_options
+@quiet_option
+def load(path: str, fmt: str, data_dir: str | None, no_enrich: bool, replace: bool, store: Store, steps: Steps) -> None:
+    """Validate PATH and load it into the graph store (idempotent, atomic)."""
+    with steps.step(f"reading {Path(path).name}"):
+        raw = _read(path, fmt, data_dir, no_enrich)
+    with steps.step("validating"):
+        tables, issues = validate_or_raise(raw)
+    warnings = [i for i in issues if i.severity == "warning"]
+    with steps.step(f"writing to {store.description}"):
+        counts = store.load(tables, replace=replace)
+    click.echo(reports.format_load(counts, tables, store.description))
+    for line in _stats_lines(raw):
+        click.echo(f"# {line}", err=True)
+    if warnings:
+        how = "" if fmt == "package" else f" --format {fmt}" + (f" --data-dir {data_dir}" if data_dir else "")
+        click.echo(f"{len(warnings)} warning(s); run netlens validate{how} {path} to see them", err=True)
+
+
+@main.command(name="validate")
+@click.argument("path", type=click.Path())
+@source_options
+def validate_cmd(path: str, fmt: str, data_dir: str | None, no_enrich: bool) -> None:
+    """Check PATH and report every problem (file, row, column, value, expected)."""
+    _, issues = validate(_read(path, fmt, data_dir, no_enrich))
+    for issue in issues:
+        click.echo(str(issue))
+    errors = sum(i.severity == "error" for i in issues)
+    click.echo(f"{errors} error(s), {len(issues) - errors} warning(s)")
+    if errors:
+        sys.exit(3)
+
+
+@main.command()
+@store_options
+def info(store: Store) -> None:
+    """Show what the store holds: counts per label and relationship type, time span, countries."""
+    click.echo(reports.format_info(store.info()))
+
+
+@main.command()
+@click.argument("folder", type=click.Path(file_okay=False))
+@click.option(
+    "--formats",
+    default="graphml,gexf,neo4j-csv",
+    show_default=True,
+    help="Comma-separated: graphml, gexf (Gephi), neo4j-csv (neo4j-admin import).",
+)
+@click.option(
+    "--level",
+    type=click.Choice(["full", "city", "organisation"]),
+    default="full",
+    show_default=True,
+    help="full: every node and relationship of the store; city/organisation: the weighted projection.",
+)
+@window_options
+@store_options
+@quiet_option
+def export(
+    folder: str, formats: str, level: str, since: _dt.date | None, until: _dt.date | None, store: Store, steps: Steps
+) -> None:
+    """Write the network as GraphML and GEXF (for Gephi) and Neo4j-importable CSVs into FOLDER."""
+    from netlens.render import export as ex
+
+    wanted = tuple(f.strip() for f in formats.split(",") if f.strip())
+    if not wanted:
+        raise UsageError("--formats is empty; expected one or more of graphml, gexf, neo4j-csv")
+    tables = read_network(store, steps)
+    source: Any = tables
+    if level != "full":
+        if "neo4j-csv" in wanted:
+            raise UsageError("neo4j-csv exports the full graph; use --level full or --formats graphml,gexf")
+        source = pipeline.build_graph(tables, level, since=since, until=until)
+    elif since or until:
+        raise UsageError("--since/--until apply to projections; add --level city or organisation")
+    with steps.step("exporting"):
+        res = ex.export(source, folder, wanted)
+    for fmt_, files in res.files.items():
+        click.echo(f"{fmt_}: " + ", ".join(str(f) for f in files))
+    if res.neo4j_command:
+        click.echo(f"import into an empty Neo4j database with:\n  {res.neo4j_command}")

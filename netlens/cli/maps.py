@@ -1,0 +1,107 @@
+"""``netlens map``: the interactive HTML map."""
+
+from __future__ import annotations
+
+import datetime as _dt
+
+import click
+
+from netlens import pipeline
+from netlens.cli.app import main
+from netlens.cli.options import (
+    check_output_path,
+    level_option,
+    quiet_option,
+    read_network,
+    store_options,
+    window_options,
+    writing_file,
+)
+from netlens.errors import UsageError
+from netlens.render.progress import Steps
+from netlens.store.core import Store
+
+__all__ = ["map_cmd"]
+
+
+@main.command(name="map")
+@level_option()
+@window_options
+@click.option("--metric", type=click.Choice(pipeline.NODE_METRICS), default="pagerank", show_default=True, help="Node size.")
+@click.option("--community", is_flag=True, help="Colour nodes by Leiden community (default: by type).")
+@click.option(
+    "--color-by",
+    type=click.Choice(["kind", "type", "country", "community", "programme"]),
+    default=None,
+    help="Colour nodes by this attribute [default: country at level city, else type].",
+)
+@click.option("--path", "path_ends", nargs=2, metavar="A B", default=None, help="Highlight the shortest transfer path A → B.")
+@click.option("--geo", is_flag=True, help="Place cities at their coordinates on a Europe outline (no tiles needed).")
+@click.option("--top", type=click.IntRange(min=1), default=None, help="Keep only the N largest nodes (by --metric).")
+@click.option("--backbone", is_flag=True, help="Keep only ties the disparity filter finds significant.")
+@click.option("--label-top", type=click.IntRange(min=0), default=50, show_default=True, help="Nodes whose name is drawn.")
+@click.option("--title", default=None, help="Page title [netlens: LEVEL network].")
+@click.option("--seed", type=int, default=0, show_default=True, help="Layout seed: same input and seed, same file.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), required=True, help="The HTML file to write.")
+@store_options
+@quiet_option
+def map_cmd(
+    level: str,
+    since: _dt.date | None,
+    until: _dt.date | None,
+    metric: str,
+    community: bool,
+    color_by: str | None,
+    path_ends: tuple[str, str] | None,
+    geo: bool,
+    top: int | None,
+    backbone: bool,
+    label_top: int,
+    title: str | None,
+    seed: int,
+    output: str,
+    store: Store,
+    steps: Steps,
+) -> None:
+    """Write an interactive, self-contained HTML map (opens offline, zero network requests)."""
+    from netlens.render import maps
+
+    if top and backbone:
+        raise UsageError("use either --top N or --backbone, not both")
+    check_output_path(output)
+    tables = read_network(store, steps)
+    with steps.step(f"preparing the {level} graph"):
+        G, route = pipeline.map_graph(
+            tables,
+            level,
+            since=since,
+            until=until,
+            metric=metric,
+            community=community or color_by == "community",
+            path=path_ends,
+            backbone=backbone,
+            seed=seed,
+        )
+    if route is not None:
+        click.echo(route.text, err=True)
+    # by default: countries tell cities apart; organisation types (university, company, city…) tell members apart
+    colour = color_by or ("community" if community else ("country" if level == "city" else "type"))
+    with steps.step("rendering the map"), writing_file(output):
+        stats = maps.write_map(
+            G,
+            output,
+            size_by=metric,
+            color_by=colour,
+            highlight_path=list(route.nodes) if route is not None else None,
+            geo=geo,
+            top=top,
+            label_top=label_top,
+            title=title or f"netlens: {level} network",
+            seed=seed,
+        )
+    click.echo(
+        f"wrote {output} ({stats.bytes / 1e6:.2f} MB): {stats.nodes_shown:,} of {stats.nodes_total:,} nodes, "
+        f"{stats.edges_shown:,} of {stats.edges_total:,} ties drawn"
+        + (f" ({stats.edges_hidden:,} weakest hidden to keep the page fast)" if stats.edges_hidden else "")
+        + (f"; {stats.nodes_unplaced:,} without coordinates listed beside the map" if geo and stats.nodes_unplaced else "")
+    )

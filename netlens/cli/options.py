@@ -1,0 +1,242 @@
+"""Option groups shared by the commands (as decorators), and the helpers that print or write a command's result."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as _dt
+import functools
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import click
+
+from netlens import pipeline
+from netlens.config import resolve_store
+from netlens.errors import UsageError
+from netlens.read.package import SOURCE_FORMATS
+from netlens.render import text as reports
+from netlens.render.progress import Steps, enabled
+from netlens.store.core import Store, open_store
+from netlens.validation.checks import Tables
+
+__all__ = [
+    "store_options",
+    "output_options",
+    "quiet_option",
+    "window_options",
+    "level_option",
+    "weights_option",
+    "ties_option",
+    "source_options",
+    "check_output_path",
+    "writing_file",
+    "emit",
+    "print_table",
+    "read_network",
+    "tandem_weights",
+]
+
+
+def store_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """``--store`` / ``--store-path``: which graph store to use."""
+
+    @click.option(
+        "--store",
+        "store",
+        envvar="NETLENS_STORE",
+        show_envvar=True,
+        default=None,
+        metavar="embedded|neo4j|PATH",
+        help="Graph store: the embedded file store (default), neo4j (NEO4J_URI, NEO4J_USERNAME, NEO4J_PASSWORD, "
+        "NEO4J_DATABASE), or the path of an embedded store file.",
+    )
+    @click.option(
+        "--store-path",
+        envvar="NETLENS_STORE_PATH",
+        show_envvar=True,
+        default=None,
+        type=click.Path(dir_okay=False),
+        help="Embedded store file [default: $XDG_DATA_HOME/netlens/netlens.kgl, i.e. ~/.local/share/netlens/netlens.kgl].",
+    )
+    @functools.wraps(f)
+    def wrapper(*args: Any, store: str | None, store_path: str | None, **kwargs: Any) -> Any:
+        opened = open_store(resolve_store(store, store_path))
+        try:
+            return f(*args, store=opened, **kwargs)
+        finally:
+            opened.close()
+
+    return wrapper
+
+
+def output_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """``--format`` and ``--output``."""
+
+    @click.option(
+        "--format", "fmt", type=click.Choice(reports.FORMATS), default="table", show_default=True, help="Output format."
+    )
+    @click.option(
+        "--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None, help="Write to FILE instead of stdout."
+    )
+    @functools.wraps(f)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        check_output_path(kwargs.get("output"))
+        return f(*args, **kwargs)
+
+    return wrapper
+
+
+@contextlib.contextmanager
+def writing_file(output: str) -> Iterator[None]:
+    try:
+        yield
+    except OSError as exc:
+        raise UsageError(f"cannot write {output} ({exc.strerror or exc})") from None
+
+
+def check_output_path(output: str | None) -> None:
+    """Fail before any work (and before anything is written to the store) when ``output`` cannot be written."""
+    if not output:
+        return
+    parent = Path(output).expanduser().absolute().parent
+    if not parent.is_dir():
+        raise UsageError(f"cannot write {output}: folder {parent} does not exist")
+    if Path(output).is_dir():
+        raise UsageError(f"cannot write {output}: it is a folder")
+
+
+def quiet_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    """``--quiet``: no progress bars (shown on stderr, only when stderr is a terminal; see netlens.render.progress)."""
+
+    @click.option("--quiet", "-q", is_flag=True, help="No progress bars.")
+    @functools.wraps(f)
+    def wrapper(*args: Any, quiet: bool, **kwargs: Any) -> Any:
+        root = click.get_current_context().find_root().params.get("quiet", False)
+        with Steps(enabled(quiet or bool(root))) as steps:
+            return f(*args, steps=steps, **kwargs)
+
+    return wrapper
+
+
+def _date(until: bool) -> Callable[[click.Context, click.Parameter, str | None], _dt.date | None]:
+    def convert(ctx: click.Context, param: click.Parameter, value: str | None) -> _dt.date | None:
+        if value is None:
+            return None
+        v = value.strip()
+        try:
+            if len(v) == 4 and v.isdigit():
+                return _dt.date(int(v), 12, 31) if until else _dt.date(int(v), 1, 1)
+            return _dt.date.fromisoformat(v)
+        except ValueError:
+            raise click.BadParameter(f"{value!r} is not a date; expected YYYY-MM-DD or a year YYYY") from None
+
+    return convert
+
+
+def window_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """``--since`` / ``--until``: the time window (activities overlapping it)."""
+    f = click.option(
+        "--until",
+        callback=_date(True),
+        metavar="DATE",
+        help="Only activities that started by DATE (YYYY-MM-DD, or YYYY = end of that year).",
+    )(f)
+    f = click.option(
+        "--since",
+        callback=_date(False),
+        metavar="DATE",
+        help="Only activities that ended on or after DATE (YYYY-MM-DD, or YYYY = start of that year).",
+    )(f)
+    return f
+
+
+def level_option(choices: tuple[str, ...] = pipeline.LEVELS, default: str = "city") -> Callable[..., Any]:
+    return click.option(
+        "--level",
+        type=click.Choice(choices),
+        default=default,
+        show_default=True,
+        help="city: city–city ties (organisations count for their city); organisation: members as recorded"
+        + ("; bipartite: members linked to their projects and exchanges." if "bipartite" in choices else "."),
+    )
+
+
+def weights_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--weights",
+        type=click.Path(dir_okay=False),
+        default=None,
+        envvar="NETLENS_TANDEM_WEIGHTS",
+        help="TOML file with tandem weights β, λ, γ (only the keys that change; defaults: netlens/tandem_weights.toml).",
+    )(f)
+
+
+def ties_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    """``--ties``: which TIE relationships a tandem analysis writes."""
+    return click.option(
+        "--ties",
+        "ties_mode",
+        type=click.Choice(pipeline.TIE_MODES),
+        default="auto",
+        show_default=True,
+        help="Which TIE relationships to write: all, the significant backbone, none, or auto "
+        f"(all up to {pipeline.TIE_AUTO_LIMIT:,} pairs, else the backbone).",
+    )(f)
+
+
+def emit(text: str, output: str | None) -> None:
+    """Print ``text``, or write it to ``output`` and say so on stderr."""
+    if output:
+        with writing_file(output):
+            Path(output).write_text(text + "\n", encoding="utf-8")
+        click.echo(f"wrote {output}", err=True)
+    else:
+        click.echo(text)
+
+
+_FORMAT_HELP = (
+    "package: a folder of CSVs or an .xlsx workbook; cordis: a CORDIS H2020 participation CSV (names, cities and "
+    "acronyms added from the extracts beside it when found); fp7: the cordis-sod-hackathon/fp7_2016 folder; "
+    "urbact: the eucicop-interreg-urbact-etmun/urbact folder."
+)
+
+
+def source_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """``--format``, ``--data-dir``, ``--no-enrich``: how to read PATH."""
+    f = click.option("--no-enrich", is_flag=True, help="cordis/fp7: skip names, acronyms and geocoding.")(f)
+    f = click.option(
+        "--data-dir",
+        type=click.Path(exists=True, file_okay=False),
+        default=None,
+        help="cordis/fp7: the folder holding geonames-cities and the CORDIS extracts [searched upwards from PATH].",
+    )(f)
+    f = click.option(
+        "--format", "fmt", type=click.Choice(SOURCE_FORMATS), default="package", show_default=True, help=_FORMAT_HELP
+    )(f)
+    return f
+
+
+def read_network(store: Store, steps: Steps) -> Tables:
+    with steps.step(f"reading {store.description}"):
+        tables = store.read_tables()
+    if not any(len(tables[t]) for t in ("cities", "organisations")):
+        raise UsageError(f"{store.description} is empty; load a network first: netlens load PATH")
+    return tables
+
+
+def print_table(frame: Any, fmt: str, output: str | None, top: int | None, notes: list[str] | None = None) -> None:
+    """Print (or write) ``frame``'s first ``top`` rows; notes follow as ``# …`` lines (stderr unless a plain table)."""
+    shown = frame.head(top) if top else frame
+    emit(reports.render_frame(shown, fmt), output)
+    extra = [n for n in (notes or []) if n]
+    if top and len(frame) > top:
+        extra.insert(0, f"{top} of {len(frame):,} rows shown (--top N, --all)")
+    for line in extra:
+        click.echo(f"# {line}", err=bool(fmt != "table" or output))
+
+
+def tandem_weights(path: str | None) -> Any:
+    from netlens.analysis import tandems
+
+    return tandems.load_weights(path)

@@ -1,0 +1,72 @@
+"""``netlens query``: the Cypher query library and ad-hoc Cypher."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from netlens.cli.app import main
+from netlens.cli.options import emit, output_options, store_options
+from netlens.errors import UsageError
+from netlens.render import text as reports
+from netlens.store.core import Store
+
+__all__ = ["query"]
+
+
+def _params(values: tuple[str, ...]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in values:
+        if "=" not in item:
+            raise UsageError(f"--param {item!r}: expected NAME=VALUE (or NAME:TYPE=VALUE)")
+        k, v = item.split("=", 1)
+        if not k.strip():
+            raise UsageError(f"--param {item!r}: the name is empty")
+        out[k.strip()] = v
+    return out
+
+
+@main.command()
+@click.argument("name", required=False)
+@click.option("--cypher", "-c", default=None, help="Run this Cypher text instead of a library query.")
+@click.option(
+    "--param",
+    "-p",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="A query parameter (repeatable); NAME:TYPE=VALUE forces a type (str, int, float, bool, date, list).",
+)
+@click.option("--list", "list_", is_flag=True, help="List the query library (queries/) with parameters.")
+@click.option("--show", is_flag=True, help="Print the query's Cypher instead of running it.")
+@click.option("--write", is_flag=True, help="Allow statements that change the graph (CREATE, MERGE, SET, DELETE…).")
+@output_options
+@store_options
+def query(
+    name: str | None,
+    cypher: str | None,
+    params: tuple[str, ...],
+    list_: bool,
+    show: bool,
+    write: bool,
+    fmt: str,
+    output: str | None,
+    store: Store,
+) -> None:
+    """Run a library query (NAME, e.g. top-hubs), a .cypher FILE, or --cypher TEXT. Read-only unless --write."""
+    from netlens import querylib as qs
+
+    if list_:
+        emit(reports.render_frame(qs.library_frame(), fmt, index=False), output)
+        return
+    if bool(name) == bool(cypher):
+        raise UsageError("give a query NAME or FILE, or --cypher TEXT (netlens query --list shows the library)")
+    q: Any = qs.load_query(name) if name else cypher
+    if show:
+        click.echo(q.cypher if name else q)
+        return
+    result = qs.run(store, q, _params(params), write=write)
+    emit(reports.render_frame(result.to_frame(), fmt, index=False), output)
+    if fmt == "table" and not output:
+        click.echo(f"# {len(result.rows)} row(s)", err=True)
