@@ -3,7 +3,7 @@
 Analysis functions (:mod:`netlens.analysis.metrics`, :mod:`netlens.analysis.tandems`, :mod:`netlens.analysis.paths`)
 take graphs or
 tables and never touch a store; this module builds their inputs, turns their outputs into the rows
-written back as node properties / ``TIE`` relationships (DESIGN.md "Graph schema"), and into the tables
+written back as node properties / ``TIE`` relationships (the graph schema in CONVENTIONS.md), and into the tables
 the CLI prints. It imports no click, so the benchmark scripts use it too.
 
 Levels

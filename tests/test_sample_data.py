@@ -1,7 +1,7 @@
 """Hand-checked facts about the sample network package in ``data/sample``.
 
 The expected values below were read off the source documents listed in ``data/README.md``
-(seed files in ``/work/shared/seeds`` plus the public pages cited there), not off the CSVs.
+(seed files in ``../shared/seeds`` plus the public pages cited there), not off the CSVs.
 Set ``NETLENS_SAMPLE_DIR`` to run the same checks against another copy of the package.
 """
 
@@ -16,8 +16,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from .conftest import SHARED_DATA
+
 SAMPLE = Path(os.environ.get("NETLENS_SAMPLE_DIR", Path(__file__).resolve().parents[1] / "data" / "sample"))
-GEONAMES = Path("/work/shared/data/geonames-cities/cities1000_europe.csv")
+GEONAMES = SHARED_DATA / "geonames-cities" / "cities1000_europe.csv"
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

@@ -286,13 +286,6 @@ def paths(
             until=until,
         )
     if fmt == "table":
-        lines = []
-        for r in routes:
-            lines.append(f"{r.rank}. {r.text}")
-            lines.append(
-                f"   {len(r.hops)} hop(s); cost Σ1/S {r.cost:.4g}, weakest tie {r.bottleneck:.4g}, "
-                f"reliability {r.reliability:.3f}; brokered by {', '.join(r.brokers) or 'nobody (direct tie)'}"
-            )
-        emit("\n".join(lines), output)
+        emit(reports.format_routes(routes), output)
     else:
         emit(reports.render_frame(pt.routes_frame(routes), fmt, index=False), output)

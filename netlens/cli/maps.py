@@ -18,6 +18,7 @@ from netlens.cli.options import (
     writing_file,
 )
 from netlens.errors import UsageError
+from netlens.render import text as reports
 from netlens.render.progress import Steps
 from netlens.store.core import Store
 
@@ -99,9 +100,4 @@ def map_cmd(
             title=title or f"netlens: {level} network",
             seed=seed,
         )
-    click.echo(
-        f"wrote {output} ({stats.bytes / 1e6:.2f} MB): {stats.nodes_shown:,} of {stats.nodes_total:,} nodes, "
-        f"{stats.edges_shown:,} of {stats.edges_total:,} ties drawn"
-        + (f" ({stats.edges_hidden:,} weakest hidden to keep the page fast)" if stats.edges_hidden else "")
-        + (f"; {stats.nodes_unplaced:,} without coordinates listed beside the map" if geo and stats.nodes_unplaced else "")
-    )
+    click.echo(reports.format_map_stats(output, stats, geo=geo))

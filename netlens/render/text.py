@@ -1,45 +1,23 @@
-"""Text renderings shared by the CLI: tables as aligned text / CSV / JSON, store summaries, load reports."""
+"""Text renderings of results, in one place: tables as aligned text / CSV / JSON, store summaries, load reports,
+transfer routes and map summaries. The CLI prints what these return; nothing here prints."""
 
 from __future__ import annotations
 
-import datetime as _dt
 import json
-import math
+from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
 
-__all__ = ["FORMATS", "render_frame", "format_info", "format_load", "to_jsonable"]
+from netlens.values import jsonable
+
+__all__ = ["FORMATS", "render_frame", "format_info", "format_load", "format_routes", "format_map_stats"]
 
 FORMATS = ("table", "csv", "json")
 
 
-def to_jsonable(v: Any) -> Any:
-    """Plain JSON value for ``v`` (dates as ISO strings, NaN as null, numpy scalars unwrapped)."""
-    if v is None or v is pd.NA or v is pd.NaT:
-        return None
-    if isinstance(v, (_dt.date, _dt.datetime)):
-        return v.isoformat()
-    if hasattr(v, "iso_format"):  # neo4j.time types
-        return v.iso_format()
-    if isinstance(v, dict):
-        return {str(k): to_jsonable(x) for k, x in v.items()}
-    if isinstance(v, (list, tuple, set)):
-        return [to_jsonable(x) for x in v]
-    if hasattr(v, "item") and not isinstance(v, (str, bytes)):
-        try:
-            v = v.item()
-        except (ValueError, AttributeError):
-            pass
-    if isinstance(v, float) and not math.isfinite(v):
-        return None
-    if isinstance(v, (str, int, float, bool)):
-        return v
-    return str(v)
-
-
 def _cell(v: Any) -> str:
-    v = to_jsonable(v)
+    v = jsonable(v)
     if v is None:
         return ""
     if isinstance(v, float):
@@ -74,7 +52,7 @@ def render_frame(frame: pd.DataFrame, fmt: str = "table", *, index: bool = True)
             out[c] = [_cell(v) for v in out[c]]
         return str(out.to_csv(index=False)).rstrip("\n")
     if fmt == "json":
-        records = [{str(k): to_jsonable(v) for k, v in r.items()} for r in frame.to_dict("records")]
+        records = [{str(k): jsonable(v) for k, v in r.items()} for r in frame.to_dict("records")]
         if not records:
             return "[]"
         return "[\n" + ",\n".join("  " + json.dumps(r, ensure_ascii=False) for r in records) + "\n]"
@@ -112,4 +90,30 @@ def format_load(counts: dict[str, int], tables: dict[str, pd.DataFrame], descrip
         f"read: {read}\n"
         f"loaded into {description} in {secs:.1f} s: {created_n:,} nodes and {created_r:,} relationships created"
         + (" (nothing new: already loaded)" if created_n == 0 and created_r == 0 else "")
+    )
+
+
+def format_routes(routes: Sequence[Any]) -> str:
+    """The text ``netlens paths`` prints: each route on one line, then its cost, weakest tie, reliability, brokers.
+
+    ``routes`` are :class:`netlens.analysis.paths.Route` objects (anything with ``rank``, ``text``, ``hops``,
+    ``cost``, ``bottleneck``, ``reliability`` and ``brokers``).
+    """
+    lines = []
+    for r in routes:
+        lines.append(f"{r.rank}. {r.text}")
+        lines.append(
+            f"   {len(r.hops)} hop(s); cost Σ1/S {r.cost:.4g}, weakest tie {r.bottleneck:.4g}, "
+            f"reliability {r.reliability:.3f}; brokered by {', '.join(r.brokers) or 'nobody (direct tie)'}"
+        )
+    return "\n".join(lines)
+
+
+def format_map_stats(output: str, stats: Any, *, geo: bool = False) -> str:
+    """The line ``netlens map`` prints: file size and how many nodes and ties were drawn (``stats``: a MapStats)."""
+    return (
+        f"wrote {output} ({stats.bytes / 1e6:.2f} MB): {stats.nodes_shown:,} of {stats.nodes_total:,} nodes, "
+        f"{stats.edges_shown:,} of {stats.edges_total:,} ties drawn"
+        + (f" ({stats.edges_hidden:,} weakest hidden to keep the page fast)" if stats.edges_hidden else "")
+        + (f"; {stats.nodes_unplaced:,} without coordinates listed beside the map" if geo and stats.nodes_unplaced else "")
     )
