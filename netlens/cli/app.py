@@ -9,7 +9,10 @@ import click
 
 from netlens.errors import NetlensError
 
-__all__ = ["NetlensGroup", "main"]
+__all__ = ["NetlensGroup", "main", "INTERRUPTED"]
+
+#: exit code after Ctrl-C (128 + SIGINT, as shells report it)
+INTERRUPTED = 130
 
 
 class NetlensGroup(click.Group):
@@ -21,6 +24,9 @@ class NetlensGroup(click.Group):
         except NetlensError as exc:
             click.echo(f"Error: {exc}", err=True)
             ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            ctx.exit(INTERRUPTED)
 
 
 @click.group(cls=NetlensGroup)

@@ -57,9 +57,13 @@ def load(path: str, fmt: str, data_dir: str | None, no_enrich: bool, replace: bo
 @main.command(name="validate")
 @click.argument("path", type=click.Path())
 @source_options
-def validate_cmd(path: str, fmt: str, data_dir: str | None, no_enrich: bool) -> None:
+@quiet_option
+def validate_cmd(path: str, fmt: str, data_dir: str | None, no_enrich: bool, steps: Steps) -> None:
     """Check PATH and report every problem (file, row, column, value, expected)."""
-    _, issues = validate(_read(path, fmt, data_dir, no_enrich))
+    with steps.step(f"reading {Path(path).name}"):
+        raw = _read(path, fmt, data_dir, no_enrich)
+    with steps.step("validating"):
+        _, issues = validate(raw)
     for issue in issues:
         click.echo(str(issue))
     errors = sum(i.severity == "error" for i in issues)
@@ -70,9 +74,12 @@ def validate_cmd(path: str, fmt: str, data_dir: str | None, no_enrich: bool) -> 
 
 @main.command()
 @store_options
-def info(store: Store) -> None:
+@quiet_option
+def info(store: Store, steps: Steps) -> None:
     """Show what the store holds: counts per label and relationship type, time span, countries."""
-    click.echo(reports.format_info(store.info()))
+    with steps.step(f"reading {store.description}"):
+        summary = store.info()
+    click.echo(reports.format_info(summary))
 
 
 @main.command()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as _dt
 import functools
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -106,6 +107,14 @@ def check_output_path(output: str | None) -> None:
         raise UsageError(f"cannot write {output}: it is a folder")
 
 
+def _min_seconds() -> float:
+    """Steps shorter than this leave no record line (``NETLENS_PROGRESS_MIN_SECONDS``, default 2)."""
+    try:
+        return float(os.environ.get("NETLENS_PROGRESS_MIN_SECONDS", "2"))
+    except ValueError:
+        return 2.0
+
+
 def quiet_option(f: Callable[..., Any]) -> Callable[..., Any]:
     """``--quiet``: no progress bars (shown on stderr, only when stderr is a terminal; see netlens.render.progress)."""
 
@@ -113,7 +122,7 @@ def quiet_option(f: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(f)
     def wrapper(*args: Any, quiet: bool, **kwargs: Any) -> Any:
         root = click.get_current_context().find_root().params.get("quiet", False)
-        with Steps(enabled(quiet or bool(root))) as steps:
+        with Steps(enabled(quiet or bool(root)), min_seconds=_min_seconds()) as steps:
             return f(*args, steps=steps, **kwargs)
 
     return wrapper

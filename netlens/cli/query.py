@@ -7,9 +7,10 @@ from typing import Any
 import click
 
 from netlens.cli.app import main
-from netlens.cli.options import emit, output_options, store_options
+from netlens.cli.options import emit, output_options, quiet_option, store_options
 from netlens.errors import UsageError
 from netlens.render import text as reports
+from netlens.render.progress import Steps
 from netlens.store.core import Store
 
 __all__ = ["query"]
@@ -43,6 +44,7 @@ def _params(values: tuple[str, ...]) -> dict[str, str]:
 @click.option("--write", is_flag=True, help="Allow statements that change the graph (CREATE, MERGE, SET, DELETE…).")
 @output_options
 @store_options
+@quiet_option
 def query(
     name: str | None,
     cypher: str | None,
@@ -53,6 +55,7 @@ def query(
     fmt: str,
     output: str | None,
     store: Store,
+    steps: Steps,
 ) -> None:
     """Run a library query (NAME, e.g. top-hubs), a .cypher FILE, or --cypher TEXT. Read-only unless --write."""
     from netlens import querylib as qs
@@ -66,7 +69,8 @@ def query(
     if show:
         click.echo(q.cypher if name else q)
         return
-    result = qs.run(store, q, _params(params), write=write)
+    with steps.step("running the query"):
+        result = qs.run(store, q, _params(params), write=write)
     emit(reports.render_frame(result.to_frame(), fmt, index=False), output)
     if fmt == "table" and not output:
         click.echo(f"# {len(result.rows)} row(s)", err=True)

@@ -1,0 +1,5 @@
+"""``python -m netlens …`` runs the command line."""
+
+from netlens.cli import main
+
+main()
