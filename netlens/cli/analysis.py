@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as _dt
+from typing import TYPE_CHECKING
 
 import click
-import pandas as pd
 
-from netlens import pipeline
+from netlens import choices
 from netlens.cli.app import main
 from netlens.cli.options import (
     emit,
@@ -23,15 +23,19 @@ from netlens.cli.options import (
     window_options,
 )
 from netlens.errors import UsageError
-from netlens.render import text as reports
-from netlens.render.progress import Steps
-from netlens.store.core import Store
-from netlens.validation.checks import Tables
+
+if TYPE_CHECKING:
+    from netlens import pipeline
+    from netlens.model.network import Network
+    from netlens.render.progress import Steps
+    from netlens.store.core import Store
 
 __all__ = ["analyse", "tandems", "paths"]
 
 
-def _write_back(store: Store, tables: Tables, a: pipeline.Analysis, steps: Steps, ties_mode: str = "auto") -> str:
+def _write_back(store: Store, tables: Network, a: pipeline.Analysis, steps: Steps, ties_mode: str = "auto") -> str:
+    from netlens import pipeline  # lazy: start-up time
+
     kinds = pipeline.labels(tables)
     parts = []
     nodes = pipeline.results_for_store(a)
@@ -51,7 +55,7 @@ def _write_back(store: Store, tables: Tables, a: pipeline.Analysis, steps: Steps
 @click.option(
     "--metric",
     "-m",
-    type=click.Choice(pipeline.METRICS),
+    type=click.Choice(choices.METRICS),
     default="centrality",
     show_default=True,
     help="centrality: degree, strength, betweenness, closeness, harmonic, eigenvector, PageRank, k-core. "
@@ -64,16 +68,20 @@ def _write_back(store: Store, tables: Tables, a: pipeline.Analysis, steps: Steps
 @click.option("--top", type=click.IntRange(min=1), default=20, show_default=True, help="Rows to show.")
 @click.option("--all", "all_rows", is_flag=True, help="Show every row.")
 @click.option(
-    "--partition", type=click.Choice(pipeline.PARTITIONS), default=None, help="brokers: groups for the Gould–Fernandez roles."
+    "--partition", type=click.Choice(choices.PARTITIONS), default=None, help="brokers: groups for the Gould–Fernandez roles."
 )
 @click.option(
-    "--method", type=click.Choice(["leiden", "louvain"]), default="leiden", show_default=True, help="communities: the algorithm."
+    "--method",
+    type=click.Choice(choices.COMMUNITY_METHODS),
+    default="leiden",
+    show_default=True,
+    help="communities: the algorithm.",
 )
 @click.option("--resolution", type=float, default=1.0, show_default=True, help="communities: modularity resolution.")
 @click.option(
     "--betweenness",
     "path_mode",
-    type=click.Choice(["auto", "exact", "sampled", "none"]),
+    type=click.Choice(choices.PATH_MODES),
     default="auto",
     show_default=True,
     help="centrality: betweenness/closeness exact, sampled (with its error) or auto by size.",
@@ -116,6 +124,8 @@ def analyse(
     Node results become properties (c.pagerank, c.community, c.constraint, …) and tandem strengths
     TIE relationships, so Cypher users see them: MATCH (c:City) RETURN c.name, c.pagerank.
     """
+    from netlens import pipeline  # lazy: start-up time
+
     tables = read_network(store, steps)
     w = tandem_weights(weights) if metric == "tandems" else None
     graph = None
@@ -190,7 +200,11 @@ def tandems(
     Same as `netlens analyse --metric tandems`, plus --explain A B and --recommend. The ranking is written
     back as TIE relationships (unless --no-write or with --explain/--recommend, which only read).
     """
+    import pandas as pd  # lazy: start-up time
+
+    from netlens import pipeline
     from netlens.analysis import tandems as tm
+    from netlens.render import text as reports
 
     if explain and recommend:
         raise UsageError("use either --explain A B or --recommend, not both")
@@ -238,7 +252,7 @@ def tandems(
 @click.option("--topic", default=None, help="Only ties carried by activities about this topic.")
 @click.option(
     "--mode",
-    type=click.Choice(["shortest", "widest", "reliable"]),
+    type=click.Choice(choices.ROUTE_MODES),
     default="shortest",
     show_default=True,
     help="shortest: least Σ 1/strength; widest: strongest weakest tie; reliable: highest Π (1 − e^(−κ·strength)).",
@@ -269,6 +283,7 @@ def paths(
 ) -> None:
     """The best routes knowledge can take from A to B, each hop named with the activity that carries it."""
     from netlens.analysis import paths as pt
+    from netlens.render import text as reports  # lazy: start-up time
 
     tables = read_network(store, steps)
     with steps.step(f"finding {mode} routes"):

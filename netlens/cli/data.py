@@ -5,24 +5,25 @@ from __future__ import annotations
 import datetime as _dt
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from netlens import pipeline
 from netlens.cli.app import main
 from netlens.cli.options import quiet_option, read_network, source_options, store_options, window_options
 from netlens.errors import UsageError
-from netlens.read.package import read_source
-from netlens.render import text as reports
-from netlens.render.progress import Steps
-from netlens.store.core import Store
-from netlens.validation.checks import validate, validate_or_raise
+
+if TYPE_CHECKING:
+    from netlens.read.package import RawPackage
+    from netlens.render.progress import Steps
+    from netlens.store.core import Store
 
 __all__ = ["load", "validate_cmd", "info", "export"]
 
 
-def _read(path: str, fmt: str, data_dir: str | None = None, no_enrich: bool = False) -> Any:
+def _read(path: str, fmt: str, data_dir: str | None = None, no_enrich: bool = False) -> RawPackage:
+    from netlens.read.package import read_source  # lazy: start-up time
+
     return read_source(path, fmt, data_dir=data_dir, enrich=not no_enrich)
 
 
@@ -39,6 +40,9 @@ def _stats_lines(raw: Any) -> list[str]:
 @quiet_option
 def load(path: str, fmt: str, data_dir: str | None, no_enrich: bool, replace: bool, store: Store, steps: Steps) -> None:
     """Validate PATH and load it into the graph store (idempotent, atomic)."""
+    from netlens.render import text as reports  # lazy: start-up time
+    from netlens.validation.checks import validate_or_raise
+
     with steps.step(f"reading {Path(path).name}"):
         raw = _read(path, fmt, data_dir, no_enrich)
     with steps.step("validating"):
@@ -60,6 +64,8 @@ def load(path: str, fmt: str, data_dir: str | None, no_enrich: bool, replace: bo
 @quiet_option
 def validate_cmd(path: str, fmt: str, data_dir: str | None, no_enrich: bool, steps: Steps) -> None:
     """Check PATH and report every problem (file, row, column, value, expected)."""
+    from netlens.validation.checks import validate  # lazy: start-up time
+
     with steps.step(f"reading {Path(path).name}"):
         raw = _read(path, fmt, data_dir, no_enrich)
     with steps.step("validating"):
@@ -77,6 +83,8 @@ def validate_cmd(path: str, fmt: str, data_dir: str | None, no_enrich: bool, ste
 @quiet_option
 def info(store: Store, steps: Steps) -> None:
     """Show what the store holds: counts per label and relationship type, time span, countries."""
+    from netlens.render import text as reports  # lazy: start-up time
+
     with steps.step(f"reading {store.description}"):
         summary = store.info()
     click.echo(reports.format_info(summary))
@@ -104,6 +112,7 @@ def export(
     folder: str, formats: str, level: str, since: _dt.date | None, until: _dt.date | None, store: Store, steps: Steps
 ) -> None:
     """Write the network as GraphML and GEXF (for Gephi) and Neo4j-importable CSVs into FOLDER."""
+    from netlens import pipeline  # lazy: start-up time
     from netlens.render import export as ex
 
     wanted = tuple(f.strip() for f in formats.split(",") if f.strip())

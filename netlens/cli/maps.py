@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as _dt
+from typing import TYPE_CHECKING
 
 import click
 
-from netlens import pipeline
+from netlens import choices
 from netlens.cli.app import main
 from netlens.cli.options import (
     check_output_path,
@@ -18,9 +19,10 @@ from netlens.cli.options import (
     writing_file,
 )
 from netlens.errors import UsageError
-from netlens.render import text as reports
-from netlens.render.progress import Steps
-from netlens.store.core import Store
+
+if TYPE_CHECKING:
+    from netlens.render.progress import Steps
+    from netlens.store.core import Store
 
 __all__ = ["map_cmd"]
 
@@ -28,11 +30,11 @@ __all__ = ["map_cmd"]
 @main.command(name="map")
 @level_option()
 @window_options
-@click.option("--metric", type=click.Choice(pipeline.NODE_METRICS), default="pagerank", show_default=True, help="Node size.")
+@click.option("--metric", type=click.Choice(choices.NODE_METRICS), default="pagerank", show_default=True, help="Node size.")
 @click.option("--community", is_flag=True, help="Colour nodes by Leiden community (default: by type).")
 @click.option(
     "--color-by",
-    type=click.Choice(["kind", "type", "country", "community", "programme"]),
+    type=click.Choice(choices.COLOR_BY),
     default=None,
     help="Colour nodes by this attribute [default: country at level city, else type].",
 )
@@ -65,7 +67,9 @@ def map_cmd(
     steps: Steps,
 ) -> None:
     """Write an interactive, self-contained HTML map (opens offline, zero network requests)."""
+    from netlens import pipeline  # lazy: start-up time
     from netlens.render import maps
+    from netlens.render import text as reports
 
     if top and backbone:
         raise UsageError("use either --top N or --backbone, not both")

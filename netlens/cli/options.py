@@ -8,18 +8,21 @@ import functools
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from netlens import pipeline
+from netlens import choices
 from netlens.config import resolve_store
 from netlens.errors import UsageError
-from netlens.read.package import SOURCE_FORMATS
-from netlens.render import text as reports
-from netlens.render.progress import Steps, enabled
-from netlens.store.core import Store, open_store
-from netlens.validation.checks import Tables
+
+if TYPE_CHECKING:
+    from netlens.model.network import Network
+    from netlens.render.progress import Steps
+    from netlens.store.core import Store
+
+# Commands import pandas, networkx, rich and the store drivers inside their bodies, not here: `netlens --help`
+# and option parsing then start without them (tests/test_startup.py checks which modules a --help loads).
 
 __all__ = [
     "store_options",
@@ -62,6 +65,8 @@ def store_options(f: Callable[..., Any]) -> Callable[..., Any]:
     )
     @functools.wraps(f)
     def wrapper(*args: Any, store: str | None, store_path: str | None, **kwargs: Any) -> Any:
+        from netlens.store.core import open_store
+
         opened = open_store(resolve_store(store, store_path))
         try:
             return f(*args, store=opened, **kwargs)
@@ -75,7 +80,7 @@ def output_options(f: Callable[..., Any]) -> Callable[..., Any]:
     """``--format`` and ``--output``."""
 
     @click.option(
-        "--format", "fmt", type=click.Choice(reports.FORMATS), default="table", show_default=True, help="Output format."
+        "--format", "fmt", type=click.Choice(choices.OUTPUT_FORMATS), default="table", show_default=True, help="Output format."
     )
     @click.option(
         "--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None, help="Write to FILE instead of stdout."
@@ -121,6 +126,8 @@ def quiet_option(f: Callable[..., Any]) -> Callable[..., Any]:
     @click.option("--quiet", "-q", is_flag=True, help="No progress bars.")
     @functools.wraps(f)
     def wrapper(*args: Any, quiet: bool, **kwargs: Any) -> Any:
+        from netlens.render.progress import Steps, enabled
+
         root = click.get_current_context().find_root().params.get("quiet", False)
         with Steps(enabled(quiet or bool(root)), min_seconds=_min_seconds()) as steps:
             return f(*args, steps=steps, **kwargs)
@@ -160,14 +167,14 @@ def window_options(f: Callable[..., Any]) -> Callable[..., Any]:
     return f
 
 
-def level_option(choices: tuple[str, ...] = pipeline.LEVELS, default: str = "city") -> Callable[..., Any]:
+def level_option(allowed: tuple[str, ...] = choices.LEVELS, default: str = "city") -> Callable[..., Any]:
     return click.option(
         "--level",
-        type=click.Choice(choices),
+        type=click.Choice(allowed),
         default=default,
         show_default=True,
         help="city: city–city ties (organisations count for their city); organisation: members as recorded"
-        + ("; bipartite: members linked to their projects and exchanges." if "bipartite" in choices else "."),
+        + ("; bipartite: members linked to their projects and exchanges." if "bipartite" in allowed else "."),
     )
 
 
@@ -186,11 +193,11 @@ def ties_option(f: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
         "--ties",
         "ties_mode",
-        type=click.Choice(pipeline.TIE_MODES),
+        type=click.Choice(choices.TIE_MODES),
         default="auto",
         show_default=True,
         help="Which TIE relationships to write: all, the significant backbone, none, or auto "
-        f"(all up to {pipeline.TIE_AUTO_LIMIT:,} pairs, else the backbone).",
+        f"(all up to {choices.TIE_AUTO_LIMIT:,} pairs, else the backbone).",
     )(f)
 
 
@@ -221,23 +228,28 @@ def source_options(f: Callable[..., Any]) -> Callable[..., Any]:
         help="cordis/fp7: the folder holding geonames-cities and the CORDIS extracts [searched upwards from PATH].",
     )(f)
     f = click.option(
-        "--format", "fmt", type=click.Choice(SOURCE_FORMATS), default="package", show_default=True, help=_FORMAT_HELP
+        "--format", "fmt", type=click.Choice(choices.SOURCE_FORMATS), default="package", show_default=True, help=_FORMAT_HELP
     )(f)
     return f
 
 
-def read_network(store: Store, steps: Steps) -> Tables:
+def read_network(store: Store, steps: Steps) -> Network:
+    """The network in ``store`` (refused with what to do when the store is empty)."""
+    from netlens.model.network import as_network
+
     with steps.step(f"reading {store.description}"):
-        tables = store.read_tables()
-    if not any(len(tables[t]) for t in ("cities", "organisations")):
+        network = as_network(store.read_tables())
+    if not any(len(network[t]) for t in ("cities", "organisations")):
         raise UsageError(f"{store.description} is empty; load a network first: netlens load PATH")
-    return tables
+    return network
 
 
 def print_table(frame: Any, fmt: str, output: str | None, top: int | None, notes: list[str] | None = None) -> None:
     """Print (or write) ``frame``'s first ``top`` rows; notes follow as ``# …`` lines (stderr unless a plain table)."""
+    from netlens.render.text import render_frame
+
     shown = frame.head(top) if top else frame
-    emit(reports.render_frame(shown, fmt), output)
+    emit(render_frame(shown, fmt), output)
     extra = [n for n in (notes or []) if n]
     if top and len(frame) > top:
         extra.insert(0, f"{top} of {len(frame):,} rows shown (--top N, --all)")

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from netlens.cli.app import main
 from netlens.cli.options import emit, output_options, quiet_option, store_options
 from netlens.errors import UsageError
-from netlens.render import text as reports
-from netlens.render.progress import Steps
-from netlens.store.core import Store
+
+if TYPE_CHECKING:
+    from netlens.render.progress import Steps
+    from netlens.store.core import Store
 
 __all__ = ["query"]
 
@@ -59,6 +60,7 @@ def query(
 ) -> None:
     """Run a library query (NAME, e.g. top-hubs), a .cypher FILE, or --cypher TEXT. Read-only unless --write."""
     from netlens import querylib as qs
+    from netlens.render import text as reports  # lazy: start-up time
 
     if list_:
         emit(reports.render_frame(qs.library_frame(), fmt, index=False), output)
