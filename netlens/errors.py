@@ -1,6 +1,6 @@
 """One exception hierarchy for netlens; every error carries its exit code.
 
-The CLI maps these to exit codes in exactly one place (``cli.NetlensGroup``).
+The CLI maps these to exit codes in exactly one place (``netlens.cli.app.NetlensGroup``).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ __all__ = [
     "ReadOnlyQueryError",
     "NotFoundError",
     "NoPathError",
+    "OutputError",
 ]
 
 
@@ -74,3 +75,9 @@ class NoPathError(NetlensError):
     """No route exists between two members under the given constraints."""
 
     exit_code = 7
+
+
+class OutputError(NetlensError):
+    """A result file cannot be written (missing folder, no permission, full disk); the previous file is unchanged."""
+
+    exit_code = 8

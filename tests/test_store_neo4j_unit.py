@@ -17,6 +17,10 @@ import neo4j.exceptions as nx_exc
 import neo4j.time
 import pandas as pd
 import pytest
+
+from netlens.config import Neo4jSettings
+from netlens.errors import QueryError, ReadOnlyQueryError, StoreError, UsageError
+from netlens.store.core import NODE_LABELS, write_plan
 from netlens.store.neo4j import (
     BATCH,
     Neo4jStore,
@@ -26,10 +30,6 @@ from netlens.store.neo4j import (
     redact_uri,
     to_native,
 )
-
-from netlens.config import Neo4jSettings
-from netlens.errors import QueryError, ReadOnlyQueryError, StoreError, UsageError
-from netlens.store.core import NODE_LABELS, write_plan
 from netlens.validation.checks import SPECS, empty_tables
 
 SECRET = "s3cret-pa55"

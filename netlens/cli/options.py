@@ -204,8 +204,9 @@ def ties_option(f: Callable[..., Any]) -> Callable[..., Any]:
 def emit(text: str, output: str | None) -> None:
     """Print ``text``, or write it to ``output`` and say so on stderr."""
     if output:
-        with writing_file(output):
-            Path(output).write_text(text + "\n", encoding="utf-8")
+        from netlens.files import write_text
+
+        write_text(output, text + "\n")
         click.echo(f"wrote {output}", err=True)
     else:
         click.echo(text)
