@@ -110,7 +110,6 @@ class MapStats:
 # public API
 
 
-# render_map is long only because its docstring documents every option (once, for the whole package).
 def render_map(
     G: nx.Graph,
     *,
@@ -187,6 +186,7 @@ def render_map(
     >>> data["nodes"]["name"], data["edges"]["weight"]
     (['Aachen', 'Bologna'], [1.5])
     """
+    # long: only because of the docstring above, the one place where every option is documented
     built = _build(
         G,
         size_by=size_by,
