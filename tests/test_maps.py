@@ -431,3 +431,25 @@ def test_vendored_vis_network_is_pinned() -> None:
     theirs = Path(pyvis.__file__).parent / "lib" / "vis-9.1.2" / "vis-network.min.js"
     if theirs.exists():
         assert theirs.read_bytes() == js
+
+
+def test_pipeline_stages_hand_over_frozen_dataclasses(graph: nx.Graph) -> None:
+    import dataclasses
+    import types
+
+    from netlens.render.maps import assemble, place, select, style, thin
+
+    for stage in (select, thin, place, style, assemble):
+        assert isinstance(stage, types.ModuleType)  # not shadowed by a function of the same name
+    ix = select.canonical(graph)
+    assert ix.ids == sorted(ix.ids) and ix.n_nodes == graph.number_of_nodes()
+    sel = select.choose(ix, graph, size_by="pagerank", highlight_path=None, top=6, geo=False)
+    assert sel.top == select.TopCut(n=6, of=graph.number_of_nodes())
+    drawn = thin.apply_budget(ix, sel, max_edges=3)
+    assert drawn.thinning is not None and drawn.thinning.max_edges == 3
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        drawn.thinning.k = 99  # type: ignore[misc]
+    data = read_map_data(render_map(graph, size_by="pagerank", top=6, max_edges=3))
+    assert data["nodes"]["id"] == drawn.ids
+    assert data["meta"]["thinning"] == dataclasses.asdict(drawn.thinning)
+    assert len(data["edges"]["source"]) == len(drawn.edges)
