@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 from pathlib import Path
 
 from click.testing import CliRunner
 
 from netlens.cli import main
 
-from .conftest import MINI, write_package
+from .conftest import MINI, SAMPLE, write_package
 
 
 def run(*args: str, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
@@ -93,3 +96,39 @@ def test_info_on_empty_store(tmp_path: Path) -> None:
     r = run("info", "--store-path", str(tmp_path / "none.kgl"))
     assert r.exit_code == 0
     assert "empty (nothing loaded yet" in r.output
+
+
+def test_machine_formats_are_complete_and_the_extension_names_the_format(tmp_path: Path) -> None:
+    store = str(tmp_path / "s.kgl")
+    assert CliRunner().invoke(main, ["load", str(SAMPLE), "--store-path", store]).exit_code == 0
+    r = CliRunner().invoke(main, ["analyse", "--no-write", "--format", "csv", "--store-path", store])
+    assert r.exit_code == 0
+    assert len(r.stdout.strip().splitlines()) == 1 + 35  # header + every city, not the 20 of the table view
+    assert "rows shown" not in r.output
+    r = CliRunner().invoke(main, ["analyse", "--no-write", "--format", "csv", "--top", "3", "--store-path", store])
+    assert len(r.stdout.strip().splitlines()) == 1 + 3  # an explicit --top still cuts
+    out = tmp_path / "cities.json"
+    r = CliRunner().invoke(main, ["analyse", "--no-write", "-o", str(out), "--store-path", store])
+    assert r.exit_code == 0
+    rows = json.loads(out.read_text())
+    assert len(rows) == 35 and {"id", "name", "pagerank"} <= set(rows[0])
+
+
+def test_csv_keeps_full_precision(tmp_path: Path) -> None:
+    store = str(tmp_path / "s.kgl")
+    CliRunner().invoke(main, ["load", str(SAMPLE), "--store-path", store])
+    table = CliRunner().invoke(main, ["analyse", "--no-write", "--format", "json", "--store-path", store]).stdout
+    csv_text = CliRunner().invoke(main, ["analyse", "--no-write", "--format", "csv", "--store-path", store]).stdout
+    expected = {r["id"]: r["pagerank"] for r in json.loads(table)}
+    got = {row["id"]: float(row["pagerank"]) for row in csv.DictReader(io.StringIO(csv_text))}
+    assert got == expected  # exactly equal: no 6-digit rounding in CSV
+
+
+def test_validate_reports_as_json(tmp_path: Path) -> None:
+    bad = write_package(tmp_path / "bad", {**MINI, "cities.csv": "id,name,country\nnantes,Nantes,France\n"})
+    r = CliRunner().invoke(main, ["validate", str(bad), "--output-format", "json"])
+    assert r.exit_code == 3
+    report = json.loads(r.stdout)
+    assert report["errors"] >= 1 and report["errors"] + report["warnings"] == len(report["issues"])
+    country = [i for i in report["issues"] if i["file"] == "cities.csv" and i["severity"] == "error"]
+    assert country == [{**country[0], "severity": "error", "row": 2, "column": "country", "value": "France"}]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
+import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -61,19 +63,32 @@ def load(path: str, fmt: str, data_dir: str | None, no_enrich: bool, replace: bo
 @main.command(name="validate")
 @click.argument("path", type=click.Path())
 @source_options
+@click.option(
+    "--output-format",
+    "report",
+    type=click.Choice(("table", "json")),
+    default="table",
+    show_default=True,
+    help="How to report the problems: one line each, or JSON (--format names the input format).",
+)
 @quiet_option
-def validate_cmd(path: str, fmt: str, data_dir: str | None, no_enrich: bool, steps: Steps) -> None:
-    """Check PATH and report every problem (file, row, column, value, expected)."""
+def validate_cmd(path: str, fmt: str, data_dir: str | None, no_enrich: bool, report: str, steps: Steps) -> None:
+    """Check PATH and report every problem (file, row, column, value, expected); exit 3 when there are errors."""
     from netlens.validation.checks import validate  # lazy: start-up time
 
     with steps.step(f"reading {Path(path).name}"):
         raw = _read(path, fmt, data_dir, no_enrich)
     with steps.step("validating"):
         _, issues = validate(raw)
-    for issue in issues:
-        click.echo(str(issue))
     errors = sum(i.severity == "error" for i in issues)
-    click.echo(f"{errors} error(s), {len(issues) - errors} warning(s)")
+    if report == "json":
+        rows = [dataclasses.asdict(i) for i in issues]
+        summary = {"path": path, "format": fmt, "errors": errors, "warnings": len(issues) - errors, "issues": rows}
+        click.echo(json.dumps(summary, ensure_ascii=False, indent=2))
+    else:
+        for issue in issues:
+            click.echo(str(issue))
+        click.echo(f"{errors} error(s), {len(issues) - errors} warning(s)")
     if errors:
         sys.exit(3)
 

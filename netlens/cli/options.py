@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
+from click.core import ParameterSource
 
 from netlens import choices
 from netlens.config import resolve_store
@@ -37,6 +38,7 @@ __all__ = [
     "writing_file",
     "emit",
     "print_table",
+    "format_for",
     "read_network",
     "tandem_weights",
 ]
@@ -88,9 +90,26 @@ def output_options(f: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(f)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         check_output_path(kwargs.get("output"))
+        kwargs["fmt"] = format_for(kwargs.get("fmt", "table"), kwargs.get("output"))
         return f(*args, **kwargs)
 
     return wrapper
+
+
+def _given(name: str) -> bool:
+    """Did the user give option ``name`` (rather than click filling in its default)?"""
+    ctx = click.get_current_context(silent=True)
+    if ctx is None:
+        return False
+    source = ctx.get_parameter_source(name)
+    return source is not None and source not in (ParameterSource.DEFAULT, ParameterSource.DEFAULT_MAP)
+
+
+def format_for(fmt: str, output: str | None) -> str:
+    """The output format: ``--format`` when given, else the one ``-o FILE.csv|.json`` names, else ``fmt``."""
+    if output and not _given("fmt"):
+        return {".csv": "csv", ".json": "json"}.get(Path(output).suffix.lower(), fmt)
+    return fmt
 
 
 @contextlib.contextmanager
@@ -249,6 +268,8 @@ def print_table(frame: Any, fmt: str, output: str | None, top: int | None, notes
     """Print (or write) ``frame``'s first ``top`` rows; notes follow as ``# …`` lines (stderr unless a plain table)."""
     from netlens.render.text import render_frame
 
+    if fmt != "table" and not _given("top"):
+        top = None  # machine formats are complete unless --top is given
     shown = frame.head(top) if top else frame
     emit(render_frame(shown, fmt), output)
     extra = [n for n in (notes or []) if n]

@@ -27,6 +27,18 @@ def _cell(v: Any) -> str:
     return str(v)
 
 
+def _csv_cell(v: Any) -> str:
+    """A CSV cell: full precision (``repr`` of floats round-trips), lists joined with ``;``."""
+    v = jsonable(v)
+    if v is None:
+        return ""
+    if isinstance(v, float):
+        return repr(v)
+    if isinstance(v, list):
+        return ";".join(_csv_cell(x) for x in v)
+    return str(v)
+
+
 def render_frame(frame: pd.DataFrame, fmt: str = "table", *, index: bool = True) -> str:
     """Render ``frame`` as an aligned text table, CSV or JSON records (a list of objects).
 
@@ -49,7 +61,7 @@ def render_frame(frame: pd.DataFrame, fmt: str = "table", *, index: bool = True)
     if fmt == "csv":
         out = frame.copy()
         for c in out.columns:
-            out[c] = [_cell(v) for v in out[c]]
+            out[c] = [_csv_cell(v) for v in out[c]]
         return str(out.to_csv(index=False)).rstrip("\n")
     if fmt == "json":
         records = [{str(k): jsonable(v) for k, v in r.items()} for r in frame.to_dict("records")]
