@@ -11,7 +11,7 @@ import pytest
 from netlens import pipeline
 from netlens.errors import UsageError
 from netlens.read.package import read_package
-from netlens.validation.checks import validate_or_raise
+from netlens.validation import validate_or_raise
 
 from .conftest import SAMPLE, write_package
 

@@ -11,7 +11,7 @@ from netlens.errors import InputError, NotFoundError, UsageError
 from netlens.read.package import read_cordis, read_package, read_source
 from netlens.read.realdata import read_fp7, read_urbact
 from netlens.store.embedded import EmbeddedStore
-from netlens.validation.checks import validate, validate_or_raise
+from netlens.validation import validate, validate_or_raise
 
 from .conftest import MINI, shared_file, write_package
 from .test_geocode import GAZETTEER

@@ -30,7 +30,7 @@ from netlens.store.neo4j import (
 from netlens.config import Neo4jSettings
 from netlens.errors import QueryError, ReadOnlyQueryError, StoreError, UsageError
 from netlens.store.core import NODE_LABELS, write_plan
-from netlens.validation.checks import SPECS, empty_tables
+from netlens.validation import SPECS, empty_tables
 
 SECRET = "s3cret-pa55"
 

@@ -9,7 +9,7 @@ import pytest
 
 from netlens.errors import InputError, ValidationFailed
 from netlens.read.package import read_csv_text, read_package
-from netlens.validation.checks import validate, validate_or_raise
+from netlens.validation import validate, validate_or_raise
 
 from .conftest import MINI, write_package
 
