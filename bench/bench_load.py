@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 t0 = time.perf_counter()
-from netlens.read.package import read_cordis  # noqa: E402
+from netlens.read import read_cordis  # noqa: E402
 from netlens.store.embedded import EmbeddedStore  # noqa: E402
 from netlens.validation import validate_or_raise  # noqa: E402
 

@@ -20,7 +20,7 @@ import pandas as pd
 from netlens import pipeline
 from netlens.config import resolve_store
 from netlens.errors import NetlensError, UsageError
-from netlens.read.package import SOURCE_FORMATS, read_source
+from netlens.read import SOURCE_FORMATS, read_source
 from netlens.render import text as reports
 from netlens.render.progress import Steps, enabled
 from netlens.store.core import Store, open_store

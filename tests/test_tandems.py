@@ -634,7 +634,7 @@ def test_sample_package_runs_and_explains_every_pair() -> None:
 
 @pytest.mark.slow
 def test_cordis_organisation_level_is_fast_and_equals_newman_without_decay() -> None:
-    from netlens.read.package import read_cordis
+    from netlens.read import read_cordis
     from netlens.validation import validate
 
     tables, _ = validate(read_cordis(shared_file("cordis-h2020-participation/h2020.csv")))
