@@ -197,7 +197,15 @@ class Geocoder:
     def from_files(cls, *paths: str | Path) -> Geocoder:
         """Load one or more GeoNames CSV extracts; a place in several files is taken from the first.
 
-        The built index is cached (see the module docstring)."""
+        Parameters
+        ----------
+        *paths : GeoNames CSV extracts with the columns of a cities table (``geonameid, name, countrycode, …``).
+
+        Returns
+        -------
+        The geocoder. The built index is cached (see the module docstring). Raises :class:`NotFoundError` for a
+        missing file and :class:`InputError` for a file that is not a GeoNames extract.
+        """
         if not paths:
             raise InputError("no gazetteer files given; expected e.g. geonames-cities/cities1000_europe.csv")
         for path in paths:
@@ -234,7 +242,12 @@ class Geocoder:
 
     @classmethod
     def from_dir(cls, folder: str | Path) -> Geocoder:
-        """Load the extracts of :data:`GEONAMES_FILES` present in ``folder`` (at least one must be)."""
+        """Load the extracts of :data:`GEONAMES_FILES` present in ``folder`` (at least one must be).
+
+        Parameters
+        ----------
+        folder : the ``geonames-cities`` folder; raises :class:`NotFoundError` when it holds none of the extracts.
+        """
         f = Path(folder)
         paths = [f / n for n in GEONAMES_FILES if (f / n).exists()]
         if not paths:
@@ -265,15 +278,28 @@ class Geocoder:
         return None
 
     def lookup(self, name: str, country: str) -> Match | None:
-        """The place called ``name`` in ``country`` (ISO or EU code), or None."""
+        """The place called ``name`` in ``country`` (ISO or EU code), or None.
+
+        Parameters
+        ----------
+        name : a place name as written anywhere (case, accents, ``St.``, parentheses and postal words ignored).
+        country : an ISO alpha-2 or EU country code.
+        """
         row = self._row(name, country)
         return None if row is None else self._match(row)
 
     def geocode_frame(self, df: pd.DataFrame, name_col: str, country_col: str) -> pd.DataFrame:
-        """Geocode every row of ``df``: a frame with the same index and columns
-        ``geonameid`` (Int64, <NA> when unmatched), ``gn_name``, ``gn_country``, ``lat``, ``lon``, ``population``.
+        """Geocode every row of ``df``; each distinct (name, country) pair is looked up once.
 
-        Each distinct (name, country) pair is looked up once.
+        Parameters
+        ----------
+        df : the rows to geocode.
+        name_col, country_col : the columns of ``df`` holding the place name and the country code.
+
+        Returns
+        -------
+        A frame with the index of ``df`` and columns ``geonameid`` (Int64, <NA> when unmatched), ``gn_name``,
+        ``gn_country``, ``lat``, ``lon``, ``population``.
         """
         for col in (name_col, country_col):
             if col not in df.columns:

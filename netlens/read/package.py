@@ -74,30 +74,11 @@ def _decode(data: bytes, source: str) -> str:
         ) from None
 
 
-def read_csv_text(data: bytes, source: str, name: str) -> RawTable | None:
-    """Parse CSV bytes (UTF-8, BOM tolerated, ``,`` ``;`` or tab detected) into a :class:`RawTable`.
+_Records = tuple[list[str] | None, list[list[str]], list[int], list[tuple[int, str]]]
 
-    Parameters
-    ----------
-    data : the file's bytes.
-    source : the file name used in messages.
-    name : the table name given to the result.
 
-    Returns
-    -------
-    The table (cells stripped, blank lines skipped, short rows padded with ''), or None for a file without a
-    header line. Raises :class:`InputError` for bytes that are not UTF-8, naming the line and byte offset.
-
-    Examples
-    --------
-    >>> t = read_csv_text("\\ufeffid;name\\nlitomerice;Litoměřice\\n".encode(), "cities.csv", "cities")
-    >>> t.delimiter, list(t.frame.columns), t.frame.iloc[0]["name"], t.rows
-    (';', ['id', 'name'], 'Litoměřice', [2])
-    """
-    text = _decode(data, source)
-    if not text.strip():
-        return None
-    delimiter = _detect_delimiter(text.splitlines()[0])
+def _records(text: str, delimiter: str, source: str) -> _Records:
+    """(header, padded body rows, their line numbers, overflowing cells) of CSV ``text``; blank lines skipped."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     header: list[str] | None = None
     body: list[list[str]] = []
@@ -124,6 +105,34 @@ def read_csv_text(data: bytes, source: str, name: str) -> RawTable | None:
         raise InputError(
             f"{source}: cannot parse CSV at line {line_no} ({exc}); expected {delimiter!r}-separated values"
         ) from None
+    return header, body, rows, overflow
+
+
+def read_csv_text(data: bytes, source: str, name: str) -> RawTable | None:
+    """Parse CSV bytes (UTF-8, BOM tolerated, ``,`` ``;`` or tab detected) into a :class:`RawTable`.
+
+    Parameters
+    ----------
+    data : the file's bytes.
+    source : the file name used in messages.
+    name : the table name given to the result.
+
+    Returns
+    -------
+    The table (cells stripped, blank lines skipped, short rows padded with ''), or None for a file without a
+    header line. Raises :class:`InputError` for bytes that are not UTF-8, naming the line and byte offset.
+
+    Examples
+    --------
+    >>> t = read_csv_text("\\ufeffid;name\\nlitomerice;Litoměřice\\n".encode(), "cities.csv", "cities")
+    >>> t.delimiter, list(t.frame.columns), t.frame.iloc[0]["name"], t.rows
+    (';', ['id', 'name'], 'Litoměřice', [2])
+    """
+    text = _decode(data, source)
+    if not text.strip():
+        return None
+    delimiter = _detect_delimiter(text.splitlines()[0])
+    header, body, rows, overflow = _records(text, delimiter, source)
     if header is None:
         return None
     frame = (
