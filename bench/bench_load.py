@@ -13,9 +13,9 @@ import time
 from pathlib import Path
 
 t0 = time.perf_counter()
-from netlens.read.package import read_cordis  # noqa: E402
+from netlens.read import read_cordis  # noqa: E402
 from netlens.store.embedded import EmbeddedStore  # noqa: E402
-from netlens.validation.checks import validate_or_raise  # noqa: E402
+from netlens.validation import validate_or_raise  # noqa: E402
 
 default = Path(__file__).resolve().parents[2] / "shared" / "data" / "cordis-h2020-participation" / "h2020.csv"
 path = Path(sys.argv[1]) if len(sys.argv) > 1 else default

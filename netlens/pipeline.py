@@ -30,7 +30,7 @@ from netlens.analysis import metrics
 from netlens.errors import UsageError
 from netlens.model import projection as model
 from netlens.store.core import LABEL_OF_TABLE
-from netlens.validation.checks import Tables
+from netlens.validation import Tables
 
 __all__ = [
     "LEVELS",

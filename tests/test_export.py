@@ -12,10 +12,10 @@ import pytest
 
 from netlens.errors import UsageError
 from netlens.model import projection as model
-from netlens.read.package import read_package
+from netlens.read import read_package
 from netlens.render.export import export, neo4j_import_command, typed_graph
 from netlens.store.embedded import EmbeddedStore
-from netlens.validation.checks import validate_or_raise
+from netlens.validation import validate_or_raise
 
 from .conftest import write_package
 from .test_queries import TINY

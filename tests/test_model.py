@@ -12,7 +12,7 @@ from networkx.algorithms import bipartite
 
 from netlens.errors import UsageError
 from netlens.model.projection import bipartite_graph, memberships, projection, projection_edges
-from netlens.validation.checks import empty_tables
+from netlens.validation import empty_tables
 
 
 def package(members: dict[str, str | None], activities: dict[str, list[str]], dates: dict[str, tuple[str, str]] | None = None):  # type: ignore[no-untyped-def]

@@ -20,7 +20,7 @@ import pytest
 from netlens.analysis.paths import _Search, _Ties, routes_frame, tie_graph, transfer_paths
 from netlens.analysis.tandems import load_weights
 from netlens.errors import NoPathError, NotFoundError, UsageError
-from netlens.validation.checks import Tables
+from netlens.validation import Tables
 
 from .conftest import SAMPLE
 from .test_tandems import NO_DECAY, build
@@ -370,8 +370,8 @@ def test_bad_arguments() -> None:
 
 @pytest.mark.skipif(not (SAMPLE / "cities.csv").exists(), reason="data/sample not built yet")
 def test_sample_routes() -> None:
-    from netlens.read.package import read_package
-    from netlens.validation.checks import validate
+    from netlens.read import read_package
+    from netlens.validation import validate
 
     tables, _ = validate(read_package(SAMPLE))
     routes = transfer_paths(tables, "Nantes", "Palencia", k=3)

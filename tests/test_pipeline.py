@@ -10,8 +10,8 @@ import pytest
 
 from netlens import pipeline
 from netlens.errors import UsageError
-from netlens.read.package import read_package
-from netlens.validation.checks import validate_or_raise
+from netlens.read import read_package
+from netlens.validation import validate_or_raise
 
 from .conftest import SAMPLE, write_package
 

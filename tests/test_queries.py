@@ -34,10 +34,10 @@ from netlens.querylib import (
     run,
     write_operations,
 )
-from netlens.read.package import read_package
+from netlens.read import read_package
 from netlens.render.text import render_frame
 from netlens.store.embedded import EmbeddedStore
-from netlens.validation.checks import validate_or_raise
+from netlens.validation import validate_or_raise
 
 from .conftest import write_package
 

@@ -16,10 +16,9 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
 from netlens.model import projection as model
-from netlens.read.geocode import Geocoder
-from netlens.read.package import RawPackage, read_cordis
-from netlens.read.realdata import geocode_check, read_fp7, read_sod_h2020, read_urbact
-from netlens.validation.checks import Tables, validate_or_raise
+from netlens.read import RawPackage, read_cordis, read_fp7, read_sod_h2020, read_urbact
+from netlens.read.geocode import Geocoder, geocode_check
+from netlens.validation import Tables, validate_or_raise
 
 from .conftest import shared_file
 

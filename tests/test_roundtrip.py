@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from netlens.store.core import normalise_tables
 from netlens.store.embedded import EmbeddedStore
-from netlens.validation.checks import empty_tables
+from netlens.validation import empty_tables
 
 names = st.one_of(
     st.sampled_from(["Litoměřice", "Třinec", "<script>alert(1)</script>", "Nantes Métropole", 'O\'Brien & "Co"', "Αθήνα"]),

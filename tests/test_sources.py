@@ -8,13 +8,12 @@ import pandas as pd
 import pytest
 
 from netlens.errors import InputError, NotFoundError, UsageError
-from netlens.read.package import read_cordis, read_package, read_source
-from netlens.read.realdata import read_fp7, read_urbact
+from netlens.read import read_cordis, read_fp7, read_package, read_source, read_urbact
 from netlens.store.embedded import EmbeddedStore
-from netlens.validation.checks import validate, validate_or_raise
+from netlens.validation import validate, validate_or_raise
 
+from .builders import GAZETTEER
 from .conftest import MINI, shared_file, write_package
-from .test_geocode import GAZETTEER
 
 TRICKY_CITIES = (
     "\ufeffid;name;country;lat;lon;tags\n"

@@ -24,7 +24,7 @@ from netlens.errors import QueryError, ReadOnlyQueryError, StoreError
 from netlens.querylib import list_queries, run
 from netlens.store.core import Store, normalise_tables
 from netlens.store.embedded import EmbeddedStore
-from netlens.validation.checks import SPECS, Tables, empty_tables
+from netlens.validation import SPECS, Tables, empty_tables
 
 NEO4J_ENV = "NETLENS_TEST_NEO4J_"
 

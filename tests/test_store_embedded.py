@@ -8,10 +8,10 @@ import pandas as pd
 import pytest
 
 from netlens.errors import QueryError, ReadOnlyQueryError, StoreError
-from netlens.read.package import read_package
+from netlens.read import read_package
 from netlens.store.core import Statement, normalise_tables
 from netlens.store.embedded import EmbeddedStore
-from netlens.validation.checks import validate_or_raise
+from netlens.validation import validate_or_raise
 
 from .conftest import MINI, write_package
 

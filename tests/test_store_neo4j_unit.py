@@ -30,7 +30,7 @@ from netlens.store.neo4j import (
     redact_uri,
     to_native,
 )
-from netlens.validation.checks import SPECS, empty_tables
+from netlens.validation import SPECS, empty_tables
 
 SECRET = "s3cret-pa55"
 

@@ -32,7 +32,7 @@ from netlens.analysis.tandems import (
 )
 from netlens.errors import NotFoundError, UsageError
 from netlens.model import projection as model
-from netlens.validation.checks import SPECS, Tables, empty_tables
+from netlens.validation import SPECS, Tables, empty_tables
 
 from .conftest import SAMPLE, shared_file
 
@@ -619,8 +619,8 @@ def test_recommend_needs_complementarity() -> None:
 
 @pytest.mark.skipif(not (SAMPLE / "cities.csv").exists(), reason="data/sample not built yet")
 def test_sample_package_runs_and_explains_every_pair() -> None:
-    from netlens.read.package import read_package
-    from netlens.validation.checks import validate
+    from netlens.read import read_package
+    from netlens.validation import validate
 
     tables, _ = validate(read_package(SAMPLE))
     df = tandem_strength(tables)
@@ -634,8 +634,8 @@ def test_sample_package_runs_and_explains_every_pair() -> None:
 
 @pytest.mark.slow
 def test_cordis_organisation_level_is_fast_and_equals_newman_without_decay() -> None:
-    from netlens.read.package import read_cordis
-    from netlens.validation.checks import validate
+    from netlens.read import read_cordis
+    from netlens.validation import validate
 
     tables, _ = validate(read_cordis(shared_file("cordis-h2020-participation/h2020.csv")))
     start = time.perf_counter()
@@ -651,8 +651,8 @@ def test_cordis_organisation_level_is_fast_and_equals_newman_without_decay() -> 
 
 def test_recommend_matrix_counts_agree_with_the_topic_lists() -> None:
     """Scores come from sparse topic-count products; the listed topics from per-pair set differences."""
-    from netlens.read.package import read_package
-    from netlens.validation.checks import validate_or_raise
+    from netlens.read import read_package
+    from netlens.validation import validate_or_raise
 
     from .conftest import SAMPLE
 

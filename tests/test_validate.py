@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from netlens.errors import InputError, ValidationFailed
-from netlens.read.package import read_csv_text, read_package
-from netlens.validation.checks import validate, validate_or_raise
+from netlens.read import read_csv_text, read_package
+from netlens.validation import validate, validate_or_raise
 
 from .conftest import MINI, write_package
 

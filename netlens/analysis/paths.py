@@ -103,7 +103,7 @@ from scipy.sparse.csgraph import breadth_first_order, connected_components, dijk
 from netlens.analysis.tandems import TandemWeights, _activity_label, _collect, _pair_numbers, _resolve, load_weights
 from netlens.errors import NoPathError, UsageError
 from netlens.model.projection import members
-from netlens.validation.checks import Tables
+from netlens.validation import Tables
 
 __all__ = ["MODES", "Hop", "Route", "tie_graph", "transfer_paths", "routes_frame"]
 
@@ -302,7 +302,7 @@ def tie_graph(
 
     Examples
     --------
-    >>> from netlens.validation.checks import empty_tables
+    >>> from netlens.validation import empty_tables
     >>> t = empty_tables()
     >>> t["cities"] = pd.DataFrame({"id": ["a", "b"], "name": ["A", "B"], "country": ["FR"] * 2,
     ...                             "lat": [None] * 2, "lon": [None] * 2, "population": [None] * 2, "tags": [None] * 2})
@@ -845,7 +845,7 @@ def transfer_paths(
 
     Examples
     --------
-    >>> from netlens.validation.checks import empty_tables
+    >>> from netlens.validation import empty_tables
     >>> t = empty_tables()
     >>> t["cities"] = pd.DataFrame({"id": ["n", "h", "r"], "name": ["Nantes", "Hamburg", "Rijeka"], "country": ["FR", "DE", "HR"],
     ...                             "lat": [None] * 3, "lon": [None] * 3, "population": [None] * 3, "tags": [None] * 3})

@@ -90,7 +90,7 @@ import scipy.sparse as sp
 from netlens.errors import NotFoundError, UsageError
 from netlens.model.projection import activities, members, memberships
 from netlens.read.countries import COUNTRIES
-from netlens.validation.checks import Tables
+from netlens.validation import Tables
 
 __all__ = [
     "CHANNELS",
@@ -324,7 +324,7 @@ def resolve_member(tables: Tables, query: str, *, level: str = "city") -> str:
 
     Examples
     --------
-    >>> from netlens.validation.checks import empty_tables
+    >>> from netlens.validation import empty_tables
     >>> t = empty_tables()
     >>> t["cities"] = pd.DataFrame({"id": ["muenchen", "koeln"], "name": ["München", "Köln"], "country": ["DE", "DE"],
     ...                             "lat": [None] * 2, "lon": [None] * 2, "population": [None] * 2, "tags": [None] * 2})
@@ -1059,7 +1059,7 @@ def tandem_strength(
 
     Parameters
     ----------
-    tables : typed tables (:func:`netlens.validation.checks.validate`).
+    tables : typed tables (:func:`netlens.validation.validate`).
     level : "city" (organisations count for their city) or "organisation".
     weights : :class:`TandemWeights`; default :func:`load_weights()`.
     since, until : keep activities overlapping this window (undated ones are then left out); ``until`` is
@@ -1083,7 +1083,7 @@ def tandem_strength(
     Two undated projects, P = {a, b} and Q = {a, b, c}: Newman's w_ab = 1/(2−1) + 1/(3−1) = 1.5; one channel,
     so no multiplexity bonus (tests/test_tandems.py checks networkx's golden values).
 
-    >>> from netlens.validation.checks import empty_tables
+    >>> from netlens.validation import empty_tables
     >>> t = empty_tables()
     >>> t["cities"] = pd.DataFrame({"id": ["a", "b", "c"], "name": ["A", "B", "C"], "country": ["FR"] * 3,
     ...                             "lat": [None] * 3, "lon": [None] * 3, "population": [None] * 3, "tags": [None] * 3})
@@ -1203,7 +1203,7 @@ def explain_pair(
 
     Examples
     --------
-    >>> from netlens.validation.checks import empty_tables
+    >>> from netlens.validation import empty_tables
     >>> t = empty_tables()
     >>> t["cities"] = pd.DataFrame({"id": ["a", "b"], "name": ["Alpha", "Beta"], "country": ["FR"] * 2,
     ...                             "lat": [None] * 2, "lon": [None] * 2, "population": [None] * 2, "tags": [None] * 2})
@@ -1497,7 +1497,7 @@ def recommend(
 
     Examples
     --------
-    >>> from netlens.validation.checks import empty_tables
+    >>> from netlens.validation import empty_tables
     >>> t = empty_tables()
     >>> t["cities"] = pd.DataFrame({"id": ["a", "b", "h"], "name": ["A", "B", "Hub"], "country": ["FR", "FR", "DE"],
     ...     "lat": [None] * 3, "lon": [None] * 3, "population": [None] * 3, "tags": [None] * 3})

@@ -16,7 +16,7 @@ from netlens.cli.options import quiet_option, read_network, source_options, stor
 from netlens.errors import UsageError
 
 if TYPE_CHECKING:
-    from netlens.read.package import RawPackage
+    from netlens.read import RawPackage
     from netlens.render.progress import Steps
     from netlens.store.core import Store
 
@@ -24,7 +24,7 @@ __all__ = ["load", "validate_cmd", "info", "export"]
 
 
 def _read(path: str, fmt: str, data_dir: str | None = None, no_enrich: bool = False) -> RawPackage:
-    from netlens.read.package import read_source  # lazy: start-up time
+    from netlens.read import read_source  # lazy: start-up time
 
     return read_source(path, fmt, data_dir=data_dir, enrich=not no_enrich)
 
@@ -43,7 +43,7 @@ def _stats_lines(raw: Any) -> list[str]:
 def load(path: str, fmt: str, data_dir: str | None, no_enrich: bool, replace: bool, store: Store, steps: Steps) -> None:
     """Validate PATH and load it into the graph store (idempotent, atomic)."""
     from netlens.render import text as reports  # lazy: start-up time
-    from netlens.validation.checks import validate_or_raise
+    from netlens.validation import validate_or_raise
 
     with steps.step(f"reading {Path(path).name}"):
         raw = _read(path, fmt, data_dir, no_enrich)
@@ -74,7 +74,7 @@ def load(path: str, fmt: str, data_dir: str | None, no_enrich: bool, replace: bo
 @quiet_option
 def validate_cmd(path: str, fmt: str, data_dir: str | None, no_enrich: bool, report: str, steps: Steps) -> None:
     """Check PATH and report every problem (file, row, column, value, expected); exit 3 when there are errors."""
-    from netlens.validation.checks import validate  # lazy: start-up time
+    from netlens.validation import validate  # lazy: start-up time
 
     with steps.step(f"reading {Path(path).name}"):
         raw = _read(path, fmt, data_dir, no_enrich)

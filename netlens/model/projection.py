@@ -57,7 +57,7 @@ def members(tables: Tables) -> pd.DataFrame:
     Examples
     --------
     >>> import pandas as pd
-    >>> from netlens.validation.checks import empty_tables
+    >>> from netlens.validation import empty_tables
     >>> t = empty_tables()
     >>> t["cities"] = pd.DataFrame({"id": ["rijeka"], "name": ["Rijeka"], "country": ["HR"], "lat": [45.33],
     ...                             "lon": [14.44], "population": [None], "tags": [["follower"]]})
@@ -166,7 +166,7 @@ def projection(
     Examples
     --------
     >>> import pandas as pd
-    >>> from netlens.validation.checks import empty_tables
+    >>> from netlens.validation import empty_tables
     >>> t = empty_tables()
     >>> t["organisations"] = pd.DataFrame({"id": ["a", "b", "c"], "name": ["A", "B", "C"], "type": [None] * 3,
     ...                                    "city_id": [None] * 3, "country": ["FR", "DE", "FI"]})

@@ -38,7 +38,7 @@ from netlens import cache
 from netlens.errors import InputError, NotFoundError
 from netlens.read.countries import normalise_country
 
-__all__ = ["Match", "Geocoder", "fold", "match_key", "match_rate", "GEONAMES_FILES"]
+__all__ = ["Match", "Geocoder", "fold", "match_key", "bulk_keys", "match_rate", "geocode_check", "GEONAMES_FILES"]
 
 #: file names of the GeoNames extracts inside ``shared/data/geonames-cities``, in priority order
 GEONAMES_FILES = ("cities1000_europe.csv", "cities15000_world.csv")
@@ -108,8 +108,12 @@ def match_key(text: str) -> str:
     return fold(text).replace(" ", "")
 
 
-def _bulk_keys(texts: Iterable[str]) -> dict[str, str]:
-    """:func:`match_key` of many distinct strings at once, as ``{text: key}``; names in non-Latin scripts are skipped."""
+def bulk_keys(texts: Iterable[str]) -> dict[str, str]:
+    """:func:`match_key` of many distinct strings at once, as ``{text: key}``; names in non-Latin scripts are skipped.
+
+    >>> bulk_keys(["St. Gallen", "Москва", "St. Gallen"])
+    {'St. Gallen': 'saintgallen'}
+    """
     norm, tr, sub, abbrev, latin = unicodedata.normalize, _TRANSLIT, _NON_ALNUM.sub, _ABBREV_RE.sub, _LATIN.match
     out: dict[str, str] = {}
     for t in texts:
@@ -179,7 +183,7 @@ class Geocoder:
             alt = alt[alt != ""]
             rows = np.concatenate([rows, alt.index.to_numpy()])
             texts = np.concatenate([texts, alt.to_numpy(dtype=object)])
-        keys = _bulk_keys(texts.tolist())
+        keys = bulk_keys(texts.tolist())
         order = np.lexsort((rows, -self._pop[rows]))  # most populous first, then file order
         self._index: dict[tuple[str, str], int] = {}
         index, country = self._index, self._country
@@ -193,7 +197,15 @@ class Geocoder:
     def from_files(cls, *paths: str | Path) -> Geocoder:
         """Load one or more GeoNames CSV extracts; a place in several files is taken from the first.
 
-        The built index is cached (see the module docstring)."""
+        Parameters
+        ----------
+        *paths : GeoNames CSV extracts with the columns of a cities table (``geonameid, name, countrycode, …``).
+
+        Returns
+        -------
+        The geocoder. The built index is cached (see the module docstring). Raises :class:`NotFoundError` for a
+        missing file and :class:`InputError` for a file that is not a GeoNames extract.
+        """
         if not paths:
             raise InputError("no gazetteer files given; expected e.g. geonames-cities/cities1000_europe.csv")
         for path in paths:
@@ -230,7 +242,12 @@ class Geocoder:
 
     @classmethod
     def from_dir(cls, folder: str | Path) -> Geocoder:
-        """Load the extracts of :data:`GEONAMES_FILES` present in ``folder`` (at least one must be)."""
+        """Load the extracts of :data:`GEONAMES_FILES` present in ``folder`` (at least one must be).
+
+        Parameters
+        ----------
+        folder : the ``geonames-cities`` folder; raises :class:`NotFoundError` when it holds none of the extracts.
+        """
         f = Path(folder)
         paths = [f / n for n in GEONAMES_FILES if (f / n).exists()]
         if not paths:
@@ -261,15 +278,28 @@ class Geocoder:
         return None
 
     def lookup(self, name: str, country: str) -> Match | None:
-        """The place called ``name`` in ``country`` (ISO or EU code), or None."""
+        """The place called ``name`` in ``country`` (ISO or EU code), or None.
+
+        Parameters
+        ----------
+        name : a place name as written anywhere (case, accents, ``St.``, parentheses and postal words ignored).
+        country : an ISO alpha-2 or EU country code.
+        """
         row = self._row(name, country)
         return None if row is None else self._match(row)
 
     def geocode_frame(self, df: pd.DataFrame, name_col: str, country_col: str) -> pd.DataFrame:
-        """Geocode every row of ``df``: a frame with the same index and columns
-        ``geonameid`` (Int64, <NA> when unmatched), ``gn_name``, ``gn_country``, ``lat``, ``lon``, ``population``.
+        """Geocode every row of ``df``; each distinct (name, country) pair is looked up once.
 
-        Each distinct (name, country) pair is looked up once.
+        Parameters
+        ----------
+        df : the rows to geocode.
+        name_col, country_col : the columns of ``df`` holding the place name and the country code.
+
+        Returns
+        -------
+        A frame with the index of ``df`` and columns ``geonameid`` (Int64, <NA> when unmatched), ``gn_name``,
+        ``gn_country``, ``lat``, ``lon``, ``population``.
         """
         for col in (name_col, country_col):
             if col not in df.columns:
@@ -305,3 +335,24 @@ class Geocoder:
 def match_rate(result: pd.DataFrame) -> float:
     """Share of rows of a :meth:`Geocoder.geocode_frame` result that found a place (0.0 for no rows)."""
     return float(result["geonameid"].notna().mean()) if len(result) else 0.0
+
+
+def geocode_check(
+    cities: pd.DataFrame, geocoder: Geocoder, name_col: str = "name", country_col: str = "country", id_col: str = "geonameid"
+) -> dict[str, float]:
+    """Geocode ``cities`` independently and compare with the GeoNames ids they already carry.
+
+    Parameters
+    ----------
+    cities : a table with a place name, a country and a GeoNames id per row.
+    geocoder : the gazetteer to check against.
+    name_col, country_col, id_col : the columns of ``cities`` to use.
+
+    Returns
+    -------
+    ``{"match rate": …, "same place": …}`` (shares of rows; ``same place`` among matched rows).
+    """
+    res = geocoder.geocode_frame(cities, name_col, country_col)
+    ok = res["geonameid"].notna()
+    same = res.loc[ok, "geonameid"].astype("int64").to_numpy() == pd.to_numeric(cities.loc[ok, id_col]).to_numpy()
+    return {"match rate": match_rate(res), "same place": float(np.mean(same)) if len(same) else 0.0}

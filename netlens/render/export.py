@@ -39,7 +39,7 @@ import numpy as np
 
 from netlens.errors import NetlensError, UsageError
 from netlens.store.core import NODE_LABELS, Statement, write_plan
-from netlens.validation.checks import Tables
+from netlens.validation import Tables
 
 __all__ = ["FORMATS", "ExportResult", "typed_graph", "export", "neo4j_import_command"]
 
@@ -114,7 +114,7 @@ def typed_graph(tables: Tables) -> nx.MultiDiGraph:
     Examples
     --------
     >>> import pandas as pd
-    >>> from netlens.validation.checks import empty_tables
+    >>> from netlens.validation import empty_tables
     >>> t = empty_tables()
     >>> t["cities"] = pd.DataFrame({"id": ["plzen"], "name": ["Plzeň"], "country": ["CZ"], "lat": [None], "lon": [None],
     ...                             "population": [168733], "tags": [["pitch", "czech"]]}, dtype=object)

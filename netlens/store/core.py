@@ -32,7 +32,7 @@ import pandas as pd
 
 from netlens.config import StoreSettings
 from netlens.errors import UsageError
-from netlens.validation.checks import SPECS, Tables, empty_tables
+from netlens.validation import SPECS, Tables, empty_tables
 
 __all__ = [
     "NODE_LABELS",

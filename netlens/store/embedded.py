@@ -37,8 +37,9 @@ from netlens.store.core import (
     tie_statements,
     write_plan,
 )
+from netlens.validation import Tables
 from netlens.validation import checks as validate_module
-from netlens.validation.checks import Tables
+from netlens.validation import specs as specs_module
 
 __all__ = ["EmbeddedStore"]
 
@@ -146,7 +147,9 @@ class EmbeddedStore:
 
     def _tables_key(self, stamp: str | None) -> tuple[str, str]:
         slot = str(self.path.resolve())
-        return slot, "|".join([stamp or "", cache.source_digest(store_module, validate_module, sys.modules[__name__])])
+        return slot, "|".join(
+            [stamp or "", cache.source_digest(store_module, validate_module, specs_module, sys.modules[__name__])]
+        )
 
     def read_tables(self) -> Tables:
         """The network as typed tables. Cached per store file (see :mod:`netlens.cache`): reading CORDIS back

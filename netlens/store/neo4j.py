@@ -61,7 +61,7 @@ from netlens.store.core import (
     tie_statements,
     write_plan,
 )
-from netlens.validation.checks import Tables
+from netlens.validation import Tables
 
 __all__ = ["BATCH", "SCHEMES", "Neo4jStore", "load_statements", "delete_statement", "redact_uri", "to_native", "map_error"]
 
