@@ -14,9 +14,9 @@ Typing and checking of the text tables happen in :mod:`netlens.validation`.
 
 from __future__ import annotations
 
-from netlens.read import RawPackage, RawTable, read_csv_text, read_package
 from netlens.read.cordis import read_cordis
 from netlens.read.fp7 import read_fp7
+from netlens.read.package import RawPackage, RawTable, read_csv_text, read_package
 from netlens.read.sod import read_sod_h2020
 from netlens.read.source import SOURCE_FORMATS, read_source
 from netlens.read.urbact import read_urbact

@@ -15,9 +15,9 @@ from typing import Any
 import pandas as pd
 
 from netlens.errors import InputError, NotFoundError
-from netlens.read import RawPackage, RawTable
 from netlens.read.countries import normalise_country
 from netlens.read.geocode import Geocoder, match_rate
+from netlens.read.package import RawPackage, RawTable
 
 __all__ = [
     "GEONAMES_DIR",

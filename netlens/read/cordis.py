@@ -14,8 +14,8 @@ from typing import Any
 import pandas as pd
 
 from netlens.errors import InputError, NotFoundError
-from netlens.read import RawPackage, RawTable
 from netlens.read.common import add_geocoded_cities, find_data_dir, geocoder_for, read_columns
+from netlens.read.package import RawPackage, RawTable
 
 __all__ = ["CORDIS_TYPES", "CORDIS_ENRICHMENT_FILES", "read_cordis", "enrich_cordis", "fix_mac_roman"]
 

@@ -14,8 +14,8 @@ from pathlib import Path
 import pandas as pd
 
 from netlens.errors import InputError, NotFoundError
-from netlens.read import RawPackage
 from netlens.read.common import find_data_dir
+from netlens.read.package import RawPackage
 from netlens.read.sod import sod_package
 
 __all__ = ["read_fp7", "read_conflicted_csv"]

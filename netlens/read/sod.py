@@ -14,8 +14,8 @@ from typing import Any
 import pandas as pd
 
 from netlens.errors import NotFoundError
-from netlens.read import RawPackage, RawTable
 from netlens.read.common import add_geocoded_cities, geocoder_for, read_columns
+from netlens.read.package import RawPackage, RawTable
 
 __all__ = ["read_edges", "sod_package", "read_sod_h2020"]
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from netlens.errors import UsageError
-from netlens.read import RawPackage, read_package
 from netlens.read.cordis import read_cordis
 from netlens.read.fp7 import read_fp7
+from netlens.read.package import RawPackage, read_package
 from netlens.read.urbact import read_urbact
 
 __all__ = ["SOURCE_FORMATS", "read_source"]

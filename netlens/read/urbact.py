@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 
 from netlens.errors import InputError, NotFoundError
-from netlens.read import RawPackage, RawTable, read_csv_text
 from netlens.read.common import MISSING_MARKERS, read_columns
+from netlens.read.package import RawPackage, RawTable, read_csv_text
 
 __all__ = ["URBACT_MEMBERSHIP", "URBACT_NETWORKS", "read_urbact"]
 

@@ -7,7 +7,7 @@ Callers import from here: ``from netlens.validation import validate, validate_or
 from __future__ import annotations
 
 from netlens.model.network import Tables
-from netlens.validation import Issue, empty_tables, validate, validate_or_raise
+from netlens.validation.checks import Issue, empty_tables, validate, validate_or_raise
 from netlens.validation.specs import (
     ATTENDANCE_ROLES,
     EXCHANGE_TYPES,

@@ -22,8 +22,8 @@ import pandas as pd
 
 from netlens.errors import ValidationFailed
 from netlens.model.network import Network, Tables
-from netlens.read import RawPackage, RawTable
 from netlens.read.countries import normalise_country
+from netlens.read.package import RawPackage, RawTable
 from netlens.validation.specs import (
     EXPECT,
     MEMBER_TABLES,
