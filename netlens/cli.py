@@ -321,9 +321,9 @@ def _write_back(store: Store, tables: Tables, a: pipeline.Analysis, steps: Steps
 
 
 def _weights(path: str | None) -> Any:
-    from netlens.analysis import tandems
+    from netlens.analysis.weights import load_weights
 
-    return tandems.load_weights(path)
+    return load_weights(path)
 
 
 @main.command()
@@ -472,7 +472,8 @@ def tandems(
     Same as `netlens analyse --metric tandems`, plus --explain A B and --recommend. The ranking is written
     back as TIE relationships (unless --no-write or with --explain/--recommend, which only read).
     """
-    from netlens.analysis import tandems as tm
+    from netlens.analysis.explain import explain_pair
+    from netlens.analysis.recommend import recommend as recommend_pairs
 
     if explain and recommend:
         raise UsageError("use either --explain A B or --recommend, not both")
@@ -480,7 +481,7 @@ def tandems(
     w = _weights(weights)
     if explain:
         with steps.step("explaining the pair"):
-            ex = tm.explain_pair(tables, explain[0], explain[1], level=level, weights=w, since=since, until=until, topic=topic)
+            ex = explain_pair(tables, explain[0], explain[1], level=level, weights=w, since=since, until=until, topic=topic)
         if fmt == "table":
             emit(ex.text, output)
         else:
@@ -491,7 +492,7 @@ def tandems(
         if topic:
             raise UsageError("--recommend looks at every topic; leave out --topic")
         with steps.step("finding recommendations"):
-            rec = tm.recommend(
+            rec = recommend_pairs(
                 tables,
                 level=level,
                 top=None if all_rows else top,
