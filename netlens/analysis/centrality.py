@@ -43,6 +43,8 @@ from netlens.errors import UsageError
 __all__ = ["centrality", "PATH_MODES", "DEFAULT_SAMPLES", "DEFAULT_EXACT_LIMIT"]
 
 
+# centrality() is long for its numpy docstring (about 75 lines: every column, the sampling and how to read its
+# error); the body is about 35 lines.
 def centrality(
     G: nx.Graph,
     *,
@@ -128,14 +130,7 @@ def centrality(
     >>> df.attrs["betweenness_method"]
     'exact'
     """
-    check_mode("betweenness", betweenness)
-    check_mode("closeness", closeness)
-    k = DEFAULT_SAMPLES if samples is None else samples
-    if not isinstance(k, (int, np.integer)) or isinstance(k, bool) or k < 2:
-        raise UsageError(f"samples={samples!r}: expected an integer >= 2")
-    k = int(k)
-    if not (isinstance(exact_limit, (int, float)) and exact_limit >= 0):
-        raise UsageError(f"exact_limit={exact_limit!r}: expected a number >= 0")
+    k = _check_arguments(betweenness, closeness, samples, exact_limit)
     c = convert(G, weight)
     n = c.n
     memb, sizes, edges = components(c)
@@ -165,23 +160,47 @@ def centrality(
         for col in ("betweenness_se", "closeness_se", "harmonic_se"):
             df[col] = paths[col]
     attrs: dict[str, Any] = {"weight": weight, "distance": "1/weight" if c.weighted else "hops", "seed": seed}
-    for name, plan, se_cols in (
-        ("betweenness", plan_bc, ("betweenness_se",)),
-        ("closeness", plan_cl, ("closeness_se", "harmonic_se")),
-    ):
-        if plan is None:
-            attrs.update({f"{name}_method": "none", f"{name}_samples": None, f"{name}_sampled_nodes": 0})
-            for col in se_cols:
-                attrs[f"{col[:-3]}_stderr"] = float("nan")
-                attrs[f"{col[:-3]}_stderr_max"] = float("nan")
-            continue
-        sampled_nodes = int(sizes[~plan].sum())
-        attrs[f"{name}_method"] = "sampled" if sampled_nodes else "exact"
-        attrs[f"{name}_samples"] = k if sampled_nodes else None
-        attrs[f"{name}_sampled_nodes"] = sampled_nodes
-        for col in se_cols:
-            se = paths[col]
-            attrs[f"{col[:-3]}_stderr"] = float(se.mean()) if n else 0.0
-            attrs[f"{col[:-3]}_stderr_max"] = float(se.max()) if n else 0.0
+    attrs.update(_method_attrs("betweenness", plan_bc, ("betweenness_se",), sizes, paths, k, n))
+    attrs.update(_method_attrs("closeness", plan_cl, ("closeness_se", "harmonic_se"), sizes, paths, k, n))
     df.attrs = attrs
     return df
+
+
+def _check_arguments(betweenness: str, closeness: str, samples: int | None, exact_limit: float) -> int:
+    """Refuse bad modes, pivot counts and work bounds; the number of pivots."""
+    check_mode("betweenness", betweenness)
+    check_mode("closeness", closeness)
+    k = DEFAULT_SAMPLES if samples is None else samples
+    if not isinstance(k, (int, np.integer)) or isinstance(k, bool) or k < 2:
+        raise UsageError(f"samples={samples!r}: expected an integer >= 2")
+    if not (isinstance(exact_limit, (int, float)) and exact_limit >= 0):
+        raise UsageError(f"exact_limit={exact_limit!r}: expected a number >= 0")
+    return int(k)
+
+
+def _method_attrs(
+    name: str,
+    plan: np.ndarray | None,
+    se_cols: tuple[str, ...],
+    sizes: np.ndarray,
+    paths: dict[str, np.ndarray],
+    k: int,
+    n: int,
+) -> dict[str, Any]:
+    """``df.attrs`` of one path metric: method, samples, sampled nodes and the stderr summaries."""
+    attrs: dict[str, Any] = {}
+    if plan is None:
+        attrs.update({f"{name}_method": "none", f"{name}_samples": None, f"{name}_sampled_nodes": 0})
+        for col in se_cols:
+            attrs[f"{col[:-3]}_stderr"] = float("nan")
+            attrs[f"{col[:-3]}_stderr_max"] = float("nan")
+        return attrs
+    sampled_nodes = int(sizes[~plan].sum())
+    attrs[f"{name}_method"] = "sampled" if sampled_nodes else "exact"
+    attrs[f"{name}_samples"] = k if sampled_nodes else None
+    attrs[f"{name}_sampled_nodes"] = sampled_nodes
+    for col in se_cols:
+        se = paths[col]
+        attrs[f"{col[:-3]}_stderr"] = float(se.mean()) if n else 0.0
+        attrs[f"{col[:-3]}_stderr_max"] = float(se.max()) if n else 0.0
+    return attrs

@@ -48,50 +48,45 @@ def sentence(items: list[Item], a: str, b: str, names: dict[str, str], reciproca
     by_channel: dict[str, list[Item]] = {}
     for it in items:
         by_channel.setdefault(it[1], []).append(it)
-    first: list[str] = []
-    second: list[str] = []
+    first: list[str] = []  # projects and exchanges
+    second: list[str] = []  # declared tandems and transfers
     # projects first, then exchange channels by their total contribution, then tandems and transfers
     exchange_order = sorted(
         (c for c in EXCHANGE_CHANNELS if c in by_channel), key=lambda c: (-sum(it[4] for it in by_channel[c]), CHANNELS.index(c))
     )
     for c in ("project", *exchange_order, "tandem", "transfer"):
         r = by_channel.get(c)
-        if not r:
-            continue
-        # strongest first; among equals the most recent, then by name
-        r = sorted(
-            r,
-            key=lambda it: (
-                -it[4],
-                -ordinal(it[3] if isinstance(it[3], _dt.date) else it[2])
-                if isinstance(it[3] if isinstance(it[3], _dt.date) else it[2], _dt.date)
-                else math.inf,
-                it[0],
-            ),
-        )
-        one, many = CHANNEL_LABELS[c]
-        k = len(r)
-        if c == "project":
-            parts = [f"{n} {span(s, e)}".strip() for n, _, s, e, _, _ in r]
-            first.append(f"{k} {one if k == 1 else many} ({list_items(parts)})")
-        elif c == "tandem":
-            parts = [tandem_item(n, s, e) for n, _, s, e, _, _ in r]
-            if k == 1:
-                second.append(f"{one} {parts[0]}".strip())
-            else:
-                second.append(f"{k} {many} ({'; '.join(p or 'undated' for p in parts)})")
-        elif c == "transfer":
-            parts = [f"{na + '→' + nb if dr == 1 else nb + '→' + na}: {n} {year(s)}".strip() for n, _, s, _, _, dr in r]
-            second.append(f"{one} {parts[0]}" if k == 1 else f"{k} {many} ({list_items(parts)})")
-        else:
-            ys = ", ".join(sorted({year(s) for _, _, s, _, _, _ in r} - {""}))
-            first.append(f"{one} {ys}".strip() if k == 1 else f"{k} {many}" + (f" ({ys})" if ys else ""))
+        if r:
+            (second if c in ("tandem", "transfer") else first).append(_channel_phrase(c, sorted(r, key=_strongest), na, nb))
     text = "; ".join(x for x in (", ".join(first), ", ".join(second)) if x)
     if reciprocal:
         fwd = sum(1 for it in items if it[5] == 1)
         bwd = sum(1 for it in items if it[5] == -1)
         text += f"; flows both ways ({na}→{nb} {fwd}×, {nb}→{na} {bwd}×)"
     return text
+
+
+def _strongest(it: Item) -> tuple[float, float, str]:
+    """Sort key: strongest first; among equals the most recent (end, else start), then by name."""
+    when = it[3] if isinstance(it[3], _dt.date) else it[2]
+    return (-it[4], -ordinal(when) if isinstance(when, _dt.date) else math.inf, it[0])
+
+
+def _channel_phrase(c: str, r: list[Item], na: str, nb: str) -> str:
+    """The phrase for the activities ``r`` (sorted, one channel ``c``) of the pair named ``na``, ``nb``."""
+    one, many = CHANNEL_LABELS[c]
+    k = len(r)
+    if c == "project":
+        parts = [f"{n} {span(s, e)}".strip() for n, _, s, e, _, _ in r]
+        return f"{k} {one if k == 1 else many} ({list_items(parts)})"
+    if c == "tandem":
+        parts = [tandem_item(n, s, e) for n, _, s, e, _, _ in r]
+        return f"{one} {parts[0]}".strip() if k == 1 else f"{k} {many} ({'; '.join(p or 'undated' for p in parts)})"
+    if c == "transfer":
+        parts = [f"{na + '→' + nb if dr == 1 else nb + '→' + na}: {n} {year(s)}".strip() for n, _, s, _, _, dr in r]
+        return f"{one} {parts[0]}" if k == 1 else f"{k} {many} ({list_items(parts)})"
+    ys = ", ".join(sorted({year(s) for _, _, s, _, _, _ in r} - {""}))
+    return f"{one} {ys}".strip() if k == 1 else f"{k} {many}" + (f" ({ys})" if ys else "")
 
 
 def count_summary(agg: pd.DataFrame) -> list[str]:

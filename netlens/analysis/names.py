@@ -7,7 +7,6 @@ use it. :func:`normalise` is the text key it compares (also used to match topics
 from __future__ import annotations
 
 import difflib
-import math
 import unicodedata
 from typing import Any
 
@@ -15,6 +14,7 @@ import pandas as pd
 
 from netlens.errors import NotFoundError, UsageError
 from netlens.model.network import Tables, as_network, check_level
+from netlens.values import is_missing
 
 __all__ = ["normalise", "resolve_member"]
 
@@ -50,38 +50,45 @@ def resolve_member(network: Tables, query: str, *, level: str = "city") -> str:
 
 
 def _resolve(mem: pd.DataFrame, query: str, level: str) -> str:
-    """:func:`resolve_member` on an already built :func:`netlens.model.projection.members` frame."""
-    kind = "city" if level == "city" else "member"
+    """:func:`resolve_member` on the members frame (:meth:`netlens.model.network.Network.members`)."""
     q = str(query).strip()
-    if q in mem.index:
-        hit = q
-    else:
-        nq = normalise(q)
-        by_id = [i for i in mem.index if normalise(i) == nq]
-        by_name = [i for i, n in zip(mem.index, mem["name"]) if n is not None and normalise(n) == nq]
-        found = list(dict.fromkeys(by_id or by_name))
-        if level == "city" and len(found) > 1:  # prefer cities over same-named organisations
-            cities = [i for i in found if mem.at[i, "kind"] == "city"]
-            found = cities or found
-        if len(found) > 1:
-            listed = ", ".join(f"{mem.at[i, 'name']} ({i})" for i in found)
-            raise UsageError(f"{query!r} is ambiguous: {listed}; use an id")
-        if not found:
-            pool = mem if level != "city" else mem[mem["kind"] == "city"]
-            keys: dict[str, str] = {}
-            for i, n in zip(pool.index, pool["name"]):
-                keys.setdefault(normalise(i), i)
-                if n is not None:
-                    keys.setdefault(normalise(n), i)
-            close = difflib.get_close_matches(nq, list(keys), n=5, cutoff=0.6)
-            ids = list(dict.fromkeys(keys[c] for c in close))
-            listed = ", ".join(f"{mem.at[i, 'name']} ({i})" for i in ids)
-            hint = f"; did you mean: {listed}?" if ids else ""
-            raise NotFoundError(f"no {kind} {query!r}{hint}")
-        hit = found[0]
+    hit = q if q in mem.index else _match(mem, query, level)
     if level == "city" and mem.at[hit, "kind"] != "city":
         city = mem.at[hit, "city_id"]
-        if city is None or (isinstance(city, float) and math.isnan(city)):
+        if is_missing(city):
             raise NotFoundError(f"{mem.at[hit, 'name']} ({hit}) is an organisation without a city; use level organisation")
         return str(city)
     return str(hit)
+
+
+def _match(mem: pd.DataFrame, query: str, level: str) -> str:
+    """The one member whose normalised id (else name) is the normalised query (cities first at city level)."""
+    nq = normalise(str(query).strip())
+    by_id = [i for i in mem.index if normalise(i) == nq]
+    by_name = [i for i, n in zip(mem.index, mem["name"]) if n is not None and normalise(n) == nq]
+    found = list(dict.fromkeys(by_id or by_name))
+    if level == "city" and len(found) > 1:  # prefer cities over same-named organisations
+        cities = [i for i in found if mem.at[i, "kind"] == "city"]
+        found = cities or found
+    if len(found) > 1:
+        listed = ", ".join(f"{mem.at[i, 'name']} ({i})" for i in found)
+        raise UsageError(f"{query!r} is ambiguous: {listed}; use an id")
+    if not found:
+        raise _not_found(mem, query, nq, level)
+    return str(found[0])
+
+
+def _not_found(mem: pd.DataFrame, query: str, nq: str, level: str) -> NotFoundError:
+    """The error for an unknown member, naming up to five close matches."""
+    kind = "city" if level == "city" else "member"
+    pool = mem if level != "city" else mem[mem["kind"] == "city"]
+    keys: dict[str, str] = {}
+    for i, n in zip(pool.index, pool["name"]):
+        keys.setdefault(normalise(i), i)
+        if n is not None:
+            keys.setdefault(normalise(n), i)
+    close = difflib.get_close_matches(nq, list(keys), n=5, cutoff=0.6)
+    ids = list(dict.fromkeys(keys[c] for c in close))
+    listed = ", ".join(f"{mem.at[i, 'name']} ({i})" for i in ids)
+    hint = f"; did you mean: {listed}?" if ids else ""
+    return NotFoundError(f"no {kind} {query!r}{hint}")

@@ -1,7 +1,7 @@
 """Knowledge-transfer paths: the best routes knowledge can take from one member to another, hop by hop.
 
 The routes run on the *tie graph*: members linked when they share any activity, declared tandem or
-transfer, each tie weighted by its tandem strength S_e (:func:`netlens.analysis.tandems.tandem_strength`; the tie
+transfer, each tie weighted by its tandem strength S_e (:func:`netlens.analysis.strength.tandem_strength`; the tie
 graph is undirected — cooperation carries knowledge both ways). Every hop is named with the activity
 that carries it, e.g. ``Nantes —mySMARTLife (2016–2021)→ Hamburg —study visit 2019→ Rijeka``; the
 intermediate members are the route's *brokers*.
@@ -285,7 +285,7 @@ def transfer_paths(
     alternatives by Yen's algorithm (Yen 1971); ``topic`` keeps only activities about it;
     ``time_respecting`` requires each hop's activity not to be earlier than the previous one's (see the
     module docstring for every rule and the exact search that finds such routes). Ties are weighted by tandem
-    strength (Newman 2001 size discount, Granovetter 1973 tie strength; :mod:`netlens.analysis.tandems`).
+    strength (Newman 2001 size discount, Granovetter 1973 tie strength; :mod:`netlens.analysis.strength`).
 
     Raises :class:`~netlens.errors.NotFoundError` for unknown members/topics (with close matches),
     :class:`~netlens.errors.UsageError` for bad options, and :class:`~netlens.errors.NoPathError` with the

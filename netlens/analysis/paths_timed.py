@@ -175,8 +175,7 @@ class TimedSearch(Search):
         is also the shortest of them). Labels with f above ``limit`` or f₂ above ``limit2`` are never made;
         ``theta`` keeps only ties with S ≥ theta. Returns (spur, g or b) or None.
         """
-        ties, tl, t = self.ties, self.timeline, self.t
-        n = ties.n
+        ties = self.ties
         if tau0 > self.latest[x]:
             return None
         h = self._to_t(cap if widest and cap < INF else theta)  # widest: A* on Σ 1/S among ties with S ≥ cap
@@ -187,64 +186,10 @@ class TimedSearch(Search):
         big = np.finfo(float).max  # "≤ big" is "< ∞"
         lat = self.latest.copy()  # a label arriving later than this cannot reach t
         lat[banned_nodes] = -INF
-        lat[t] = big
-        lim, lim2 = min(limit, big), limit2
+        lat[self.t] = big
         banned = np.asarray(banned_arcs, dtype=np.int64) - ties.indptr[x]
-        settled = np.full(n, INF)  # smallest τ settled at each member
-        tent_f, tent_f2, tent_tau = np.full(n, INF), np.full(n, INF), np.full(n, INF)  # best label made there
-        nodes, parents = [x], [-1]
-        heap: list[tuple[float, float, float, int, float, float]] = [(f0, float(h[x]) if widest else 0.0, tau0, 0, 0.0, cap)]
-        weight, strength, indices, indptr, ptr = self.weight, ties.strength, ties.indices, ties.indptr, tl.ptr
-        lo_all, hi_all = tl.lo, tl.hi
-        while heap:
-            _, _, tau, label, g, b = heapq.heappop(heap)
-            u = nodes[label]
-            if tau >= settled[u]:
-                continue
-            settled[u] = tau
-            if u == t:
-                path = [t]
-                while parents[label] >= 0:
-                    label = parents[label]
-                    path.append(nodes[label])
-                return path[::-1], (b if widest else g)
-            a0, a1 = int(indptr[u]), int(indptr[u + 1])
-            r0, r1 = int(ptr[a0]), int(ptr[a1])
-            arr = np.maximum(lo_all[r0:r1], tau)  # the earliest arrival over each tie of u
-            arr[hi_all[r0:r1] < tau] = INF
-            arr = np.minimum.reduceat(arr, ptr[a0:a1] - r0)
-            v = indices[a0:a1]
-            ok = (arr <= lat[v]) & (arr < settled[v])
-            if theta > -INF:
-                ok &= strength[a0:a1] >= theta
-            if u == x and banned.size:
-                ok[banned] = False
-            pick = np.flatnonzero(ok)
-            if not pick.size:
-                continue
-            arcs, vs, taus = pick + a0, v[pick], arr[pick]
-            ng = g + weight[arcs]
-            if widest:
-                nb = np.minimum(b, strength[arcs])
-                nf, nf2 = -np.minimum(nb, wide[vs]), ng + h[vs]
-            else:
-                nb, nf, nf2 = np.full(len(pick), b), ng + h[vs], np.zeros(len(pick))
-            tf, tf2, tt = tent_f[vs], tent_f2[vs], tent_tau[vs]
-            ok = (nf <= lim) & ((nf < tf) | ((nf == tf) & (nf2 < tf2)) | (taus < tt))  # else dominated by a label made
-            if lim2 < INF:
-                ok &= nf2 <= lim2
-            keep = np.flatnonzero(ok)
-            if not keep.size:
-                continue
-            vs, fs, f2s, taus, tf, tf2, tt = vs[keep], nf[keep], nf2[keep], taus[keep], tf[keep], tf2[keep], tt[keep]
-            upd = (fs < tf) | ((fs == tf) & ((f2s < tf2) | ((f2s == tf2) & (taus < tt))))
-            tent_f[vs[upd]], tent_f2[vs[upd]], tent_tau[vs[upd]] = fs[upd], f2s[upd], taus[upd]
-            base = len(nodes)
-            nodes.extend(vs.tolist())
-            parents.extend([label] * len(keep))
-            for i, item in enumerate(zip(fs.tolist(), f2s.tolist(), taus.tolist(), ng[keep].tolist(), nb[keep].tolist())):
-                heapq.heappush(heap, (item[0], item[1], item[2], base + i, item[3], item[4]))
-        return None
+        run = _Labels(self, x, h, wide, lat, banned, widest=widest, limit=min(limit, big), limit2=limit2, theta=theta)
+        return run.search((f0, float(h[x]) if widest else 0.0, tau0, 0, 0.0, cap))
 
     def _spur(
         self, x: int, banned_nodes: list[int], banned_arcs: list[int], root: list[int], bound: Key | None
@@ -272,6 +217,94 @@ class TimedSearch(Search):
             return None
         found = self._labelled(x, tau0, banned_nodes, banned_arcs, widest=False, limit=limit)
         return found[0] if found is not None else None
+
+
+_Label = tuple[float, float, float, int, float, float]  # (f, f₂, τ, label index, g, b)
+
+
+class _Labels:
+    """The state of one label-setting search of :meth:`TimedSearch._labelled` (labels, heap, settled times)."""
+
+    def __init__(
+        self,
+        search: TimedSearch,
+        x: int,
+        h: np.ndarray,
+        wide: np.ndarray,
+        lat: np.ndarray,
+        banned: np.ndarray,
+        *,
+        widest: bool,
+        limit: float,
+        limit2: float,
+        theta: float,
+    ) -> None:
+        ties, n = search.ties, search.ties.n
+        self.ties, self.tl, self.t, self.x = ties, search.timeline, search.t, x
+        self.weight, self.h, self.wide, self.lat, self.banned = search.weight, h, wide, lat, banned
+        self.widest, self.lim, self.lim2, self.theta = widest, limit, limit2, theta
+        self.settled = np.full(n, INF)  # smallest τ settled at each member
+        self.tent_f, self.tent_f2, self.tent_tau = np.full(n, INF), np.full(n, INF), np.full(n, INF)  # best label made there
+        self.nodes, self.parents = [x], [-1]
+
+    def search(self, first: _Label) -> tuple[list[int], float] | None:
+        """Settle labels from ``first`` (f, f₂, τ, label, g, b) until one reaches t: (route, g or b), or None."""
+        heap = [first]
+        nodes, parents, settled, t = self.nodes, self.parents, self.settled, self.t
+        while heap:
+            _, _, tau, label, g, b = heapq.heappop(heap)
+            u = nodes[label]
+            if tau >= settled[u]:
+                continue
+            settled[u] = tau
+            if u == t:
+                path = [t]
+                while parents[label] >= 0:
+                    label = parents[label]
+                    path.append(nodes[label])
+                return path[::-1], (b if self.widest else g)
+            self._extend(heap, u, tau, label, g, b)
+        return None
+
+    def _extend(self, heap: list[_Label], u: int, tau: float, label: int, g: float, b: float) -> None:
+        """Push the labels made from the label settled at u (arrival τ, cost g, width b) that nothing dominates."""
+        ties, tl, weight, strength, h, wide = self.ties, self.tl, self.weight, self.ties.strength, self.h, self.wide
+        a0, a1 = int(ties.indptr[u]), int(ties.indptr[u + 1])
+        r0, r1 = int(tl.ptr[a0]), int(tl.ptr[a1])
+        arr = np.maximum(tl.lo[r0:r1], tau)  # the earliest arrival over each tie of u
+        arr[tl.hi[r0:r1] < tau] = INF
+        arr = np.minimum.reduceat(arr, tl.ptr[a0:a1] - r0)
+        v = ties.indices[a0:a1]
+        ok = (arr <= self.lat[v]) & (arr < self.settled[v])
+        if self.theta > -INF:
+            ok &= strength[a0:a1] >= self.theta
+        if u == self.x and self.banned.size:
+            ok[self.banned] = False
+        pick = np.flatnonzero(ok)
+        if not pick.size:
+            return
+        arcs, vs, taus = pick + a0, v[pick], arr[pick]
+        ng = g + weight[arcs]
+        if self.widest:
+            nb = np.minimum(b, strength[arcs])
+            nf, nf2 = -np.minimum(nb, wide[vs]), ng + h[vs]
+        else:
+            nb, nf, nf2 = np.full(len(pick), b), ng + h[vs], np.zeros(len(pick))
+        tf, tf2, tt = self.tent_f[vs], self.tent_f2[vs], self.tent_tau[vs]
+        ok = (nf <= self.lim) & ((nf < tf) | ((nf == tf) & (nf2 < tf2)) | (taus < tt))  # else dominated by a label made
+        if self.lim2 < INF:
+            ok &= nf2 <= self.lim2
+        keep = np.flatnonzero(ok)
+        if not keep.size:
+            return
+        vs, fs, f2s, taus, tf, tf2, tt = vs[keep], nf[keep], nf2[keep], taus[keep], tf[keep], tf2[keep], tt[keep]
+        upd = (fs < tf) | ((fs == tf) & ((f2s < tf2) | ((f2s == tf2) & (taus < tt))))
+        self.tent_f[vs[upd]], self.tent_f2[vs[upd]], self.tent_tau[vs[upd]] = fs[upd], f2s[upd], taus[upd]
+        base = len(self.nodes)
+        self.nodes.extend(vs.tolist())
+        self.parents.extend([label] * len(keep))
+        for i, item in enumerate(zip(fs.tolist(), f2s.tolist(), taus.tolist(), ng[keep].tolist(), nb[keep].tolist())):
+            heapq.heappush(heap, (item[0], item[1], item[2], base + i, item[3], item[4]))
 
 
 def timed_choices(carriers: Carriers, path: list[int]) -> tuple[list[dict[str, Any]] | None, int, float]:

@@ -6,11 +6,11 @@ relationship rows for the graph store.
 Formula
 -------
 For members i, j at ``level`` ("city": organisations count for their city; "organisation": members as
-recorded, see :func:`netlens.model.projection.memberships`), the tandem strength is
+recorded, see :meth:`netlens.model.network.Network.memberships`), the tandem strength is
 
     S_ij = [ Σ_c β_c Σ_{a ∈ A_ij ∩ c} g(n_a) · exp(−λ (t − t_a)) ] × (1 + γ · multiplexity_ij) × reciprocity_ij
 
-with every choice explicit (defaults in ``netlens/tandem_weights.toml``, see :func:`load_weights`):
+with every choice explicit (defaults in ``netlens/tandem_weights.toml``, see :func:`~netlens.analysis.weights.load_weights`):
 
 * **channels c**: ``project`` (a shared project), each exchange type (``mentoring``, ``study_visit``,
   ``tandem_meeting``, ``workshop``, ``conference``, ``webinar``, ``other``; members share an exchange when
@@ -42,13 +42,13 @@ is ``base``; ``strength`` = base × (1 + γ·multiplexity) × reciprocity.
 
 Significance
 ------------
-:func:`disparity_filter` flags ties that carry a significant share of an endpoint's strength against the
-null model of uniformly random weights (Serrano, Boguñá & Vespignani 2009) [4]_, so users can keep the
+:func:`~netlens.analysis.backbone.disparity_filter` flags ties that carry a significant share of an endpoint's
+strength against the null model of uniformly random weights (Serrano, Boguñá & Vespignani 2009) [4]_, so users can keep the
 backbone (``significant`` column).
 
 Recommendations
 ---------------
-:func:`recommend` proposes pairs that are not declared tandems yet, where one member offers topics the
+:func:`~netlens.analysis.recommend.recommend` proposes pairs that are not declared tandems yet, where one member offers topics the
 other lacks and both are close in the tie graph (resource allocation [6]_ or Adamic–Adar [5]_).
 
 Large tables
@@ -125,7 +125,7 @@ def tandem_strength(
     ----------
     tables : typed tables (:func:`netlens.validation.checks.validate`).
     level : "city" (organisations count for their city) or "organisation".
-    weights : :class:`TandemWeights`; default :func:`load_weights()`.
+    weights : :class:`~netlens.analysis.weights.TandemWeights`; default :func:`~netlens.analysis.weights.load_weights`.
     since, until : keep activities overlapping this window (undated ones are then left out); ``until`` is
         also the default reference date t.
     topic : keep only activities about this topic (exchanges without topics inherit their project's).
@@ -139,7 +139,7 @@ def tandem_strength(
     per channel in :data:`CHANNELS` (β_c Σ g·decay), ``n_activities``, ``channels`` (names of the channels the
     pair shares, including any with β = 0, which then add nothing and do not count for multiplexity),
     ``multiplexity``, ``reciprocity`` (the factor), ``recency`` (date of the latest dated activity),
-    ``significant`` and ``alpha`` (disparity filter on the strength graph, :func:`disparity_filter`),
+    ``significant`` and ``alpha`` (disparity filter on the strength graph, :func:`~netlens.analysis.backbone.disparity_filter`),
     ``explanation``. ``attrs``: level, reference_date, weights (one-line description).
 
     Examples

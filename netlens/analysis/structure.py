@@ -81,30 +81,7 @@ def structure(G: nx.Graph, *, exact_limit: float = DEFAULT_DIAMETER_LIMIT) -> di
         "density": 2.0 * m / (n * (n - 1)) if n > 1 else 0.0,
         "average_degree": 2.0 * m / n if n else 0.0,
     }
-    diameter, exact, upper = 0, True, 0
-    if n:
-        lcc = int(np.argmax(sizes))
-        members = np.flatnonzero(memb == lcc)
-        h = g.induced_subgraph(members.tolist()) if members.size < n else g
-        if float(members.size) * edges[lcc] <= exact_limit:
-            diameter = upper = int(h.diameter(directed=False, unconn=True)) if members.size > 1 else 0
-        else:
-
-            def bfs(v: int) -> np.ndarray:
-                return np.asarray(h.distances(source=[v])[0], dtype=float)
-
-            hdeg = np.asarray(h.degree())
-            r = int(np.argmax(hdeg))
-            dr = bfs(r)
-            a = int(np.argmax(dr))
-            da = bfs(a)
-            b = int(np.argmax(da))
-            db = bfs(b)
-            lower = int(max(da.max(), db.max()))
-            half = da[b] // 2
-            mid = int(np.flatnonzero((da == half) & (db == da[b] - half))[0])
-            upper = int(2 * min(dr.max(), bfs(mid).max()))
-            diameter, exact = lower, lower == upper
+    diameter, exact, upper = _diameter(g, memb, sizes, edges, exact_limit) if n else (0, True, 0)
     out["diameter"] = diameter
     out["diameter_exact"] = bool(exact)
     out["diameter_upper_bound"] = upper
@@ -112,3 +89,30 @@ def structure(G: nx.Graph, *, exact_limit: float = DEFAULT_DIAMETER_LIMIT) -> di
     out["transitivity"] = float(g.transitivity_undirected(mode="zero")) if m else 0.0
     out["degree_distribution"] = dd
     return out
+
+
+def _diameter(g: Any, memb: np.ndarray, sizes: np.ndarray, edges: np.ndarray, exact_limit: float) -> tuple[int, bool, int]:
+    """(diameter or its lower bound, exact?, upper bound) of the largest component (see :func:`structure`, Notes)."""
+    n = memb.size
+    lcc = int(np.argmax(sizes))
+    members = np.flatnonzero(memb == lcc)
+    h = g.induced_subgraph(members.tolist()) if members.size < n else g
+    if float(members.size) * edges[lcc] <= exact_limit:
+        diameter = int(h.diameter(directed=False, unconn=True)) if members.size > 1 else 0
+        return diameter, True, diameter
+
+    def bfs(v: int) -> np.ndarray:
+        return np.asarray(h.distances(source=[v])[0], dtype=float)
+
+    hdeg = np.asarray(h.degree())
+    r = int(np.argmax(hdeg))
+    dr = bfs(r)
+    a = int(np.argmax(dr))
+    da = bfs(a)
+    b = int(np.argmax(da))
+    db = bfs(b)
+    lower = int(max(da.max(), db.max()))
+    half = da[b] // 2
+    mid = int(np.flatnonzero((da == half) & (db == da[b] - half))[0])
+    upper = int(2 * min(dr.max(), bfs(mid).max()))
+    return lower, lower == upper, upper
