@@ -33,3 +33,5 @@ Tie strength and what builds on it (take a :class:`~netlens.model.network.Networ
 Nothing is re-exported here: several functions share their module's name (``centrality``, ``communities``,
 ``structure``, ``recommend``), and ``netlens.analysis.<name>`` must stay the module.
 """
+
+__all__: list[str] = []

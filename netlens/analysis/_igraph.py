@@ -156,6 +156,7 @@ def seeded(seed: int | None) -> Iterator[None]:
 
 
 def node_index(c: Converted) -> pd.Index:
+    """The node ids of ``c`` in vertex order as the index of a result frame (name ``id``)."""
     return pd.Index(c.nodes, name="id", dtype=object)
 
 
@@ -169,5 +170,6 @@ def components(c: Converted) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def node_attr(G: nx.Graph, nodes: list[Hashable], attr: str) -> list[Any]:
+    """The node attribute ``attr`` of every node of ``nodes`` (None where absent)."""
     data = G.nodes
     return [data[v].get(attr) for v in nodes]

@@ -41,6 +41,7 @@ _BATCHES = 20  # pivot batches used to estimate the sampling variance
 
 
 def check_mode(name: str, value: str) -> None:
+    """Refuse a path-metric mode that is not one of :data:`PATH_MODES`."""
     if value not in PATH_MODES:
         raise UsageError(f"{name}={value!r}: expected one of {', '.join(PATH_MODES)}")
 
@@ -237,6 +238,7 @@ def _exact_distance_sums(
 
 
 def adjacency(c: Converted, values: np.ndarray | None = None) -> sp.csr_array:
+    """The symmetric weighted adjacency matrix of ``c`` (edge weights, or ``values`` per edge)."""
     v = c.weight if values is None else values
     return sp.csr_array(
         (np.concatenate([v, v]), (np.concatenate([c.src, c.dst]), np.concatenate([c.dst, c.src]))), shape=(c.n, c.n)

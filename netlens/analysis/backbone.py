@@ -16,6 +16,9 @@ __all__ = ["disparity", "disparity_filter"]
 def disparity(
     u: np.ndarray, v: np.ndarray, wt: np.ndarray, n: int, threshold: float, keep_degree_one: bool
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The disparity test on code arrays: α from each end, their minimum and the significance flag per edge
+    (edges ``u[e]``–``v[e]`` of weight ``wt[e]`` among ``n`` nodes; see :func:`disparity_filter`).
+    """
     strength = np.bincount(u, weights=wt, minlength=n) + np.bincount(v, weights=wt, minlength=n)
     degree = np.bincount(u, minlength=n) + np.bincount(v, minlength=n)
     with np.errstate(divide="ignore", invalid="ignore"):

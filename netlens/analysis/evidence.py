@@ -74,6 +74,11 @@ _DAYS_PER_YEAR = 365.25
 
 
 def ordinal(v: Any) -> float:
+    """A date's proleptic ordinal as a float, NaN for anything else.
+
+    >>> ordinal(_dt.date(1, 1, 2)), ordinal(None)
+    (2.0, nan)
+    """
     return float(v.toordinal()) if isinstance(v, _dt.date) else np.nan
 
 
@@ -383,6 +388,7 @@ def pair_activities(
 
 
 def evidence_frame(d: TieEvidence, rows: pd.DataFrame) -> pd.DataFrame:
+    """The readable long rows (:func:`pair_activities` columns) of the evidence rows ``rows`` (a slice of ``d.long``)."""
     info = d.info.iloc[rows["ac"].to_numpy()]
     dirs = rows["direction"].to_numpy()
     return pd.DataFrame(
@@ -535,10 +541,16 @@ def ranked_pairs(agg: pd.DataFrame, d: TieEvidence) -> pd.DataFrame:
 
 
 def year(d: Any) -> str:
+    """The year of a date as text, '' for anything else."""
     return str(d.year) if isinstance(d, _dt.date) else ""
 
 
 def span(start: Any, end: Any) -> str:
+    """'2016–2021' (or one year, or '') for an activity's start and end.
+
+    >>> span(_dt.date(2016, 1, 1), _dt.date(2021, 1, 1)), span(None, _dt.date(2020, 1, 1))
+    ('2016–2021', '2020')
+    """
     a, b = year(start), year(end)
     if a and b and a != b:
         return f"{a}–{b}"
@@ -546,12 +558,18 @@ def span(start: Any, end: Any) -> str:
 
 
 def list_items(parts: list[str], limit: int = 3) -> str:
+    """The first ``limit`` parts joined with commas, then '+k more'.
+
+    >>> list_items(['a', 'b', 'c', 'd'], 2)
+    'a, b, +2 more'
+    """
     shown = parts[:limit]
     more = len(parts) - len(shown)
     return ", ".join(shown) + (f", +{more} more" if more else "")
 
 
 def tandem_item(name: str, start: Any, end: Any) -> str:
+    """'on <topic> 2019–2021' / 'since 2019' / 'until 2021' for a declared tandem."""
     s = f"on {name}" if name else ""
     if isinstance(start, _dt.date) and isinstance(end, _dt.date):
         s += f" {span(start, end)}"

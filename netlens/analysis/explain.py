@@ -105,6 +105,9 @@ def count_summary(agg: pd.DataFrame) -> list[str]:
 
 
 def explanations(agg: pd.DataFrame, d: TieEvidence, explain_top: int | None) -> list[str]:
+    """The ``explanation`` column of :func:`~netlens.analysis.strength.tandem_strength` for the pairs ``agg``: sentences
+    naming the activities for the ``explain_top`` strongest (all when None), a count summary for the others.
+    """
     n_full = len(agg) if explain_top is None else min(explain_top, len(agg))
     out = count_summary(agg) if n_full < len(agg) else [""] * len(agg)
     if n_full == 0:

@@ -20,6 +20,11 @@ __all__ = ["normalise", "resolve_member"]
 
 
 def normalise(text: Any) -> str:
+    """The comparison key of a name or id: accents removed, case-folded, ``_`` as space, spaces collapsed.
+
+    >>> normalise('  Köln_Bonn ')
+    'koln bonn'
+    """
     s = unicodedata.normalize("NFKD", str(text))
     s = "".join(ch for ch in s if not unicodedata.combining(ch))
     return " ".join(s.casefold().replace("_", " ").split())

@@ -139,6 +139,7 @@ Key = tuple[float, ...]
 
 
 def spur_path(pred: np.ndarray, s: int, t: int) -> list[int]:
+    """The path s → t read back from a predecessor array (``pred`` of a search from s)."""
     path = [t]
     while path[-1] != s:
         path.append(int(pred[path[-1]]))

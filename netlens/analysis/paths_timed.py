@@ -342,4 +342,5 @@ def usable(c: dict[str, Any]) -> bool:
 
 
 def ordinal_date(ordinal: float) -> _dt.date | None:
+    """The date of a (finite) date ordinal, else None."""
     return _dt.date.fromordinal(int(ordinal)) if math.isfinite(ordinal) else None
