@@ -147,8 +147,6 @@ def _block_cut_split(c: Converted, memb: np.ndarray, sizes: np.ndarray) -> tuple
     return articulation, split
 
 
-# brokers() is long for its numpy docstring (about 58 lines: every column and the Gould-Fernandez reading); the
-# body is about 20 lines.
 def brokers(
     G: nx.Graph,
     *,

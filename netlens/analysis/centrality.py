@@ -43,8 +43,6 @@ from netlens.errors import UsageError
 __all__ = ["centrality", "PATH_MODES", "DEFAULT_SAMPLES", "DEFAULT_EXACT_LIMIT"]
 
 
-# centrality() is long for its numpy docstring (about 75 lines: every column, the sampling and how to read its
-# error); the body is about 35 lines.
 def centrality(
     G: nx.Graph,
     *,
@@ -130,6 +128,7 @@ def centrality(
     >>> df.attrs["betweenness_method"]
     'exact'
     """
+    # long: the numpy docstring (every column, the sampling and how to read its error) is about 75 lines; the body is about 35
     k = _check_arguments(betweenness, closeness, samples, exact_limit)
     c = convert(G, weight)
     n = c.n

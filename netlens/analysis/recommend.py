@@ -204,6 +204,7 @@ def recommend(
     1 common partner: Hub (resource allocation 0.5, Adamic–Adar 1.44);
     same language area (fr)
     """
+    # long: the docstring (every rule of a candidate pair, with an example) is about 47 lines; the body is about 30
     net = as_network(tables)
     w = weights if weights is not None else load_weights()
     d = collect_evidence(net, level=level, weights=w, since=since, until=until)
