@@ -20,7 +20,7 @@ Tie strength and what builds on it (take a :class:`~netlens.model.network.Networ
 - :mod:`netlens.analysis.names` — :func:`~netlens.analysis.names.resolve_member`, the one name resolver;
 - :mod:`netlens.analysis.evidence` — :class:`~netlens.analysis.evidence.TieEvidence` and
   :func:`~netlens.analysis.evidence.collect_evidence` (every pair × shared activity), ``pair_numbers``,
-  ``pair_activities``, ``all_topics``, ``activity_label``;
+  ``pair_activities``, ``all_topics``; :mod:`netlens.analysis.labels` — ``activity_label`` and other text helpers;
 - :mod:`netlens.analysis.strength` — :func:`~netlens.analysis.strength.tandem_strength`,
   :func:`~netlens.analysis.strength.ties_for_store`;
 - :mod:`netlens.analysis.explain` — :func:`~netlens.analysis.explain.explain_pair`, ``PairExplanation``,

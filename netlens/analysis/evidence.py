@@ -7,8 +7,8 @@ activity table with g(n), decay, β and contribution per activity, and the looku
 (:mod:`netlens.analysis.paths`) and recommendations (:mod:`netlens.analysis.recommend`) all start from it.
 
 Also here: the per-pair numbers (:func:`pair_numbers`, :func:`aggregate`, :func:`ranked_pairs`), the readable
-long rows (:func:`pair_activities`), topics (:func:`all_topics`) and activity labels (:func:`activity_label`).
-The formula is in :mod:`netlens.analysis.strength`.
+long rows (:func:`pair_activities`), topics (:func:`all_topics`) and, from :mod:`netlens.analysis.labels`,
+activity labels (:func:`activity_label`). The formula is in :mod:`netlens.analysis.strength`.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from netlens.analysis.backbone import disparity
+from netlens.analysis.labels import activity_label
 from netlens.analysis.names import normalise
 from netlens.analysis.weights import CHANNELS, TandemWeights, load_weights
 from netlens.errors import NotFoundError
@@ -30,7 +31,6 @@ from netlens.model.network import Network, Tables, as_network, check_level, over
 from netlens.values import split_list
 
 __all__ = [
-    "CHANNEL_LABELS",
     "EXCHANGE_CHANNELS",
     "TieEvidence",
     "collect_evidence",
@@ -45,29 +45,11 @@ __all__ = [
     "level_mapper",
     "dyads",
     "ordinal",
-    "year",
-    "span",
-    "list_items",
-    "tandem_item",
     "activity_label",
 ]
 
 
 EXCHANGE_CHANNELS = CHANNELS[1:8]
-
-
-CHANNEL_LABELS = {  # singular, plural
-    "project": ("project", "projects"),
-    "mentoring": ("mentoring", "mentoring sessions"),
-    "study_visit": ("study visit", "study visits"),
-    "tandem_meeting": ("tandem meeting", "tandem meetings"),
-    "workshop": ("workshop", "workshops"),
-    "conference": ("conference", "conferences"),
-    "webinar": ("webinar", "webinars"),
-    "other": ("exchange", "exchanges"),
-    "tandem": ("declared tandem", "declared tandems"),
-    "transfer": ("transfer", "transfers"),
-}
 
 
 _DAYS_PER_YEAR = 365.25
@@ -377,11 +359,20 @@ def pair_activities(
 ) -> pd.DataFrame:
     """One row per (pair, shared activity) with every factor of the formula.
 
-    Columns: ``a, b`` (ids, a < b), ``activity_id`` (a project/exchange id, or ``tandem:<row>`` /
-    ``transfer:<row>`` for rows of those tables, numbered from 1), ``name``, ``channel``, ``start``, ``end``,
-    ``n`` (members at ``level``), ``g``, ``decay``, ``beta``, ``contribution`` (= β·g·decay), ``direction``
-    ("a→b", "b→a" or None). ``topic`` keeps only activities about that topic (an exchange without topics
-    inherits its project's).
+    Parameters
+    ----------
+    tables : Network or mapping of the eight tables
+    level, weights, since, until, topic
+        As for :func:`collect_evidence`; ``topic`` keeps only activities about that topic (an exchange without
+        topics inherits its project's).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``a, b`` (ids, a < b), ``activity_id`` (a project/exchange id, or ``tandem:<row>`` /
+        ``transfer:<row>`` for rows of those tables, numbered from 1), ``name``, ``channel``, ``start``, ``end``,
+        ``n`` (members at ``level``), ``g``, ``decay``, ``beta``, ``contribution`` (= β·g·decay), ``direction``
+        ("a→b", "b→a" or None).
     """
     d = collect_evidence(tables, level=level, weights=weights, since=since, until=until, topic=topic)
     return evidence_frame(d, d.long)
@@ -413,7 +404,16 @@ def evidence_frame(d: TieEvidence, rows: pd.DataFrame) -> pd.DataFrame:
 def pair_numbers(d: TieEvidence) -> dict[str, np.ndarray]:
     """Pair-level numbers as arrays, one entry per pair in key order (``key`` = uc · n_ids + vc ascending).
 
-    ``counts`` is the pair × channel matrix of activity counts, ``per_channel`` of contributions.
+    Parameters
+    ----------
+    d : TieEvidence
+
+    Returns
+    -------
+    dict of numpy.ndarray
+        ``key``, ``uc``, ``vc`` (member codes), ``base``, ``per_channel`` (pair × channel contributions),
+        ``counts`` (pair × channel activity counts), ``n_activities``, ``n_channels``, ``multiplexity``,
+        ``reciprocity`` (the factor), ``strength`` (S), ``recency_ord`` (ordinal of the latest dated activity).
     """
     w = d.weights
     long = d.long
@@ -538,55 +538,3 @@ def ranked_pairs(agg: pd.DataFrame, d: TieEvidence) -> pd.DataFrame:
     out["significant"] = sig.astype(bool)
     out["alpha"] = alpha
     return out
-
-
-def year(d: Any) -> str:
-    """The year of a date as text, '' for anything else."""
-    return str(d.year) if isinstance(d, _dt.date) else ""
-
-
-def span(start: Any, end: Any) -> str:
-    """'2016–2021' (or one year, or '') for an activity's start and end.
-
-    >>> span(_dt.date(2016, 1, 1), _dt.date(2021, 1, 1)), span(None, _dt.date(2020, 1, 1))
-    ('2016–2021', '2020')
-    """
-    a, b = year(start), year(end)
-    if a and b and a != b:
-        return f"{a}–{b}"
-    return a or b
-
-
-def list_items(parts: list[str], limit: int = 3) -> str:
-    """The first ``limit`` parts joined with commas, then '+k more'.
-
-    >>> list_items(['a', 'b', 'c', 'd'], 2)
-    'a, b, +2 more'
-    """
-    shown = parts[:limit]
-    more = len(parts) - len(shown)
-    return ", ".join(shown) + (f", +{more} more" if more else "")
-
-
-def tandem_item(name: str, start: Any, end: Any) -> str:
-    """'on <topic> 2019–2021' / 'since 2019' / 'until 2021' for a declared tandem."""
-    s = f"on {name}" if name else ""
-    if isinstance(start, _dt.date) and isinstance(end, _dt.date):
-        s += f" {span(start, end)}"
-    elif isinstance(start, _dt.date):
-        s += f" since {start.year}"
-    elif isinstance(end, _dt.date):
-        s += f" until {end.year}"
-    return s.strip()
-
-
-def activity_label(channel: str, name: str, start: Any, end: Any) -> str:
-    """A short label for one activity, e.g. "mySMARTLife (2016–2021)", "study visit 2019", "transfer Open data 2020"."""
-    if channel == "project":
-        years = span(start, end)
-        return f"{name} ({years})" if years else name
-    if channel == "tandem":
-        return f"declared tandem {tandem_item(name, start, end)}".strip()
-    if channel == "transfer":
-        return f"transfer {name} {year(start)}".strip()
-    return f"{CHANNEL_LABELS.get(channel, CHANNEL_LABELS['other'])[0]} {year(start)}".strip()  # an exchange: one day

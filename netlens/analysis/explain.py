@@ -18,19 +18,15 @@ import numpy as np
 import pandas as pd
 
 from netlens.analysis.evidence import (
-    CHANNEL_LABELS,
     EXCHANGE_CHANNELS,
     TieEvidence,
     aggregate,
     collect_evidence,
     evidence_frame,
-    list_items,
     ordinal,
     ranked_pairs,
-    span,
-    tandem_item,
-    year,
 )
+from netlens.analysis.labels import CHANNEL_LABELS, list_items, span, tandem_item, year
 from netlens.analysis.names import resolve_member
 from netlens.analysis.weights import CHANNELS, TandemWeights
 from netlens.errors import UsageError

@@ -23,15 +23,13 @@ import scipy.sparse as sp
 
 from netlens.analysis.evidence import (
     TieEvidence,
-    activity_label,
     activity_topics,
     aggregate,
     collect_evidence,
     dyads,
     level_mapper,
-    list_items,
-    year,
 )
+from netlens.analysis.labels import activity_label, list_items, year
 from netlens.analysis.weights import CHANNELS, TandemWeights, load_weights
 from netlens.errors import UsageError
 from netlens.model.network import Network, Tables, as_network
