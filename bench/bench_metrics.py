@@ -1,4 +1,5 @@
-"""Benchmark netlens.analysis.metrics against plain networkx on the CORDIS H2020 organisation co-participation graph.
+"""Benchmark the netlens.analysis metric modules (centrality, communities, brokerage, structure) against plain
+networkx on the CORDIS H2020 organisation co-participation graph.
 
 Run: .venv/bin/python bench/bench_metrics.py [--csv path/to/h2020.csv] [--samples K] [--nx-broker-nodes N] [--skip-networkx]
 
@@ -30,7 +31,8 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from netlens.analysis import metrics
+from netlens.analysis import brokerage, communities, structure
+from netlens.analysis import centrality as centrality_module
 
 DEFAULT_CSV = Path(__file__).resolve().parents[2] / "shared" / "data" / "cordis-h2020-participation" / "h2020.csv"
 EXPECTED_NODES, EXPECTED_EDGES = 31_665, 796_670
@@ -109,7 +111,9 @@ def networkx_centrality(G: nx.Graph, k: int, seed: int) -> pd.DataFrame:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--csv", type=Path, default=DEFAULT_CSV)
-    ap.add_argument("--samples", type=int, default=metrics.DEFAULT_SAMPLES, help="pivots for sampled metrics (both sides)")
+    ap.add_argument(
+        "--samples", type=int, default=centrality_module.DEFAULT_SAMPLES, help="pivots for sampled metrics (both sides)"
+    )
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--nx-broker-nodes", type=int, default=30, help="random nodes for networkx constraint/effective_size")
     ap.add_argument("--skip-networkx", action="store_true")
@@ -125,13 +129,13 @@ def main() -> None:
     assert G.number_of_edges() == EXPECTED_EDGES, G.number_of_edges()
     del ours["projection (pandas self-join + nx.Graph)"]
 
-    print("netlens.analysis.metrics")
-    df = timed("centrality", lambda: metrics.centrality(G, samples=args.samples, seed=args.seed, stderr=True), ours)
-    cm = timed("communities (leiden)", lambda: metrics.communities(G, seed=args.seed), ours)
-    cl = timed("communities (louvain)", lambda: metrics.communities(G, method="louvain", seed=args.seed), ours)
-    br = timed("brokers (partition=country)", lambda: metrics.brokers(G, partition="country"), ours)
-    bg = timed("bridges", lambda: metrics.bridges(G), ours)
-    st = timed("structure", lambda: metrics.structure(G), ours)
+    print("netlens.analysis")
+    df = timed("centrality", lambda: centrality_module.centrality(G, samples=args.samples, seed=args.seed, stderr=True), ours)
+    cm = timed("communities (leiden)", lambda: communities.communities(G, seed=args.seed), ours)
+    cl = timed("communities (louvain)", lambda: communities.communities(G, method="louvain", seed=args.seed), ours)
+    br = timed("brokers (partition=country)", lambda: brokerage.brokers(G, partition="country"), ours)
+    bg = timed("bridges", lambda: brokerage.bridges(G), ours)
+    st = timed("structure", lambda: structure.structure(G), ours)
     ours_peak = peak_rss_gb()
     a = df.attrs
     print(

@@ -1,6 +1,6 @@
 """Orchestration for the CLI: typed tables -> graph at a level -> analysis -> results for the store.
 
-Analysis functions (:mod:`netlens.analysis.metrics`, :mod:`netlens.analysis.tandems`, :mod:`netlens.analysis.paths`)
+Analysis functions (:mod:`netlens.analysis.centrality`, :mod:`netlens.analysis.strength`, :mod:`netlens.analysis.paths`)
 take graphs or
 tables and never touch a store; this module builds their inputs, turns their outputs into the rows
 written back as node properties / ``TIE`` relationships (the graph schema in CONVENTIONS.md), and into the tables
@@ -26,7 +26,10 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from netlens.analysis import metrics
+from netlens.analysis.brokerage import bridges, brokers
+from netlens.analysis.centrality import centrality
+from netlens.analysis.communities import communities
+from netlens.analysis.structure import structure
 from netlens.errors import UsageError
 from netlens.model import projection as model
 from netlens.store.core import LABEL_OF_TABLE
@@ -53,7 +56,7 @@ METRICS = ("centrality", "communities", "brokers", "structure", "tandems")
 NODE_METRICS = ("degree", "strength", "betweenness", "closeness", "harmonic", "eigenvector", "pagerank", "kcore")
 PARTITIONS = ("country", "tags", "role", "programme", "type", "community")
 
-#: metrics.brokers role column -> property name in the store (RESULT_PROPERTIES)
+#: brokers role column -> property name in the store (RESULT_PROPERTIES)
 _GF = {
     "coordinator": "gf_coordinator",
     "itinerant": "gf_itinerant",
@@ -131,11 +134,11 @@ def map_graph(
     annotate(G, tables, level, since=since, until=until)
     weight = None if level == "bipartite" else "weight"
     slow = "auto" if metric in ("betweenness", "closeness", "harmonic") else "none"
-    cen = metrics.centrality(G, weight=weight, betweenness=slow, closeness=slow, seed=seed)
+    cen = centrality(G, weight=weight, betweenness=slow, closeness=slow, seed=seed)
     for col in NODE_METRICS:
         nx.set_node_attributes(G, cen[col].to_dict(), col)
     if community:
-        nx.set_node_attributes(G, metrics.communities(G, seed=seed, weight=weight)["community"].to_dict(), "community")
+        nx.set_node_attributes(G, communities(G, seed=seed, weight=weight)["community"].to_dict(), "community")
     route = None
     if path:
         from netlens.analysis.paths import transfer_paths
@@ -145,7 +148,7 @@ def map_graph(
             if not G.has_edge(hop.source, hop.target):
                 G.add_edge(hop.source, hop.target, weight=hop.strength, count=1, via=hop.channel)
     if backbone:
-        from netlens.analysis.tandems import disparity_filter
+        from netlens.analysis.backbone import disparity_filter
 
         d = disparity_filter(G)
         keep = {frozenset((u, v)) for u, v, s in zip(d["u"], d["v"], d["significant"]) if s}
@@ -214,13 +217,13 @@ def partition(
     ``country``/``type``: the member attribute. ``tags``: the member's tags joined with ``;`` (so
     ``lighthouse`` vs ``follower`` cities). ``programme``: the member's most frequent project programme.
     ``role``: the member's most frequent project role (lighthouse, follower, coordinator, partner…).
-    ``community``: the Leiden community of :func:`netlens.analysis.metrics.communities` (seed 0).
+    ``community``: the Leiden community of :func:`netlens.analysis.communities.communities` (seed 0).
     Ties between equally frequent values go to the alphabetically first.
     """
     if by not in PARTITIONS:
         raise UsageError(f"unknown partition {by!r}; expected one of {', '.join(PARTITIONS)}")
     if by == "community":
-        found: dict[Any, Any] = metrics.communities(G)["community"].to_dict()
+        found: dict[Any, Any] = communities(G)["community"].to_dict()
         return found
     if by == "programme":
         annotate(G, tables, level, since=since, until=until)
@@ -304,13 +307,13 @@ def analyse(
     weight = None if level == "bipartite" else "weight"
     window = _window(since, until)
     if metric == "centrality":
-        df = metrics.centrality(G, weight=weight, betweenness=betweenness, closeness=betweenness, samples=samples, seed=seed)
+        df = centrality(G, weight=weight, betweenness=betweenness, closeness=betweenness, samples=samples, seed=seed)
         # rounded so that equal scores (symmetric members) order by name on every machine
         key = pd.DataFrame({"pr": df["pagerank"].round(12), "deg": df["degree"], "name": df["name"].astype(str)})
         table = df.loc[key.sort_values(["pr", "deg", "name"], ascending=[False, False, True], kind="stable").index]
         return Analysis(metric, level, table, nodes=df[list(NODE_METRICS)], notes=[window, *_path_notes(df.attrs)])
     if metric == "communities":
-        df = metrics.communities(G, method=method, resolution=resolution, seed=seed, weight=weight)
+        df = communities(G, method=method, resolution=resolution, seed=seed, weight=weight)
         a = df.attrs
         notes = [
             window,
@@ -327,7 +330,7 @@ def analyse(
         )
     if metric == "brokers":
         groups = partition(G, tables, partition_by, level, since=since, until=until) if partition_by else None
-        df = metrics.brokers(G, partition=groups, weight=weight)
+        df = brokers(G, partition=groups, weight=weight)
         df = df.rename(columns=_GF)
         names = pd.Series({n: G.nodes[n].get("name", n) for n in G.nodes}, name="name")
         df.insert(0, "name", names.reindex(df.index))
@@ -339,7 +342,7 @@ def analyse(
                 f"Gould–Fernandez roles over the partition by {partition_by} ({_n(len(set(groups.values())), 'group')});"
                 " counts are two-paths (each unconnected pair of neighbours counts twice)"
             )
-        nb = metrics.bridges(G)
+        nb = bridges(G)
         if len(nb):
             notes.append(
                 f"{len(nb)} bridge(s): ties whose loss splits a component; most consequential cuts "
@@ -347,7 +350,7 @@ def analyse(
             )
         props = [c for c in _BROKER_PROPS if c in df.columns]
         return Analysis(metric, level, table, nodes=df[props], notes=notes)
-    s = metrics.structure(G)
+    s = structure(G)
     dist = s.pop("degree_distribution")
     table = pd.DataFrame({"value": [_fmt(v) for v in s.values()]}, index=pd.Index(list(s.keys()), name="measure"))
     notes = [
@@ -393,12 +396,12 @@ def _tandems(
     topic: str | None,
     significant_only: bool,
 ) -> Analysis:
-    from netlens.analysis import tandems
+    from netlens.analysis import strength
 
     if level == "bipartite":
         raise UsageError("tandems are ties between members: use --level city or organisation")
     check_level(level, ("city", "organisation"))
-    df = tandems.tandem_strength(tables, level=level, weights=weights, since=since, until=until, topic=topic)
+    df = strength.tandem_strength(tables, level=level, weights=weights, since=since, until=until, topic=topic)
     n_sig = int(df["significant"].sum()) if len(df) else 0
     notes = [
         _window(since, until),
@@ -408,7 +411,7 @@ def _tandems(
     ]
     table = df[df["significant"]] if significant_only else df
     shown = table[["a_name", "b_name", "strength", "rank", "significant", "explanation"]]
-    return Analysis("tandems", level, shown.reset_index(drop=True), ties=tandems.ties_for_store(df), notes=notes)
+    return Analysis("tandems", level, shown.reset_index(drop=True), ties=strength.ties_for_store(df), notes=notes)
 
 
 def _window(since: _dt.date | None, until: _dt.date | None) -> str:

@@ -1,4 +1,5 @@
-"""netlens.analysis.metrics against networkx (to 1e-9), published golden values, and hand-computed brokerage."""
+"""netlens.analysis centrality, communities, brokerage and structure against networkx (to 1e-9), published golden
+values, and hand-computed brokerage."""
 
 from __future__ import annotations
 
@@ -12,7 +13,10 @@ import pandas as pd
 import pytest
 
 from netlens.analysis._igraph import to_igraph
-from netlens.analysis.metrics import bridges, brokers, centrality, communities, structure
+from netlens.analysis.brokerage import bridges, brokers
+from netlens.analysis.centrality import centrality
+from netlens.analysis.communities import communities
+from netlens.analysis.structure import structure
 from netlens.errors import UsageError
 
 TOL = 1e-9

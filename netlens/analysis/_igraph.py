@@ -21,14 +21,16 @@ import random
 from collections.abc import Hashable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import igraph as ig
 import networkx as nx
 import numpy as np
+import pandas as pd
 
 from netlens.errors import UsageError
 
-__all__ = ["to_igraph"]
+__all__ = ["Converted", "check_graph", "convert", "to_igraph", "seeded", "node_index", "components", "node_attr"]
 
 
 @dataclass(frozen=True)
@@ -148,3 +150,26 @@ def seeded(seed: int | None) -> Iterator[None]:
         yield
     finally:
         ig.set_random_number_generator(random)
+
+
+# ------------------------------------------------------------- helpers shared by the metric modules
+
+
+def node_index(c: Converted) -> pd.Index:
+    """The node ids of ``c`` in vertex order as the index of a result frame (name ``id``)."""
+    return pd.Index(c.nodes, name="id", dtype=object)
+
+
+def components(c: Converted) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Component label per vertex, component sizes and edge counts per component."""
+    memb = np.asarray(c.graph.connected_components().membership, dtype=np.int64)
+    k = int(memb.max()) + 1 if memb.size else 0
+    sizes = np.bincount(memb, minlength=k)
+    edges = np.bincount(memb[c.src], minlength=k) if c.m else np.zeros(k, dtype=np.int64)
+    return memb, sizes, edges
+
+
+def node_attr(G: nx.Graph, nodes: list[Hashable], attr: str) -> list[Any]:
+    """The node attribute ``attr`` of every node of ``nodes`` (None where absent)."""
+    data = G.nodes
+    return [data[v].get(attr) for v in nodes]

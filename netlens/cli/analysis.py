@@ -203,7 +203,8 @@ def tandems(
     import pandas as pd  # lazy: start-up time
 
     from netlens import pipeline
-    from netlens.analysis import tandems as tm
+    from netlens.analysis.explain import explain_pair
+    from netlens.analysis.recommend import recommend as recommend_pairs
     from netlens.render import text as reports
 
     if explain and recommend:
@@ -212,7 +213,7 @@ def tandems(
     w = tandem_weights(weights)
     if explain:
         with steps.step("explaining the pair"):
-            ex = tm.explain_pair(tables, explain[0], explain[1], level=level, weights=w, since=since, until=until, topic=topic)
+            ex = explain_pair(tables, explain[0], explain[1], level=level, weights=w, since=since, until=until, topic=topic)
         if fmt == "table":
             emit(ex.text, output)
         else:
@@ -223,7 +224,7 @@ def tandems(
         if topic:
             raise UsageError("--recommend looks at every topic; leave out --topic")
         with steps.step("finding recommendations"):
-            rec = tm.recommend(
+            rec = recommend_pairs(
                 tables,
                 level=level,
                 top=None if all_rows else top,

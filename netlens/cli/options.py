@@ -280,6 +280,7 @@ def print_table(frame: Any, fmt: str, output: str | None, top: int | None, notes
 
 
 def tandem_weights(path: str | None) -> Any:
-    from netlens.analysis import tandems
+    """The tandem weights: the defaults, with the keys ``path`` (a TOML file) changes."""
+    from netlens.analysis.weights import load_weights  # lazy: start-up time
 
-    return tandems.load_weights(path)
+    return load_weights(path)
