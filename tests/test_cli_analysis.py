@@ -293,9 +293,9 @@ def test_ties_option_chooses_what_is_written(store: str) -> None:
 
 
 def test_ties_auto_keeps_the_backbone_of_large_networks(store: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    from netlens import pipeline
+    from netlens.pipeline import analyses
 
-    monkeypatch.setattr(pipeline, "TIE_AUTO_LIMIT", 100)  # the sample has 159 pairs
+    monkeypatch.setattr(analyses, "TIE_AUTO_LIMIT", 100)  # the sample has 159 pairs
     r = run("tandems", "--store-path", store, "--format", "json", "--all")
     significant = sum(x["significant"] for x in json.loads(r.stdout))
     assert EmbeddedStore(Path(store)).info()["relationships"]["TIE"] == significant
