@@ -15,7 +15,6 @@ from netlens.cli.options import (
     output_options,
     print_table,
     quiet_option,
-    read_network,
     store_options,
     tandem_weights,
     ties_option,
@@ -25,30 +24,10 @@ from netlens.cli.options import (
 from netlens.errors import UsageError
 
 if TYPE_CHECKING:
-    from netlens import pipeline
-    from netlens.model.network import Network
     from netlens.render.progress import Steps
     from netlens.store.core import Store
 
 __all__ = ["analyse", "tandems", "paths"]
-
-
-def _write_back(store: Store, tables: Network, a: pipeline.Analysis, steps: Steps, ties_mode: str = "auto") -> str:
-    from netlens import pipeline  # lazy: start-up time
-
-    kinds = pipeline.labels(tables)
-    parts = []
-    nodes = pipeline.results_for_store(a)
-    if nodes is not None and len(nodes):
-        with steps.step("writing results to the store"):
-            n = store.write_node_properties(nodes, kinds)
-        parts.append(f"{n:,} nodes got {', '.join(nodes.columns)}")
-    ties, which = pipeline.ties_to_write(a, ties_mode)
-    if ties is not None:
-        with steps.step("writing TIE relationships"):
-            n = store.write_ties(ties, kinds, a.level)
-        parts.append(f"{n:,} TIE relationships (level {a.level}): {which}")
-    return "; ".join(parts)
 
 
 @main.command()
@@ -124,38 +103,31 @@ def analyse(
     Node results become properties (c.pagerank, c.community, c.constraint, …) and tandem strengths
     TIE relationships, so Cypher users see them: MATCH (c:City) RETURN c.name, c.pagerank.
     """
-    from netlens import pipeline  # lazy: start-up time
+    from netlens.pipeline import commands  # lazy: start-up time
 
-    tables = read_network(store, steps)
-    w = tandem_weights(weights) if metric == "tandems" else None
-    graph = None
-    if metric != "tandems":
-        with steps.step(f"building the {level} graph"):
-            graph = pipeline.build_graph(tables, level, since=since, until=until)
-    with steps.step(f"analysing {metric}"):
-        a = pipeline.analyse(
-            tables,
-            metric,
-            level=level,
-            since=since,
-            until=until,
-            partition_by=partition,
-            method=method,
-            resolution=resolution,
-            betweenness=path_mode,
-            samples=samples,
-            seed=seed,
-            weights=w,
-            topic=topic,
-            significant_only=significant_only,
-            graph=graph,
-        )
-    written = "" if no_write else _write_back(store, tables, a, steps, ties_mode)
-    table = a.table
+    a, written = commands.run_analysis(
+        store,
+        metric,
+        write=not no_write,
+        ties_mode=ties_mode,
+        progress=steps,
+        level=level,
+        since=since,
+        until=until,
+        partition_by=partition,
+        method=method,
+        resolution=resolution,
+        betweenness=path_mode,
+        samples=samples,
+        seed=seed,
+        weights=tandem_weights(weights) if metric == "tandems" else None,
+        topic=topic,
+        significant_only=significant_only,
+    )
     notes = [f"{metric} at level {a.level}", *a.notes]
     if written:
         notes.append(f"written to {store.description}: {written}")
-    print_table(table, fmt, output, None if all_rows or metric == "structure" else top, notes)
+    print_table(a.table, fmt, output, None if all_rows or metric == "structure" else top, notes)
 
 
 @main.command()
@@ -200,49 +172,36 @@ def tandems(
     Same as `netlens analyse --metric tandems`, plus --explain A B and --recommend. The ranking is written
     back as TIE relationships (unless --no-write or with --explain/--recommend, which only read).
     """
-    import pandas as pd  # lazy: start-up time
-
-    from netlens import pipeline
-    from netlens.analysis.explain import explain_pair
-    from netlens.analysis.recommend import recommend as recommend_pairs
+    from netlens.pipeline import commands  # lazy: start-up time
     from netlens.render import text as reports
 
     if explain and recommend:
         raise UsageError("use either --explain A B or --recommend, not both")
-    tables = read_network(store, steps)
+    if recommend and topic:
+        raise UsageError("--recommend looks at every topic; leave out --topic")
     w = tandem_weights(weights)
+    window = {"level": level, "weights": w, "since": since, "until": until}
     if explain:
-        with steps.step("explaining the pair"):
-            ex = explain_pair(tables, explain[0], explain[1], level=level, weights=w, since=since, until=until, topic=topic)
-        if fmt == "table":
-            emit(ex.text, output)
-        else:
-            rows = pd.DataFrame([vars(x) for x in ex.activities])
-            emit(reports.render_frame(rows, fmt, index=False), output)
+        ex = commands.explain(store, explain[0], explain[1], progress=steps, topic=topic, **window)
+        emit(ex.text if fmt == "table" else reports.render_records([vars(x) for x in ex.activities], fmt), output)
         return
     if recommend:
-        if topic:
-            raise UsageError("--recommend looks at every topic; leave out --topic")
-        with steps.step("finding recommendations"):
-            rec = recommend_pairs(
-                tables,
-                level=level,
-                top=None if all_rows else top,
-                max_km=max_km,
-                same_language=same_language,
-                weights=w,
-                since=since,
-                until=until,
-            )
+        top_n = None if all_rows else top
+        rec = commands.recommendations(store, progress=steps, top=top_n, max_km=max_km, same_language=same_language, **window)
         shown = rec[["a_name", "b_name", "score", "distance_km", "explanation"]]
         notes = [f"{len(rec)} recommendation(s): complementary topics × closeness (resource allocation)"]
         print_table(shown, fmt, output, None, notes)
         return
-    with steps.step("computing tandem strength"):
-        an = pipeline.analyse(
-            tables, "tandems", level=level, since=since, until=until, weights=w, topic=topic, significant_only=significant_only
-        )
-    written = "" if no_write else _write_back(store, tables, an, steps, ties_mode)
+    an, written = commands.run_analysis(
+        store,
+        "tandems",
+        write=not no_write,
+        ties_mode=ties_mode,
+        progress=steps,
+        topic=topic,
+        significant_only=significant_only,
+        **window,
+    )
     notes = [f"tandems at level {level}", *an.notes] + ([f"written to {store.description}: {written}"] if written else [])
     print_table(an.table, fmt, output, None if all_rows else top, notes)
 
@@ -283,25 +242,22 @@ def paths(
     steps: Steps,
 ) -> None:
     """The best routes knowledge can take from A to B, each hop named with the activity that carries it."""
-    from netlens.analysis import paths as pt
-    from netlens.render import text as reports  # lazy: start-up time
+    from netlens.analysis.paths import routes_frame  # lazy: start-up time
+    from netlens.pipeline import commands
+    from netlens.render import text as reports
 
-    tables = read_network(store, steps)
-    with steps.step(f"finding {mode} routes"):
-        routes = pt.transfer_paths(
-            tables,
-            source,
-            target,
-            mode=mode,
-            k=k,
-            topic=topic,
-            time_respecting=time_respecting,
-            level=level,
-            weights=tandem_weights(weights),
-            since=since,
-            until=until,
-        )
-    if fmt == "table":
-        emit(reports.format_routes(routes), output)
-    else:
-        emit(reports.render_frame(pt.routes_frame(routes), fmt, index=False), output)
+    found = commands.routes(
+        store,
+        source,
+        target,
+        mode=mode,
+        progress=steps,
+        k=k,
+        topic=topic,
+        time_respecting=time_respecting,
+        level=level,
+        weights=tandem_weights(weights),
+        since=since,
+        until=until,
+    )
+    emit(reports.format_routes(found) if fmt == "table" else reports.render_frame(routes_frame(found), fmt, index=False), output)

@@ -12,8 +12,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from netlens.cli.app import main
-from netlens.cli.options import quiet_option, read_network, source_options, store_options, window_options
-from netlens.errors import UsageError
+from netlens.cli.options import quiet_option, source_options, store_options, window_options
 
 if TYPE_CHECKING:
     from netlens.read import RawPackage
@@ -42,22 +41,16 @@ def _stats_lines(raw: Any) -> list[str]:
 @quiet_option
 def load(path: str, fmt: str, data_dir: str | None, no_enrich: bool, replace: bool, store: Store, steps: Steps) -> None:
     """Validate PATH and load it into the graph store (idempotent, atomic)."""
-    from netlens.render import text as reports  # lazy: start-up time
-    from netlens.validation import validate_or_raise
+    from netlens.pipeline import commands  # lazy: start-up time
+    from netlens.render import text as reports
 
-    with steps.step(f"reading {Path(path).name}"):
-        raw = _read(path, fmt, data_dir, no_enrich)
-    with steps.step("validating"):
-        tables, issues = validate_or_raise(raw)
-    warnings = [i for i in issues if i.severity == "warning"]
-    with steps.step(f"writing to {store.description}"):
-        counts = store.load(tables, replace=replace)
-    click.echo(reports.format_load(counts, tables, store.description))
-    for line in _stats_lines(raw):
+    done = commands.load_source(store, path, fmt, data_dir=data_dir, enrich=not no_enrich, replace=replace, progress=steps)
+    click.echo(reports.format_load(done.counts, done.network, store.description))
+    for line in _stats_lines(done.raw):
         click.echo(f"# {line}", err=True)
-    if warnings:
+    if done.warnings:
         how = "" if fmt == "package" else f" --format {fmt}" + (f" --data-dir {data_dir}" if data_dir else "")
-        click.echo(f"{len(warnings)} warning(s); run netlens validate{how} {path} to see them", err=True)
+        click.echo(f"{len(done.warnings)} warning(s); run netlens validate{how} {path} to see them", err=True)
 
 
 @main.command(name="validate")
@@ -127,22 +120,10 @@ def export(
     folder: str, formats: str, level: str, since: _dt.date | None, until: _dt.date | None, store: Store, steps: Steps
 ) -> None:
     """Write the network as GraphML and GEXF (for Gephi) and Neo4j-importable CSVs into FOLDER."""
-    from netlens import pipeline  # lazy: start-up time
-    from netlens.render import export as ex
+    from netlens.pipeline import commands  # lazy: start-up time
 
     wanted = tuple(f.strip() for f in formats.split(",") if f.strip())
-    if not wanted:
-        raise UsageError("--formats is empty; expected one or more of graphml, gexf, neo4j-csv")
-    tables = read_network(store, steps)
-    source: Any = tables
-    if level != "full":
-        if "neo4j-csv" in wanted:
-            raise UsageError("neo4j-csv exports the full graph; use --level full or --formats graphml,gexf")
-        source = pipeline.build_graph(tables, level, since=since, until=until)
-    elif since or until:
-        raise UsageError("--since/--until apply to projections; add --level city or organisation")
-    with steps.step("exporting"):
-        res = ex.export(source, folder, wanted)
+    res = commands.export_store(store, folder, wanted, level=level, since=since, until=until, progress=steps)
     for fmt_, files in res.files.items():
         click.echo(f"{fmt_}: " + ", ".join(str(f) for f in files))
     if res.neo4j_command:

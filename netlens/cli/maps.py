@@ -13,7 +13,6 @@ from netlens.cli.options import (
     check_output_path,
     level_option,
     quiet_option,
-    read_network,
     store_options,
     window_options,
     writing_file,
@@ -67,41 +66,31 @@ def map_cmd(
     steps: Steps,
 ) -> None:
     """Write an interactive, self-contained HTML map (opens offline, zero network requests)."""
-    from netlens import pipeline  # lazy: start-up time
-    from netlens.render import maps
+    from netlens.pipeline import commands  # lazy: start-up time
     from netlens.render import text as reports
 
     if top and backbone:
         raise UsageError("use either --top N or --backbone, not both")
     check_output_path(output)
-    tables = read_network(store, steps)
-    with steps.step(f"preparing the {level} graph"):
-        G, route = pipeline.map_graph(
-            tables,
-            level,
+    with writing_file(output):
+        drawn = commands.draw_map(
+            store,
+            output,
+            level=level,
             since=since,
             until=until,
             metric=metric,
-            community=community or color_by == "community",
+            community=community,
+            color_by=color_by,
             path=path_ends,
             backbone=backbone,
             seed=seed,
-        )
-    if route is not None:
-        click.echo(route.text, err=True)
-    # by default: countries tell cities apart; organisation types (university, company, city…) tell members apart
-    colour = color_by or ("community" if community else ("country" if level == "city" else "type"))
-    with steps.step("rendering the map"), writing_file(output):
-        stats = maps.write_map(
-            G,
-            output,
-            size_by=metric,
-            color_by=colour,
-            highlight_path=list(route.nodes) if route is not None else None,
+            progress=steps,
             geo=geo,
             top=top,
             label_top=label_top,
             title=title or f"netlens: {level} network",
-            seed=seed,
         )
-    click.echo(reports.format_map_stats(output, stats, geo=geo))
+    if drawn.route is not None:
+        click.echo(drawn.route.text, err=True)
+    click.echo(reports.format_map_stats(output, drawn.stats, geo=geo))

@@ -14,10 +14,12 @@ benchmark scripts use it too.
 from __future__ import annotations
 
 from netlens.choices import LEVELS, METRICS, NODE_METRICS, PARTITIONS, TIE_AUTO_LIMIT, TIE_MODES
+from netlens.pipeline import commands
 from netlens.pipeline.analyses import Analysis, analyse, results_for_store, ties_to_write
 from netlens.pipeline.graphs import annotate, build_graph, check_not_empty, labels, map_graph, partition, window_text
 
 __all__ = [
+    "commands",
     "LEVELS",
     "METRICS",
     "NODE_METRICS",

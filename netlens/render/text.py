@@ -4,14 +4,14 @@ transfer routes and map summaries. The CLI prints what these return; nothing her
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
 
 from netlens.values import jsonable
 
-__all__ = ["FORMATS", "render_frame", "format_info", "format_load", "format_routes", "format_map_stats"]
+__all__ = ["FORMATS", "render_frame", "format_info", "format_load", "format_routes", "format_map_stats", "render_records"]
 
 FORMATS = ("table", "csv", "json")
 
@@ -74,6 +74,11 @@ def render_frame(frame: pd.DataFrame, fmt: str = "table", *, index: bool = True)
     lines = ["  ".join(c.ljust(w) for c, w in zip(cols, widths)).rstrip()]
     lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths)).rstrip() for r in cells]
     return "\n".join(lines)
+
+
+def render_records(records: Sequence[Mapping[str, Any]], fmt: str = "table") -> str:
+    """Render a list of flat records (dicts of one shape) like :func:`render_frame` renders a table."""
+    return render_frame(pd.DataFrame(list(records)), fmt, index=False)
 
 
 def format_info(info: dict[str, Any]) -> str:

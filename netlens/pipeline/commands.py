@@ -1,0 +1,239 @@
+"""What each command does against a store, as one call: the CLI parses options, calls one of these, and renders.
+
+Every function takes the opened :class:`~netlens.store.Store` and a :class:`Progress` (anything with a
+``step(description)`` context manager — the CLI passes its progress bars; the default shows nothing), and returns
+data: an :class:`~netlens.pipeline.analyses.Analysis`, routes, a map summary, an export result. None of them prints.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as _dt
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from netlens.analysis.explain import PairExplanation, explain_pair
+from netlens.analysis.paths import Route, transfer_paths
+from netlens.analysis.recommend import recommend
+from netlens.errors import UsageError
+from netlens.model.network import Network, as_network
+from netlens.pipeline.analyses import Analysis, analyse, results_for_store, ties_to_write
+from netlens.pipeline.graphs import build_graph, map_graph
+from netlens.read import RawPackage, read_source
+from netlens.render.export import export
+from netlens.render.maps import write_map
+from netlens.store.core import Store
+from netlens.validation import Issue, validate_or_raise
+
+__all__ = [
+    "Progress",
+    "NO_PROGRESS",
+    "Loaded",
+    "MapDrawn",
+    "load_source",
+    "stored_network",
+    "run_analysis",
+    "write_back",
+    "explain",
+    "recommendations",
+    "routes",
+    "draw_map",
+    "export_store",
+]
+
+
+class Progress(Protocol):
+    """Where a command reports its steps (:class:`netlens.render.progress.Steps` is one)."""
+
+    def step(self, description: str, total: float | None = None) -> contextlib.AbstractContextManager[Any]: ...
+
+
+class _Silent:
+    @contextlib.contextmanager
+    def step(self, description: str, total: float | None = None) -> Iterator[None]:
+        yield None
+
+
+#: the default: report nothing
+NO_PROGRESS: Progress = _Silent()
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """What ``netlens load`` did: the package read, the network validated from it, its warnings, the store's counts."""
+
+    raw: RawPackage
+    network: Network
+    warnings: list[Issue]
+    counts: Any  # what Store.load returns
+
+
+def load_source(
+    store: Store,
+    path: str,
+    fmt: str = "package",
+    *,
+    data_dir: str | None = None,
+    enrich: bool = True,
+    replace: bool = False,
+    progress: Progress = NO_PROGRESS,
+) -> Loaded:
+    """Read ``path`` (as ``fmt``), validate it (errors raise, with every issue) and load it into ``store``."""
+    with progress.step(f"reading {Path(path).name}"):
+        raw = read_source(path, fmt, data_dir=data_dir, enrich=enrich)
+    with progress.step("validating"):
+        network, issues = validate_or_raise(raw)
+    with progress.step(f"writing to {store.description}"):
+        counts = store.load(network, replace=replace)
+    return Loaded(raw, network, [i for i in issues if i.severity == "warning"], counts)
+
+
+def stored_network(store: Store, progress: Progress = NO_PROGRESS) -> Network:
+    """The network in ``store``; refused with what to do when nothing is loaded."""
+    with progress.step(f"reading {store.description}"):
+        network = as_network(store.read_tables())
+    if not any(len(network[t]) for t in ("cities", "organisations")):
+        raise UsageError(f"{store.description} is empty; load a network first: netlens load PATH")
+    return network
+
+
+def write_back(store: Store, network: Network, a: Analysis, *, ties_mode: str = "auto", progress: Progress = NO_PROGRESS) -> str:
+    """Write ``a``'s node properties and ``TIE`` rows into ``store``; returns what was written, in words."""
+    kinds = network.labels()
+    parts = []
+    nodes = results_for_store(a)
+    if nodes is not None and len(nodes):
+        with progress.step("writing results to the store"):
+            n = store.write_node_properties(nodes, kinds)
+        parts.append(f"{n:,} nodes got {', '.join(nodes.columns)}")
+    ties, which = ties_to_write(a, ties_mode)
+    if ties is not None:
+        with progress.step("writing TIE relationships"):
+            n = store.write_ties(ties, kinds, a.level)
+        parts.append(f"{n:,} TIE relationships (level {a.level}): {which}")
+    return "; ".join(parts)
+
+
+def run_analysis(
+    store: Store,
+    metric: str,
+    *,
+    write: bool = True,
+    ties_mode: str = "auto",
+    progress: Progress = NO_PROGRESS,
+    **options: Any,
+) -> tuple[Analysis, str]:
+    """Read the network, compute ``metric`` (``options`` as :func:`~netlens.pipeline.analyses.analyse` takes them)
+    and, unless ``write`` is false, write the results back. Returns the analysis and what was written, in words."""
+    network = stored_network(store, progress)
+    level = options.get("level", "city")
+    if metric != "tandems" and options.get("graph") is None:
+        with progress.step(f"building the {level} graph"):
+            options["graph"] = build_graph(network, level, since=options.get("since"), until=options.get("until"))
+    with progress.step(f"analysing {metric}"):
+        a = analyse(network, metric, **options)
+    written = write_back(store, network, a, ties_mode=ties_mode, progress=progress) if write else ""
+    return a, written
+
+
+def explain(store: Store, a: str, b: str, *, progress: Progress = NO_PROGRESS, **options: Any) -> PairExplanation:
+    """The tandem strength of one pair with its full breakdown (``options`` as :func:`explain_pair` takes them)."""
+    network = stored_network(store, progress)
+    with progress.step("explaining the pair"):
+        return explain_pair(network, a, b, **options)
+
+
+def recommendations(store: Store, *, progress: Progress = NO_PROGRESS, **options: Any) -> Any:
+    """Pairs that are not tandems yet but should be (``options`` as :func:`~netlens.analysis.recommend.recommend`)."""
+    network = stored_network(store, progress)
+    with progress.step("finding recommendations"):
+        return recommend(network, **options)
+
+
+def routes(
+    store: Store, source: str, target: str, *, mode: str = "shortest", progress: Progress = NO_PROGRESS, **options: Any
+) -> list[Route]:
+    """The best routes knowledge can take from ``source`` to ``target`` (``options`` as :func:`transfer_paths`)."""
+    network = stored_network(store, progress)
+    with progress.step(f"finding {mode} routes"):
+        return transfer_paths(network, source, target, mode=mode, **options)
+
+
+@dataclass(frozen=True)
+class MapDrawn:
+    """What ``netlens map`` wrote: the map's summary (a :class:`~netlens.render.maps.MapStats`) and the route drawn."""
+
+    stats: Any
+    route: Route | None
+
+
+def draw_map(
+    store: Store,
+    output: str,
+    *,
+    level: str = "city",
+    since: _dt.date | None = None,
+    until: _dt.date | None = None,
+    metric: str = "pagerank",
+    community: bool = False,
+    color_by: str | None = None,
+    path: tuple[str, str] | None = None,
+    backbone: bool = False,
+    seed: int = 0,
+    progress: Progress = NO_PROGRESS,
+    **render: Any,
+) -> MapDrawn:
+    """Prepare the graph at ``level`` and write the interactive map to ``output`` (``render`` as ``write_map`` takes)."""
+    network = stored_network(store, progress)
+    with progress.step(f"preparing the {level} graph"):
+        G, route = map_graph(
+            network,
+            level,
+            since=since,
+            until=until,
+            metric=metric,
+            community=community or color_by == "community",
+            path=path,
+            backbone=backbone,
+            seed=seed,
+        )
+    # by default: countries tell cities apart; organisation types (university, company, city…) tell members apart
+    colour = color_by or ("community" if community else ("country" if level == "city" else "type"))
+    with progress.step("rendering the map"):
+        stats = write_map(
+            G,
+            output,
+            size_by=metric,
+            color_by=colour,
+            highlight_path=list(route.nodes) if route is not None else None,
+            seed=seed,
+            **render,
+        )
+    return MapDrawn(stats, route)
+
+
+def export_store(
+    store: Store,
+    folder: str,
+    formats: Sequence[str],
+    *,
+    level: str = "full",
+    since: _dt.date | None = None,
+    until: _dt.date | None = None,
+    progress: Progress = NO_PROGRESS,
+) -> Any:
+    """Export the store's network (``level="full"``) or its projection at ``level`` into ``folder``."""
+    if not formats:
+        raise UsageError("--formats is empty; expected one or more of graphml, gexf, neo4j-csv")
+    network = stored_network(store, progress)
+    source: Any = network
+    if level != "full":
+        if "neo4j-csv" in formats:
+            raise UsageError("neo4j-csv exports the full graph; use --level full or --formats graphml,gexf")
+        source = build_graph(network, level, since=since, until=until)
+    elif since or until:
+        raise UsageError("--since/--until apply to projections; add --level city or organisation")
+    with progress.step("exporting"):
+        return export(source, folder, tuple(formats))
