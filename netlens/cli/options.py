@@ -18,9 +18,7 @@ from netlens.config import resolve_store
 from netlens.errors import UsageError
 
 if TYPE_CHECKING:
-    from netlens.model.network import Network
-    from netlens.render.progress import Steps
-    from netlens.store.core import Store
+    pass
 
 # Commands import pandas, networkx, rich and the store drivers inside their bodies, not here: `netlens --help`
 # and option parsing then start without them (tests/test_startup.py checks which modules a --help loads).
@@ -39,7 +37,6 @@ __all__ = [
     "emit",
     "print_table",
     "format_for",
-    "read_network",
     "tandem_weights",
 ]
 
@@ -251,17 +248,6 @@ def source_options(f: Callable[..., Any]) -> Callable[..., Any]:
         "--format", "fmt", type=click.Choice(choices.SOURCE_FORMATS), default="package", show_default=True, help=_FORMAT_HELP
     )(f)
     return f
-
-
-def read_network(store: Store, steps: Steps) -> Network:
-    """The network in ``store`` (refused with what to do when the store is empty)."""
-    from netlens.model.network import as_network
-
-    with steps.step(f"reading {store.description}"):
-        network = as_network(store.read_tables())
-    if not any(len(network[t]) for t in ("cities", "organisations")):
-        raise UsageError(f"{store.description} is empty; load a network first: netlens load PATH")
-    return network
 
 
 def print_table(frame: Any, fmt: str, output: str | None, top: int | None, notes: list[str] | None = None) -> None:
