@@ -132,3 +132,10 @@ def test_validate_reports_as_json(tmp_path: Path) -> None:
     assert report["errors"] >= 1 and report["errors"] + report["warnings"] == len(report["issues"])
     country = [i for i in report["issues"] if i["file"] == "cities.csv" and i["severity"] == "error"]
     assert country == [{**country[0], "severity": "error", "row": 2, "column": "country", "value": "France"}]
+
+
+def test_every_command_help_has_examples_and_exit_codes() -> None:
+    for name in main.commands:
+        text = CliRunner().invoke(main, [name, "--help"]).output
+        assert "Examples:" in text and f"netlens {name}" in text.split("Examples:")[1], name
+        assert "Exit codes: 0 " in text, name

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from netlens import choices
-from netlens.cli.app import main
+from netlens.cli.app import epilog, main
 from netlens.cli.options import (
     emit,
     level_option,
@@ -30,7 +30,16 @@ if TYPE_CHECKING:
 __all__ = ["analyse", "tandems", "paths"]
 
 
-@main.command()
+@main.command(
+    epilog=epilog(
+        [
+            "netlens analyse --metric centrality --top 10",
+            "netlens analyse --metric communities --level organisation --format csv -o communities.csv",
+            "netlens analyse --metric brokers --partition country --since 2018 --no-write",
+        ],
+        "0 ok, 2 usage, 4 store, 8 output file not written, 130 interrupted",
+    )
+)
 @click.option(
     "--metric",
     "-m",
@@ -130,7 +139,12 @@ def analyse(
     print_table(a.table, fmt, output, None if all_rows or metric == "structure" else top, notes)
 
 
-@main.command()
+@main.command(
+    epilog=epilog(
+        ["netlens tandems --top 5", "netlens tandems --explain Rijeka Palencia", "netlens tandems --recommend --max-km 800"],
+        "0 ok, 2 usage, 4 store, 6 a name not found, 8 output file not written, 130 interrupted",
+    )
+)
 @level_option(("city", "organisation"))
 @window_options
 @weights_option
@@ -206,7 +220,15 @@ def tandems(
     print_table(an.table, fmt, output, None if all_rows else top, notes)
 
 
-@main.command()
+@main.command(
+    epilog=epilog(
+        [
+            "netlens paths --from Nantes --to Palencia -k 2",
+            "netlens paths --from Nantes --to Palencia --mode widest --time-respecting",
+        ],
+        "0 ok, 2 usage, 4 store, 6 a name not found, 7 no route, 8 output file not written, 130 interrupted",
+    )
+)
 @click.option("--from", "source", required=True, metavar="A", help="Where the knowledge is (id or name).")
 @click.option("--to", "target", required=True, metavar="B", help="Who wants it (id or name).")
 @click.option("--topic", default=None, help="Only ties carried by activities about this topic.")

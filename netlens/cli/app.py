@@ -9,7 +9,7 @@ import click
 
 from netlens.errors import NetlensError
 
-__all__ = ["NetlensGroup", "main", "INTERRUPTED"]
+__all__ = ["NetlensGroup", "main", "INTERRUPTED", "epilog"]
 
 #: exit code after Ctrl-C (128 + SIGINT, as shells report it)
 INTERRUPTED = 130
@@ -37,3 +37,9 @@ def main(quiet: bool) -> None:
 
     Typical run: netlens load data/sample; netlens analyse --metric centrality; netlens map -o map.html.
     """
+
+
+def epilog(examples: list[str], exit_codes: str) -> str:
+    """The text after a command's options in ``--help``: examples, then the exit codes (kept as written)."""
+    lines = ["\b", "Examples:", *(f"  {e}" for e in examples), "", "\b", f"Exit codes: {exit_codes}."]
+    return "\n".join(lines)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from netlens.cli.app import main
+from netlens.cli.app import epilog, main
 from netlens.cli.options import quiet_option, source_options, store_options, window_options
 
 if TYPE_CHECKING:
@@ -33,7 +33,16 @@ def _stats_lines(raw: Any) -> list[str]:
     return [f"{k}: {v:,}" if isinstance(v, int) else f"{k}: {v}" for k, v in stats.items()]
 
 
-@main.command()
+@main.command(
+    epilog=epilog(
+        [
+            "netlens load data/sample",
+            "netlens load --format cordis ../shared/data/cordis-h2020-participation/h2020.csv",
+            "netlens load data/sample --replace --store-path network.kgl",
+        ],
+        "0 ok, 2 usage, 3 invalid input (every problem listed), 4 store, 130 interrupted",
+    )
+)
 @click.argument("path", type=click.Path())
 @source_options
 @click.option("--replace", is_flag=True, help="Rebuild the store from this input instead of merging into it.")
@@ -53,7 +62,16 @@ def load(path: str, fmt: str, data_dir: str | None, no_enrich: bool, replace: bo
         click.echo(f"{len(done.warnings)} warning(s); run netlens validate{how} {path} to see them", err=True)
 
 
-@main.command(name="validate")
+@main.command(
+    name="validate",
+    epilog=epilog(
+        [
+            "netlens validate data/sample",
+            "netlens validate --format urbact ../shared/data/eucicop-interreg-urbact-etmun/urbact --output-format json",
+        ],
+        "0 no errors (warnings allowed), 2 usage, 3 errors found",
+    ),
+)
 @click.argument("path", type=click.Path())
 @source_options
 @click.option(
@@ -86,7 +104,7 @@ def validate_cmd(path: str, fmt: str, data_dir: str | None, no_enrich: bool, rep
         sys.exit(3)
 
 
-@main.command()
+@main.command(epilog=epilog(["netlens info", "netlens info --store neo4j"], "0 ok, 4 store"))
 @store_options
 @quiet_option
 def info(store: Store, steps: Steps) -> None:
@@ -98,7 +116,12 @@ def info(store: Store, steps: Steps) -> None:
     click.echo(reports.format_info(summary))
 
 
-@main.command()
+@main.command(
+    epilog=epilog(
+        ["netlens export out/", "netlens export out/ --level city --formats gexf"],
+        "0 ok, 2 usage, 4 store, 8 output file not written, 130 interrupted",
+    )
+)
 @click.argument("folder", type=click.Path(file_okay=False))
 @click.option(
     "--formats",

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from netlens import choices
-from netlens.cli.app import main
+from netlens.cli.app import epilog, main
 from netlens.cli.options import (
     check_output_path,
     level_option,
@@ -26,7 +26,17 @@ if TYPE_CHECKING:
 __all__ = ["map_cmd"]
 
 
-@main.command(name="map")
+@main.command(
+    name="map",
+    epilog=epilog(
+        [
+            "netlens map -o map.html",
+            "netlens map --community --level organisation -o orgs.html",
+            "netlens map --path Nantes Palencia --geo -o route.html",
+        ],
+        "0 ok, 2 usage, 4 store, 6 a name not found, 7 no route, 8 output file not written, 130 interrupted",
+    ),
+)
 @level_option()
 @window_options
 @click.option("--metric", type=click.Choice(choices.NODE_METRICS), default="pagerank", show_default=True, help="Node size.")

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from netlens.cli.app import main
+from netlens.cli.app import epilog, main
 from netlens.cli.options import emit, output_options, quiet_option, store_options
 from netlens.errors import UsageError
 
@@ -29,7 +29,16 @@ def _params(values: tuple[str, ...]) -> dict[str, str]:
     return out
 
 
-@main.command()
+@main.command(
+    epilog=epilog(
+        [
+            "netlens query --list",
+            "netlens query city-partners --param city=Nantes",
+            "netlens query --cypher 'MATCH (c:City) RETURN c.name, c.pagerank ORDER BY c.pagerank DESC LIMIT 5'",
+        ],
+        "0 ok, 2 usage, 4 store, 5 query error or a write without --write, 6 query not found, 8 output file not written",
+    )
+)
 @click.argument("name", required=False)
 @click.option("--cypher", "-c", default=None, help="Run this Cypher text instead of a library query.")
 @click.option(
