@@ -5,18 +5,19 @@ Test modules import these from here (never from another test module).
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
 import pandas as pd
 
 from netlens.analysis.weights import load_weights
-from netlens.validation import SPECS, Tables, empty_tables
+from netlens.validation import SPECS, empty_tables
 
 __all__ = ["GAZETTEER", "NO_DECAY", "build"]
 
 
-def _frame(table: str, rows: list[dict[str, Any]]) -> pd.DataFrame:
+def _frame(table: str, rows: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
     cols = list(SPECS[table].column_names)
     extra = [c for r in rows for c in r if c not in cols]
     cols += list(dict.fromkeys(extra))
@@ -24,19 +25,19 @@ def _frame(table: str, rows: list[dict[str, Any]]) -> pd.DataFrame:
 
 
 def build(
-    cities: list[str] | list[dict[str, Any]] = (),  # type: ignore[assignment]
-    orgs: list[dict[str, Any]] = (),  # type: ignore[assignment]
-    projects: list[dict[str, Any]] = (),  # type: ignore[assignment]
-    parts: list[tuple[str, str]] = (),  # type: ignore[assignment]
-    exchanges: list[dict[str, Any]] = (),  # type: ignore[assignment]
-    attend: list[tuple[str, str] | tuple[str, str, str]] = (),  # type: ignore[assignment]
-    tandems: list[dict[str, Any]] = (),  # type: ignore[assignment]
-    transfers: list[dict[str, Any]] = (),  # type: ignore[assignment]
-) -> Tables:
+    cities: Sequence[str | Mapping[str, Any]] = (),
+    orgs: Sequence[Mapping[str, Any]] = (),
+    projects: Sequence[Mapping[str, Any]] = (),
+    parts: Sequence[tuple[str, str]] = (),
+    exchanges: Sequence[Mapping[str, Any]] = (),
+    attend: Sequence[tuple[str, str] | tuple[str, str, str]] = (),
+    tandems: Sequence[Mapping[str, Any]] = (),
+    transfers: Sequence[Mapping[str, Any]] = (),
+) -> dict[str, pd.DataFrame]:
     """Typed tables from short literals: cities as ids (name = id capitalised, country FR) or dicts;
     participations as (project, member); attendances as (exchange, member[, role])."""
     t = empty_tables()
-    crow = [c if isinstance(c, dict) else {"id": c, "name": c.capitalize(), "country": "FR"} for c in cities]
+    crow = [{"id": c, "name": c.capitalize(), "country": "FR"} if isinstance(c, str) else c for c in cities]
     t["cities"] = _frame("cities", crow)
     t["organisations"] = _frame("organisations", list(orgs))
     t["projects"] = _frame("projects", [{"name": p["id"], **p} for p in projects])

@@ -13,7 +13,7 @@ from pathlib import Path
 import networkx as nx
 import pandas as pd
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from netlens.cli import main
 from netlens.render.maps import read_map_data
@@ -23,7 +23,7 @@ from netlens.store.embedded import EmbeddedStore
 from .conftest import SAMPLE
 
 
-def run(*args: str, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+def run(*args: str, env: dict[str, str] | None = None) -> Result:
     return CliRunner().invoke(main, list(args), env=env or {})
 
 

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
+from typing import Any
 
+import pytest
 from click.testing import CliRunner
 
 from netlens.cli import main
@@ -34,7 +37,7 @@ def test_every_command_is_documented() -> None:
         assert f"netlens {name}" in README, name
 
 
-def test_readme_example_output_matches_the_sample(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_readme_example_output_matches_the_sample(tmp_path: Path) -> None:
     store = str(tmp_path / "s.kgl")
     r = CliRunner().invoke(main, ["load", str(ROOT / "data" / "sample"), "--store-path", store])
     assert r.output.splitlines()[0] in README
@@ -43,7 +46,7 @@ def test_readme_example_output_matches_the_sample(tmp_path) -> None:  # type: ig
         assert line in README, line
 
 
-def test_readme_analysis_output_matches_the_sample(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_readme_analysis_output_matches_the_sample(tmp_path: Path) -> None:
     store = str(tmp_path / "s.kgl")
     CliRunner().invoke(main, ["load", str(ROOT / "data" / "sample"), "--store-path", store])
     for args in (
@@ -58,9 +61,9 @@ def test_readme_analysis_output_matches_the_sample(tmp_path) -> None:  # type: i
                 assert line in README, line
 
 
-def test_readme_library_example_runs(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_readme_library_example_runs(monkeypatch: pytest.MonkeyPatch) -> None:
     (code,) = re.findall(r"```python\n(.+?)\n```", README, flags=re.S)
     monkeypatch.chdir(ROOT)
-    scope: dict[str, object] = {}
+    scope: dict[str, Any] = {}
     exec(code, scope)  # noqa: S102 - the README's own example
-    assert len(scope["g"]) == 35  # type: ignore[arg-type]
+    assert len(scope["g"]) == 35

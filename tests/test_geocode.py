@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from netlens.errors import InputError, NotFoundError
-from netlens.read.geocode import Geocoder, bulk_keys, fold, match_key, match_rate
+from netlens.read.geocode import Geocoder, Match, bulk_keys, fold, match_key, match_rate
 
 from .builders import GAZETTEER
 
@@ -24,6 +24,13 @@ def geocoder(tmp_path: Path) -> Geocoder:
     (tmp_path / "cities1000_europe.csv").write_text(GAZETTEER, encoding="utf-8")
     (tmp_path / "cities15000_world.csv").write_text(WORLD, encoding="utf-8")
     return Geocoder.from_dir(tmp_path)
+
+
+def found(geocoder: Geocoder, name: str, country: str) -> Match:
+    """The match for ``name`` in ``country``; fails the test when there is none."""
+    match = geocoder.lookup(name, country)
+    assert match is not None, (name, country)
+    return match
 
 
 @pytest.mark.parametrize(
@@ -53,17 +60,17 @@ def test_bulk_keys_equal_scalar_keys() -> None:
 
 def test_lookup_rules(geocoder: Geocoder) -> None:
     # alternate names, transliterations, EU country codes, postal noise, lower-case codes
-    assert geocoder.lookup("MUENCHEN", "DE").geonameid == 2867714  # type: ignore[union-attr]
-    assert geocoder.lookup("münchen", "de").name == "Munich"  # type: ignore[union-attr]
-    assert geocoder.lookup("KOLN", "DE").geonameid == 2886242  # type: ignore[union-attr]
-    assert geocoder.lookup("ST ETIENNE CEDEX 2", "FR").geonameid == 2980291  # type: ignore[union-attr]
-    assert geocoder.lookup("St. Gallen", "CH").geonameid == 2658822  # type: ignore[union-attr]
-    assert geocoder.lookup("LODZ", "PL").geonameid == 3093133  # type: ignore[union-attr]
-    assert geocoder.lookup("ATHINA", "EL").country == "GR"  # type: ignore[union-attr]
-    assert geocoder.lookup("LONDON", "UK").country == "GB"  # type: ignore[union-attr]
+    assert found(geocoder, "MUENCHEN", "DE").geonameid == 2867714
+    assert found(geocoder, "münchen", "de").name == "Munich"
+    assert found(geocoder, "KOLN", "DE").geonameid == 2886242
+    assert found(geocoder, "ST ETIENNE CEDEX 2", "FR").geonameid == 2980291
+    assert found(geocoder, "St. Gallen", "CH").geonameid == 2658822
+    assert found(geocoder, "LODZ", "PL").geonameid == 3093133
+    assert found(geocoder, "ATHINA", "EL").country == "GR"
+    assert found(geocoder, "LONDON", "UK").country == "GB"
     assert geocoder.lookup("KOBENHAVN V", "DK") is None  # trailing district letters are not guessed away
-    assert geocoder.lookup("Paris 15", "FR").geonameid == 2988507  # type: ignore[union-attr]
-    assert geocoder.lookup("DONOSTIA/PARIS", "FR").geonameid == 2988507  # type: ignore[union-attr]
+    assert found(geocoder, "Paris 15", "FR").geonameid == 2988507
+    assert found(geocoder, "DONOSTIA/PARIS", "FR").geonameid == 2988507
     # country decides; unknown or empty country gives no match
     assert geocoder.lookup("Munich", "AT") is None
     assert geocoder.lookup("Munich", "") is None
@@ -119,9 +126,9 @@ def test_index_is_cached_and_a_bad_cache_is_ignored(tmp_path: Path, monkeypatch:
     assert len(files) == 1
     assert Geocoder.from_files(csv).lookup("munich", "DE") == first.lookup("Munich", "DE")
     files[0].write_bytes(b"not a pickle")
-    assert Geocoder.from_files(csv).lookup("muenchen", "DE").geonameid == 1  # rebuilt
+    assert found(Geocoder.from_files(csv), "muenchen", "DE").geonameid == 1  # rebuilt
     csv.write_text(csv.read_text(encoding="utf-8").replace("München", "Munchen City"), encoding="utf-8")
-    assert Geocoder.from_files(csv).lookup("Munchen City", "DE").geonameid == 1  # changed file: new index
+    assert found(Geocoder.from_files(csv), "Munchen City", "DE").geonameid == 1  # changed file: new index
     monkeypatch.setenv("NETLENS_CACHE", "0")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "off"))
     Geocoder.from_files(csv)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import itertools
 import random
+from collections.abc import Hashable, Mapping
 
 import networkx as nx
 import numpy as np
@@ -59,7 +60,7 @@ def star() -> nx.Graph:
 GRAPHS = {"karate": karate, "two_components": two_components, "path": path, "star": star}
 
 
-def nx_reference(G: nx.Graph, weight: str | None) -> dict[str, dict]:
+def nx_reference(G: nx.Graph, weight: str | None) -> dict[str, dict[Hashable, float]]:
     """The same metrics computed with networkx (distance = 1/weight)."""
     H = G.copy()
     for _, _, d in H.edges(data=True):
@@ -81,7 +82,7 @@ def nx_reference(G: nx.Graph, weight: str | None) -> dict[str, dict]:
     }
 
 
-def assert_matches(series: pd.Series, expected: dict, tol: float = TOL) -> None:
+def assert_matches(series: pd.Series, expected: Mapping[Hashable, float], tol: float = TOL) -> None:
     assert set(series.index) == set(expected)
     got = series.astype(float)
     for node, value in expected.items():
@@ -309,7 +310,7 @@ def test_gould_fernandez_hand_drawn_five_nodes() -> None:
     # (C->B->A) and one representative path (A->B->C); {C,E} {D,E}: three groups -> liaison, 2 paths each;
     # {C,D} would be itinerant but is tied. C and D broker nothing (their only neighbour pair is tied).
     G = nx.Graph([("B", "A"), ("B", "C"), ("B", "D"), ("B", "E"), ("C", "D")])
-    groups = {"A": "x", "B": "x", "C": "y", "D": "y", "E": "z"}
+    groups: dict[Hashable, str] = {"A": "x", "B": "x", "C": "y", "D": "y", "E": "z"}
     df = brokers(G, partition=groups)
     assert _roles(df, "B") == [0, 0, 3, 3, 4] and df.loc["B", "brokerage"] == 10
     for v in "ACDE":
@@ -325,9 +326,9 @@ def test_gould_fernandez_hand_drawn_coordinator_itinerant() -> None:
     assert _roles(df, "B") == [2, 2, 4, 4, 0]
 
 
-def _brute_force_roles(G: nx.Graph, groups: dict) -> dict:
+def _brute_force_roles(G: nx.Graph, groups: Mapping[Hashable, str | None]) -> dict[Hashable, dict[str, int]]:
     """Ordered two-paths a->b->c (every tie reciprocal), a and c not tied, classified by Gould & Fernandez."""
-    out = {}
+    out: dict[Hashable, dict[str, int]] = {}
     for b in G:
         counts = dict.fromkeys(("coordinator", "itinerant", "gatekeeper", "representative", "liaison"), 0)
         for a, c in itertools.permutations(G[b], 2):

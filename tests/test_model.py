@@ -15,7 +15,9 @@ from netlens.model.projection import bipartite_graph, memberships, projection, p
 from netlens.validation import empty_tables
 
 
-def package(members: dict[str, str | None], activities: dict[str, list[str]], dates: dict[str, tuple[str, str]] | None = None):  # type: ignore[no-untyped-def]
+def package(
+    members: dict[str, str | None], activities: dict[str, list[str]], dates: dict[str, tuple[str, str]] | None = None
+) -> dict[str, pd.DataFrame]:
     """members: id -> city_id (organisations) ; activities: project id -> member ids."""
     t = empty_tables()
     cities = sorted({c for c in members.values() if c})

@@ -10,14 +10,15 @@ from __future__ import annotations
 import itertools
 import math
 import random
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import Any
 
 import networkx as nx
+import pandas as pd
 import pytest
 
-from netlens.analysis.paths import routes_frame, tie_graph, transfer_paths
+from netlens.analysis.paths import Route, routes_frame, tie_graph, transfer_paths
 from netlens.analysis.paths_search import Search, Ties
 from netlens.analysis.paths_timed import TimedSearch
 from netlens.analysis.weights import load_weights
@@ -30,7 +31,7 @@ from .conftest import SAMPLE
 COUNT = load_weights(overrides={"channels": {"transfer": 1.0}, "decay": {"lambda": 0.0}})
 
 
-def ties(edges: dict[tuple[str, str], int], when: dict[tuple[str, str], date] | None = None) -> Tables:
+def ties(edges: dict[tuple[str, str], int], when: dict[tuple[str, str], date] | None = None) -> dict[str, pd.DataFrame]:
     """Cities for every node; ``n`` transfers u→v per edge (S_uv = n under COUNT), dated ``when[edge]``."""
     nodes = sorted({x for e in edges for x in e})
     rows = [
@@ -41,7 +42,7 @@ def ties(edges: dict[tuple[str, str], int], when: dict[tuple[str, str], date] | 
     return build(cities=[{"id": x, "name": x.upper(), "country": "FR"} for x in nodes], transfers=rows)
 
 
-def nodes(routes: list) -> list[str]:  # type: ignore[type-arg]
+def nodes(routes: Sequence[Route]) -> list[str]:
     return ["".join(r.nodes) for r in routes]
 
 
@@ -68,8 +69,8 @@ def test_widest_and_shortest_take_different_routes() -> None:
     wide = transfer_paths(t, "a", "b", mode="widest", weights=COUNT)
     rel = transfer_paths(t, "a", "b", mode="reliable", weights=COUNT)
     assert nodes(short) == ["axb", "ayzb"] and nodes(wide) == ["ayzb", "axb"] and nodes(rel) == ["ayzb", "axb"]
-    assert (short[0].cost, short[0].bottleneck) == (pytest.approx(1.1), 1.0)
-    assert (wide[0].cost, wide[0].bottleneck) == (pytest.approx(1.5), 2.0)
+    assert short[0].cost == pytest.approx(1.1) and short[0].bottleneck == 1.0
+    assert wide[0].cost == pytest.approx(1.5) and wide[0].bottleneck == 2.0
     assert short[0].reliability == pytest.approx((1 - math.exp(-10)) * (1 - math.exp(-1)))
     assert rel[0].reliability == pytest.approx((1 - math.exp(-2)) ** 3)
     assert wide[0].brokers == ("Y", "Z") and short[0].brokers == ("X",)
@@ -176,7 +177,7 @@ def test_yen_additive_matches_brute_force_on_random_graphs(mode: str, weight: st
             continue
 
         def cost(p: list[str], g: nx.Graph = g) -> float:
-            return sum(g[a][b][weight] for a, b in zip(p, p[1:]))
+            return float(sum(g[a][b][weight] for a, b in zip(p, p[1:])))
 
         brute = sorted(cost(p) for p in nx.all_simple_paths(g, "n00", "n07"))
         got = list(_search(g, "n00", "n07", mode).routes())
@@ -399,7 +400,10 @@ def _random_temporal(rng: random.Random, n: int, p: float) -> Tables:
     """Cities c0…c{n−1}; each tie carried by 1–3 activities: dated transfers (one day), two-member projects
     ([start, end]) and now and then a three-member project or a running tandem ([since, ∞))."""
     nodes_ = [f"c{i}" for i in range(n)]
-    transfers, projects, parts, tandems = [], [], [], []
+    transfers: list[dict[str, object]] = []
+    projects: list[dict[str, object]] = []
+    parts: list[tuple[str, str]] = []
+    tandems: list[dict[str, object]] = []
 
     def day() -> date:
         return date(2014 + rng.randrange(8), rng.randrange(1, 13), 1)
@@ -464,7 +468,7 @@ def _layers(m: int, dates: list[date], chain: list[date] | None = None) -> Table
     """s — layer 1 — … — t, complete between consecutive layers of m cities; the ties between layer i and i+1
     are 3 transfers on ``dates[i]``. ``chain``: a detour s — d0 — d1 — … — t of single transfers on those dates."""
     layers = [["s"], *[[f"l{i}x{j}" for j in range(m)] for i in range(len(dates) - 1)], ["t"]]
-    rows = [
+    rows: list[dict[str, Any]] = [
         {"from_id": u, "to_id": v, "solution": f"{u}{v}{r}", "date": d}
         for i, d in enumerate(dates)
         for u in layers[i]
@@ -483,8 +487,8 @@ def spur_searches(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     """Counts of the work the route searches do: spur searches of the untimed and of the time-respecting search."""
     counts = {"untimed": 0, "timed": 0}
 
-    def counting(cls: type, key: str) -> None:
-        spur = cls._spur  # type: ignore[attr-defined]
+    def counting(cls: type[Search], key: str) -> None:
+        spur = cls._spur
 
         def wrapped(self: Any, *args: Any, **kwargs: Any) -> Any:
             counts[key] += 1

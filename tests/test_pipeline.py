@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 from netlens import pipeline
 from netlens.errors import UsageError
+from netlens.model.network import Network
 from netlens.read import read_package
 from netlens.validation import validate_or_raise
 
@@ -17,11 +17,11 @@ from .conftest import SAMPLE, write_package
 
 
 @pytest.fixture(scope="module")
-def sample() -> dict[str, pd.DataFrame]:
+def sample() -> Network:
     return validate_or_raise(read_package(SAMPLE))[0]
 
 
-def tables_of(folder: Path) -> dict[str, pd.DataFrame]:
+def tables_of(folder: Path) -> Network:
     return validate_or_raise(read_package(folder))[0]
 
 
@@ -56,7 +56,7 @@ def test_annotate_topics_programme_and_years(mini: Path) -> None:
     assert (G.nodes["nantes"]["first_year"], G.nodes["nantes"]["last_year"]) == (2016, 2021)
 
 
-def test_partitions(sample: dict[str, pd.DataFrame]) -> None:
+def test_partitions(sample: Network) -> None:
     G = pipeline.build_graph(sample, "city")
     assert pipeline.partition(G, sample, "country")["nantes"] == "FR"
     # the sample's lighthouse cities are tagged 'lighthouse' and take part in mySMARTLife as lighthouses
@@ -67,19 +67,22 @@ def test_partitions(sample: dict[str, pd.DataFrame]) -> None:
         pipeline.partition(G, sample, "colour")
 
 
-def test_ties_to_write_modes(sample: dict[str, pd.DataFrame]) -> None:
+def test_ties_to_write_modes(sample: Network) -> None:
     a = pipeline.analyse(sample, "tandems", level="city")
+    assert a.ties is not None
     n, sig = len(a.ties), int(a.ties["significant"].sum())
     assert (n, sig) == (159, 6)  # README: 159 pairs, 6 significant ties
-    assert len(pipeline.ties_to_write(a, "all")[0]) == n
-    assert len(pipeline.ties_to_write(a, "significant")[0]) == sig
+    every, _ = pipeline.ties_to_write(a, "all")
+    assert every is not None and len(every) == n
+    significant, _ = pipeline.ties_to_write(a, "significant")
+    assert significant is not None and len(significant) == sig
     assert pipeline.ties_to_write(a, "none") == (None, "")
     assert pipeline.ties_to_write(a, "auto")[1] == "all 159 ties"
     with pytest.raises(UsageError, match="unknown --ties"):
         pipeline.ties_to_write(a, "some")
 
 
-def test_results_for_store_carry_their_scope(sample: dict[str, pd.DataFrame]) -> None:
+def test_results_for_store_carry_their_scope(sample: Network) -> None:
     a = pipeline.analyse(sample, "communities", level="city", until=dt.date(2019, 12, 31))
     out = pipeline.results_for_store(a)
     assert out is not None and list(out.columns) == ["community", "communities_scope"]
@@ -104,7 +107,7 @@ def test_empty_graph_messages(tmp_path: Path) -> None:
         pipeline.check_not_empty(pipeline.build_graph(t, "organisation", since=since), t, "organisation", since)
 
 
-def test_map_graph_path_and_backbone(sample: dict[str, pd.DataFrame]) -> None:
+def test_map_graph_path_and_backbone(sample: Network) -> None:
     G, route = pipeline.map_graph(sample, "city", path=("Nantes", "Palencia"), backbone=True)
     assert route is not None and route.nodes[0] == "nantes" and route.nodes[-1] == "palencia"
     for a, b in zip(route.nodes, route.nodes[1:]):

@@ -55,7 +55,7 @@ REQUIRED = {
 
 
 @pytest.mark.parametrize("table", sorted(REQUIRED))
-def test_required_columns_present_and_filled(t, table):
+def test_required_columns_present_and_filled(t: dict[str, pd.DataFrame], table: str) -> None:
     df = t[table]
     for col in REQUIRED[table]:
         assert col in df.columns, f"{table}.csv lacks required column {col}"
@@ -63,25 +63,25 @@ def test_required_columns_present_and_filled(t, table):
 
 
 @pytest.mark.parametrize("table", ["cities", "organisations", "projects", "exchanges"])
-def test_ids_unique_and_slugs(t, table):
+def test_ids_unique_and_slugs(t: dict[str, pd.DataFrame], table: str) -> None:
     ids = t[table]["id"]
     assert ids.is_unique, f"duplicate ids in {table}: {ids[ids.duplicated()].tolist()}"
     bad = [i for i in ids if not ID_RE.match(i)]
     assert not bad, f"non-slug ids in {table}: {bad}"
 
 
-def test_header_has_no_semicolon_so_delimiter_detection_sees_commas():
+def test_header_has_no_semicolon_so_delimiter_detection_sees_commas() -> None:
     for f in SAMPLE.glob("*.csv"):
         header = f.read_text(encoding="utf-8").splitlines()[0]
         assert "," in header and ";" not in header, f.name
 
 
-def test_no_id_is_both_city_and_organisation(t):
+def test_no_id_is_both_city_and_organisation(t: dict[str, pd.DataFrame]) -> None:
     both = set(t["cities"]["id"]) & set(t["organisations"]["id"])
     assert not both
 
 
-def test_countries_are_iso_alpha2(t):
+def test_countries_are_iso_alpha2(t: dict[str, pd.DataFrame]) -> None:
     from netlens.read.countries import COUNTRIES
 
     for table in ("cities", "organisations"):
@@ -91,13 +91,13 @@ def test_countries_are_iso_alpha2(t):
     assert (t["cities"]["country"] != "").all()
 
 
-def test_types_and_roles_are_from_the_contract(t):
+def test_types_and_roles_are_from_the_contract(t: dict[str, pd.DataFrame]) -> None:
     assert set(t["exchanges"]["type"]) <= EXCHANGE_TYPES
     assert set(t["organisations"]["type"]) - {""} <= ORG_TYPES
     assert set(t["attendances"]["role"]) <= ATTENDANCE_ROLES
 
 
-def test_dates_are_iso_and_valid(t):
+def test_dates_are_iso_and_valid(t: dict[str, pd.DataFrame]) -> None:
     cols = {"projects": ["start", "end"], "exchanges": ["date", "end_date"], "tandems": ["since", "until"], "transfers": ["date"]}
     for table, names in cols.items():
         for col in names:
@@ -110,7 +110,7 @@ def test_dates_are_iso_and_valid(t):
             assert p["start"] <= p["end"], p["id"]
 
 
-def test_list_columns_are_clean_semicolon_lists(t):
+def test_list_columns_are_clean_semicolon_lists(t: dict[str, pd.DataFrame]) -> None:
     for table, col in [("cities", "tags"), ("projects", "topics"), ("exchanges", "topics"), ("tandems", "topic")]:
         for v in t[table][col]:
             if v:
@@ -118,7 +118,7 @@ def test_list_columns_are_clean_semicolon_lists(t):
                 assert all(i and i == i.strip() and i == i.lower() for i in items), (table, col, v)
 
 
-def test_coordinates_four_decimals_inside_europe(t):
+def test_coordinates_four_decimals_inside_europe(t: dict[str, pd.DataFrame]) -> None:
     c = t["cities"]
     for _, r in c.iterrows():
         assert re.fullmatch(r"-?\d+\.\d{4}", r["lat"]) and re.fullmatch(r"-?\d+\.\d{4}", r["lon"]), r["id"]
@@ -128,7 +128,7 @@ def test_coordinates_four_decimals_inside_europe(t):
 
 
 @pytest.mark.skipif(not GEONAMES.exists(), reason="shared GeoNames extract not available")
-def test_coordinates_match_cited_geonames_rows(t):
+def test_coordinates_match_cited_geonames_rows(t: dict[str, pd.DataFrame]) -> None:
     geo = pd.read_csv(GEONAMES, usecols=["geonameid", "countrycode", "latitude", "longitude"]).set_index("geonameid")
     for _, r in t["cities"].iterrows():
         g = geo.loc[int(r["geonameid"])]
@@ -140,14 +140,14 @@ def test_coordinates_match_cited_geonames_rows(t):
 # ---------------------------------------------------------------- references
 
 
-def test_every_reference_resolves(t):
+def test_every_reference_resolves(t: dict[str, pd.DataFrame]) -> None:
     members = set(t["cities"]["id"]) | set(t["organisations"]["id"])
     projects = set(t["projects"]["id"])
     exchanges = set(t["exchanges"]["id"])
     cities = set(t["cities"]["id"])
-    problems = []
+    problems: list[str] = []
 
-    def check(table, col, universe, allow_empty=False):
+    def check(table: str, col: str, universe: set[str], allow_empty: bool = False) -> None:
         for v in t[table][col]:
             if v == "" and allow_empty:
                 continue
@@ -170,12 +170,12 @@ def test_every_reference_resolves(t):
     assert not problems, problems
 
 
-def test_no_duplicate_relation_rows(t):
+def test_no_duplicate_relation_rows(t: dict[str, pd.DataFrame]) -> None:
     assert not t["participations"].duplicated(["project_id", "member_id"]).any()
     assert not t["attendances"].duplicated(["exchange_id", "member_id"]).any()
 
 
-def test_exchange_host_attends_as_host(t):
+def test_exchange_host_attends_as_host(t: dict[str, pd.DataFrame]) -> None:
     att = t["attendances"]
     for _, x in t["exchanges"].iterrows():
         if x["host_id"]:
@@ -186,7 +186,7 @@ def test_exchange_host_attends_as_host(t):
 # ---------------------------------------------------------------- facts: mySMARTLife (seed 000)
 
 
-def test_mysmartlife_three_lighthouses_three_followers(t):
+def test_mysmartlife_three_lighthouses_three_followers(t: dict[str, pd.DataFrame]) -> None:
     p = t["participations"]
     p = p[p.project_id == "p-mysmartlife"]
     assert set(p[p.role == "lighthouse"]["member_id"]) == {"nantes", "hamburg", "helsinki"}
@@ -194,18 +194,18 @@ def test_mysmartlife_three_lighthouses_three_followers(t):
     assert (p.role == "lighthouse").sum() == 3 and (p.role == "follower").sum() == 3
 
 
-def test_mysmartlife_project_dates(t):
+def test_mysmartlife_project_dates(t: dict[str, pd.DataFrame]) -> None:
     p = t["projects"].set_index("id").loc["p-mysmartlife"]
     assert (p["start"], p["end"], p["programme"]) == ("2016-12-01", "2021-11-30", "H2020")
 
 
-def test_rijeka_study_visit(t):
+def test_rijeka_study_visit(t: dict[str, pd.DataFrame]) -> None:
     x = t["exchanges"].set_index("id").loc["x-rijeka-2019-05-28"]
     assert (x["type"], x["date"], x["host_id"], x["project_id"]) == ("study_visit", "2019-05-28", "rijeka", "p-mysmartlife")
     assert "ict" in x["topics"].split(";")
 
 
-def test_capacity_building_webinar(t):
+def test_capacity_building_webinar(t: dict[str, pd.DataFrame]) -> None:
     x = t["exchanges"].set_index("id").loc["x-mysmartlife-webinar-2019-04-29"]
     assert (x["type"], x["date"], x["title"]) == ("webinar", "2019-04-29", "Capacity Building in Smart Cities")
     att = t["attendances"]
@@ -219,7 +219,7 @@ def test_capacity_building_webinar(t):
     }
 
 
-def test_mentoring_sessions_are_numbered_with_the_documented_hosts(t):
+def test_mentoring_sessions_are_numbered_with_the_documented_hosts(t: dict[str, pd.DataFrame]) -> None:
     documented = {1: "nantes", 2: "rijeka", 3: "bydgoszcz", 4: "helsinki", 5: "hamburg"}
     x = t["exchanges"]
     x = x[x.mentoring_session != ""]
@@ -235,7 +235,7 @@ def test_mentoring_sessions_are_numbered_with_the_documented_hosts(t):
 # ---------------------------------------------------------------- facts: Czech Smart Cities Pitch (seed 003)
 
 
-def test_czech_names_keep_diacritics(t):
+def test_czech_names_keep_diacritics(t: dict[str, pd.DataFrame]) -> None:
     names = set(t["cities"]["name"])
     for n in [
         "Litoměřice",
@@ -254,14 +254,14 @@ def test_czech_names_keep_diacritics(t):
     assert "Litoměřice".encode() in raw and not raw.startswith(b"\xef\xbb\xbf")
 
 
-def test_czech_names_round_trip(t, tmp_path):
+def test_czech_names_round_trip(t: dict[str, pd.DataFrame], tmp_path: Path) -> None:
     out = tmp_path / "cities.csv"
     t["cities"].to_csv(out, index=False, encoding="utf-8")
     back = pd.read_csv(out, dtype=str, keep_default_na=False, encoding="utf-8")
     pd.testing.assert_frame_equal(back, t["cities"])
 
 
-def test_czech_pitch_meetings(t):
+def test_czech_pitch_meetings(t: dict[str, pd.DataFrame]) -> None:
     x = t["exchanges"].set_index("id")
     assert x.loc["x-plzen-2018-06-15", "place_id"] == "plzen"
     assert x.loc["x-praha-2018-11-15", "topics"] == "mobility;data"
@@ -280,7 +280,7 @@ def test_czech_pitch_meetings(t):
 # ---------------------------------------------------------------- facts: #connectedinEurope (seed 002 + public pages)
 
 
-def test_connectedineurope_twelve_cities_in_six_tandems(t):
+def test_connectedineurope_twelve_cities_in_six_tandems(t: dict[str, pd.DataFrame]) -> None:
     c = t["cities"]
     cie = set(c[c.tags.str.split(";").apply(lambda tags: "connectedineurope" in tags)]["id"])
     assert len(cie) == 12
@@ -303,7 +303,7 @@ def test_connectedineurope_twelve_cities_in_six_tandems(t):
     )
 
 
-def test_connectedineurope_organiser_and_funder(t):
+def test_connectedineurope_organiser_and_funder(t: dict[str, pd.DataFrame]) -> None:
     orgs = t["organisations"].set_index("id")
     assert orgs.loc["org-bmwsb", "name"] == "Federal Ministry for Housing, Urban Development and Building"
     p = t["participations"]
@@ -316,7 +316,7 @@ def test_connectedineurope_organiser_and_funder(t):
 # ---------------------------------------------------------------- facts: DIH webinars (seed 004), Smart City Coaching (seed 001)
 
 
-def test_dih_webinar_speakers(t):
+def test_dih_webinar_speakers(t: dict[str, pd.DataFrame]) -> None:
     x = t["exchanges"].set_index("id")
     assert x.loc["x-dih-webinar-2020-04-30", "type"] == "webinar"
     assert x.loc["x-dih-webinar-2020-05-25", "date"] == "2020-05-25"
@@ -329,7 +329,7 @@ def test_dih_webinar_speakers(t):
     assert orgs.loc["org-iq-kecskemet", "city_id"] == "kecskemet"
 
 
-def test_smart_city_coaching_project(t):
+def test_smart_city_coaching_project(t: dict[str, pd.DataFrame]) -> None:
     p = t["projects"].set_index("id").loc["p-smart-city-coaching"]
     assert (p["start"], p["end"], p["programme"]) == ("2014-12-22", "2017-10-21", "Erasmus+")
     assert p["pilot_countries_level1"].split(";") == ["AT", "IT", "NL"]
@@ -339,7 +339,7 @@ def test_smart_city_coaching_project(t):
 # ---------------------------------------------------------------- CSV quoting, invented data marked
 
 
-def test_name_with_comma_and_quotes_survives_csv(t):
+def test_name_with_comma_and_quotes_survives_csv(t: dict[str, pd.DataFrame]) -> None:
     tricky = [n for n in t["organisations"]["name"] if "," in n and '"' in n]
     assert tricky, "need at least one organisation name with a comma and a double quote"
     with open(SAMPLE / "organisations.csv", encoding="utf-8", newline="") as f:
@@ -349,7 +349,7 @@ def test_name_with_comma_and_quotes_survives_csv(t):
     assert 'European Commission, Directorate-General for Communications Networks, Content and Technology ("DG CONNECT")' in tricky
 
 
-def test_invented_transfers_are_marked(t):
+def test_invented_transfers_are_marked(t: dict[str, pd.DataFrame]) -> None:
     tr = t["transfers"]
     assert len(tr) > 0
     assert set(tr["evidence"]) <= {"stated", "illustrative"}
@@ -357,5 +357,5 @@ def test_invented_transfers_are_marked(t):
     assert illustrative["solution"].str.endswith("(illustrative)").all()
 
 
-def test_attendance_evidence_is_declared(t):
+def test_attendance_evidence_is_declared(t: dict[str, pd.DataFrame]) -> None:
     assert set(t["attendances"]["evidence"]) <= {"stated", "inferred"}

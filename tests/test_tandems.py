@@ -520,7 +520,7 @@ def test_empty_tables_give_empty_frames() -> None:
 def _rec_tables() -> Tables:
     # hub h shares project p (energy) with a, and project q (mobility; data) with b; c shares q too but
     # c and b are declared tandems. a (FR, Paris) – b (FR, Lyon): 391.5 km; a – c (DE, Berlin).
-    cities = [
+    cities: list[dict[str, object]] = [
         {"id": "a", "name": "Paris", "country": "FR", "lat": 48.8566, "lon": 2.3522},
         {"id": "b", "name": "Lyon", "country": "FR", "lat": 45.7640, "lon": 4.8357},
         {"id": "c", "name": "Berlin", "country": "DE", "lat": 52.5200, "lon": 13.4050},

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ PARTS = "project_id,member_id\np1,nantes\np1,rijeka\n"
 PROJECTS = "id,name\np1,P1\n"
 
 
-def messages(tmp_path: Path, files: dict[str, str | bytes], severity: str = "error") -> list[str]:
+def messages(tmp_path: Path, files: Mapping[str, str | bytes], severity: str = "error") -> list[str]:
     _, issues = validate(read_package(write_package(tmp_path / "pkg", files)))
     return [str(i) for i in issues if i.severity == severity]
 
