@@ -81,7 +81,7 @@ def _triangles(c: Converted, budget: int = 2_000_000) -> Iterator[tuple[np.ndarr
             yield order[lo[first]], order[hi[first]], order[hi[second]], directed[first], directed[second], directed[at]
 
 
-def _groups(G: nx.Graph, nodes: list[Hashable], partition: str | Mapping[Hashable, Any]) -> tuple[np.ndarray, list[Any]]:
+def _groups(G: nx.Graph, nodes: list[Hashable], partition: str | Mapping[Any, Any]) -> tuple[np.ndarray, list[Any]]:
     """Group code per node (-1 = unknown) and the group values."""
     if isinstance(partition, str):
         values = node_attr(G, nodes, partition)
@@ -150,7 +150,7 @@ def _block_cut_split(c: Converted, memb: np.ndarray, sizes: np.ndarray) -> tuple
 def brokers(
     G: nx.Graph,
     *,
-    partition: str | Mapping[Hashable, Any] | None = None,
+    partition: str | Mapping[Any, Any] | None = None,
     weight: str | None = "weight",
 ) -> pd.DataFrame:
     """Brokerage positions: Burt's constraint and effective size, Gould-Fernandez roles, cut vertices.
