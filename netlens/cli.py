@@ -23,7 +23,7 @@ from netlens.errors import NetlensError, UsageError
 from netlens.read.package import SOURCE_FORMATS, read_source
 from netlens.render import text as reports
 from netlens.render.progress import Steps, enabled
-from netlens.store.core import Store, open_store
+from netlens.store import Store, open_store
 from netlens.validation.checks import Tables, validate, validate_or_raise
 
 __all__ = ["main"]

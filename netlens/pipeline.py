@@ -29,7 +29,7 @@ import pandas as pd
 from netlens.analysis import metrics
 from netlens.errors import UsageError
 from netlens.model import projection as model
-from netlens.store.core import LABEL_OF_TABLE
+from netlens.store import LABEL_OF_TABLE
 from netlens.validation.checks import Tables
 
 __all__ = [
