@@ -170,6 +170,24 @@ def _problems(q: DeclaredQuery | None, allowed: list[str], missing: list[str], u
     return "; ".join(problems) + f" (this query takes {takes})"
 
 
+def _given(q: DeclaredQuery | None, allowed: list[str], given: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """The converted values of ``given`` for ``allowed`` names, and the unknown names."""
+    values: dict[str, Any] = {}
+    unknown: list[str] = []
+    for key, raw in given.items():
+        name, _, forced = str(key).partition(":")
+        name = name.strip().lstrip("$")
+        if name not in allowed:
+            unknown.append(name)
+            continue
+        if forced and forced not in TYPES:
+            raise QueryError(f"parameter ${name}: unknown type {forced!r}; expected one of {', '.join(TYPES)}")
+        declared = q.param(name) if q is not None else None
+        type_ = forced or (declared.type if declared else None)
+        values[name] = convert(raw, type_, name) if isinstance(raw, str) else raw
+    return values, unknown
+
+
 def bind(query: DeclaredQuery | str, given: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """The parameter values for ``query`` from ``given`` (``{"top": "5"}`` or ``{"top:int": "5"}``) and defaults.
 
@@ -186,21 +204,8 @@ def bind(query: DeclaredQuery | str, given: Mapping[str, Any] | None = None) -> 
     netlens.errors.QueryError: missing parameter $a; unknown parameter $b (this query takes $a)
     """
     q = None if isinstance(query, str) else query
-    cypher = query if isinstance(query, str) else query.cypher
-    allowed = q.parameters if q is not None else named_parameters(cypher)
-    values: dict[str, Any] = {}
-    unknown: list[str] = []
-    for key, raw in (given or {}).items():
-        name, _, forced = str(key).partition(":")
-        name = name.strip().lstrip("$")
-        if name not in allowed:
-            unknown.append(name)
-            continue
-        if forced and forced not in TYPES:
-            raise QueryError(f"parameter ${name}: unknown type {forced!r}; expected one of {', '.join(TYPES)}")
-        declared = q.param(name) if q is not None else None
-        type_ = forced or (declared.type if declared else None)
-        values[name] = convert(raw, type_, name) if isinstance(raw, str) else raw
+    allowed = q.parameters if q is not None else named_parameters(str(query))
+    values, unknown = _given(q, allowed, given or {})
     missing = []
     for name in allowed:
         if name in values:

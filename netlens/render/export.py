@@ -161,6 +161,22 @@ def _harmonise(items: Iterable[dict[str, Any]]) -> None:
                 d[k] = (str(v).lower() if isinstance(v, bool) else str(v)) if target is str else float(v)
 
 
+#: attribute names GEXF keeps for itself (renamed with a trailing ``_``): node id, pid, viz, parents, slices,
+#: spells; edge id and type (directed|undirected|mutual); an edge's start/end (only a project node's interval
+#: is a GEXF time interval)
+_GEXF_NODE_SPECIAL = ("id", "pid", "viz", "parents", "slices", "spells")
+_GEXF_EDGE_SPECIAL = ("id", "type", "start", "end")
+
+
+def _xml_attrs(d: dict[str, Any], special: tuple[str, ...]) -> dict[str, Any]:
+    """Plain attribute values (None dropped), names in ``special`` renamed with a trailing ``_``."""
+    attrs = {k: pv for k, v in d.items() if (pv := _plain(v)) is not None}
+    for name in special:
+        if name in attrs:
+            attrs[name + "_"] = attrs.pop(name)
+    return attrs
+
+
 def _for_xml(graph: nx.Graph, gexf: bool = False) -> nx.Graph:
     """A copy of ``graph`` with plain attribute values (lists joined, dates ISO, None dropped), one type per key."""
     out = graph.__class__()
@@ -168,23 +184,12 @@ def _for_xml(graph: nx.Graph, gexf: bool = False) -> nx.Graph:
         attrs = {k: pv for k, v in d.items() if (pv := _plain(v)) is not None}
         if "label" not in attrs:
             attrs["label"] = str(attrs.get("name") or n)
-        if gexf:  # GEXF keeps id for itself; pid/viz/parents/slices/spells are special too
-            for special in ("id", "pid", "viz", "parents", "slices", "spells"):
-                if special in attrs:
-                    attrs[special + "_"] = attrs.pop(special)
-        out.add_node(str(n), **attrs)
+        out.add_node(str(n), **(_xml_attrs(attrs, _GEXF_NODE_SPECIAL) if gexf else attrs))
     edges = (
         graph.edges(keys=True, data=True) if graph.is_multigraph() else ((u, v, None, d) for u, v, d in graph.edges(data=True))
     )
     for u, v, k, d in edges:
-        attrs = {key: pv for key, val in d.items() if (pv := _plain(val)) is not None}
-        if gexf:
-            for special in ("id", "type"):  # GEXF: edge id, and type = directed|undirected|mutual
-                if special in attrs:
-                    attrs[special + "_"] = attrs.pop(special)
-            for special in ("start", "end"):  # only a project node's interval is a GEXF time interval
-                if special in attrs:
-                    attrs[special + "_"] = attrs.pop(special)
+        attrs = _xml_attrs(d, _GEXF_EDGE_SPECIAL if gexf else ())
         if graph.is_multigraph():
             out.add_edge(str(u), str(v), key=k, **attrs)
         else:
