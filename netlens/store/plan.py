@@ -13,7 +13,7 @@ Values in the items are plain Python (:func:`netlens.values.plain`): str, int, f
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -213,37 +213,43 @@ def _props(frame: pd.DataFrame, exclude: Iterable[str]) -> list[Props]:
     return [dict(zip(cols, vals)) for vals in zip(*columns)] if cols else [{} for _ in range(len(frame))]
 
 
-@dataclass(frozen=True)
-class _Row:
-    a: Any
-    b: Any
-    props: Props
-    key: Any = None
+def _pick(column: list[Any], rows: list[int], n: int) -> tuple[Any, ...]:
+    return tuple(column) if len(rows) == n else tuple(column[i] for i in rows)
 
 
 def _relationships(
     rel: str,
-    rows: list[_Row],
-    src_label: Callable[[_Row], str],
-    dst_label: Callable[[_Row], str],
+    starts: list[Any],
+    ends: list[Any],
+    props: list[Props],
+    src: str | list[str],
+    dst: str | list[str],
     key_name: str | None = None,
+    keys: list[Any] | None = None,
 ) -> list[RelationshipWrite]:
-    """Group rows by (source label, target label): one write per group, groups sorted by their labels."""
-    groups: dict[tuple[str, str], list[_Row]] = {}
-    for r in rows:
-        groups.setdefault((src_label(r), dst_label(r)), []).append(r)
+    """Group rows by (source label, target label): one write per group, groups sorted by their labels.
+
+    ``src``/``dst``: one label for every row, or one label per row. Columns, not row objects: CORDIS has
+    millions of relationships.
+    """
+    n = len(starts)
+    src_labels = [src] * n if isinstance(src, str) else src
+    dst_labels = [dst] * n if isinstance(dst, str) else dst
+    groups: dict[tuple[str, str], list[int]] = {}
+    for i, pair in enumerate(zip(src_labels, dst_labels)):
+        groups.setdefault(pair, []).append(i)
     return [
         RelationshipWrite(
             rel,
             a,
             b,
-            tuple(r.a for r in grp),
-            tuple(r.b for r in grp),
-            tuple(r.props for r in grp),
+            _pick(starts, rows, n),
+            _pick(ends, rows, n),
+            _pick(props, rows, n),
             key_name,
-            tuple(r.key for r in grp) if key_name else (),
+            _pick(keys, rows, n) if key_name and keys is not None else (),
         )
-        for (a, b), grp in sorted(groups.items())
+        for (a, b), rows in sorted(groups.items())
     ]
 
 
@@ -267,39 +273,59 @@ def _node_writes(t: Tables) -> list[PlanItem]:
 def _activity_relationships(t: Tables, labels: dict[str, str]) -> list[PlanItem]:
     """BASED_IN, PARTICIPATES_IN, ATTENDED, PART_OF and ABOUT."""
     org = t["organisations"]
-    based = [_Row(o, c, {}) for o, c in zip(org["id"], org["city_id"]) if c is not None]
-    plan: list[PlanItem] = [*_relationships("BASED_IN", based, lambda r: "Organisation", lambda r: "City")]
+    based = [(o, c) for o, c in zip(org["id"], org["city_id"]) if c is not None]
+    orgs, cities = [o for o, _ in based], [c for _, c in based]
+    plan: list[PlanItem] = [*_relationships("BASED_IN", orgs, cities, [{} for _ in based], "Organisation", "City")]
     p = t["participations"]
-    rows = [_Row(m, pr, pp) for m, pr, pp in zip(p["member_id"], p["project_id"], _props(p, {"member_id", "project_id"}))]
-    plan += _relationships("PARTICIPATES_IN", rows, lambda r: labels[r.a], lambda r: "Project")
+    members = p["member_id"].tolist()
+    plan += _relationships(
+        "PARTICIPATES_IN",
+        members,
+        p["project_id"].tolist(),
+        _props(p, {"member_id", "project_id"}),
+        [labels[m] for m in members],
+        "Project",
+    )
     a = t["attendances"]
-    rows = [_Row(m, e, pp) for m, e, pp in zip(a["member_id"], a["exchange_id"], _props(a, {"member_id", "exchange_id"}))]
-    plan += _relationships("ATTENDED", rows, lambda r: labels[r.a], lambda r: "Exchange")
+    members = a["member_id"].tolist()
+    plan += _relationships(
+        "ATTENDED",
+        members,
+        a["exchange_id"].tolist(),
+        _props(a, {"member_id", "exchange_id"}),
+        [labels[m] for m in members],
+        "Exchange",
+    )
     ex = t["exchanges"]
-    rows = [_Row(e, pr, {}) for e, pr in zip(ex["id"], ex["project_id"]) if pr is not None]
-    plan += _relationships("PART_OF", rows, lambda r: "Exchange", lambda r: "Project")
-    about: list[_Row] = []
-    for table, label in (("projects", "Project"), ("exchanges", "Exchange")):
-        for i, ts in zip(t[table]["id"], t[table]["topics"]):
-            about += [_Row(i, name, {}, label) for name in ts or []]  # key: the activity's label (not a MERGE key)
-    plan += _relationships("ABOUT", about, lambda r: str(r.key), lambda r: "Topic")
+    part_of = [(e, pr) for e, pr in zip(ex["id"], ex["project_id"]) if pr is not None]
+    plan += _relationships(
+        "PART_OF", [e for e, _ in part_of], [pr for _, pr in part_of], [{} for _ in part_of], "Exchange", "Project"
+    )
+    about = [
+        (i, name, label)
+        for table, label in (("projects", "Project"), ("exchanges", "Exchange"))
+        for i, ts in zip(t[table]["id"], t[table]["topics"])
+        for name in ts or []
+    ]
+    starts, ends, kinds = [r[0] for r in about], [r[1] for r in about], [r[2] for r in about]
+    plan += _relationships("ABOUT", starts, ends, [{} for _ in about], kinds, "Topic")
     return plan
 
 
 def _member_relationships(t: Tables, labels: dict[str, str]) -> list[PlanItem]:
     """TANDEM (MERGE key ``topic``, '' for none) and TRANSFERRED (MERGE key ``solution``)."""
-    td = t["tandems"]
-    rows = [
-        _Row(x, y, {k: v for k, v in pp.items() if k != "topic"}, topic or "")
-        for x, y, topic, pp in zip(td["a_id"], td["b_id"], td["topic"], _props(td, {"a_id", "b_id"}))
-    ]
-    plan: list[PlanItem] = [*_relationships("TANDEM", rows, lambda r: labels[r.a], lambda r: labels[r.b], "topic")]
-    tr = t["transfers"]
-    rows = [
-        _Row(x, y, {k: v for k, v in pp.items() if k != "solution"}, s)
-        for x, y, s, pp in zip(tr["from_id"], tr["to_id"], tr["solution"], _props(tr, {"from_id", "to_id"}))
-    ]
-    plan += _relationships("TRANSFERRED", rows, lambda r: labels[r.a], lambda r: labels[r.b], "solution")
+    plan: list[PlanItem] = []
+    for rel, table, ends, key_name in (
+        ("TANDEM", "tandems", ("a_id", "b_id"), "topic"),
+        ("TRANSFERRED", "transfers", ("from_id", "to_id"), "solution"),
+    ):
+        frame = t[table]
+        starts, stops = frame[ends[0]].tolist(), frame[ends[1]].tolist()
+        props = [{k: v for k, v in pp.items() if k != key_name} for pp in _props(frame, set(ends))]
+        keys = frame[key_name].tolist()
+        if key_name == "topic":
+            keys = [k or "" for k in keys]  # a tandem without a topic: '' (a MERGE key cannot be null)
+        plan += _relationships(rel, starts, stops, props, [labels[x] for x in starts], [labels[y] for y in stops], key_name, keys)
     return plan
 
 
