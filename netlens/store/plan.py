@@ -270,6 +270,18 @@ def _node_writes(t: Tables) -> list[PlanItem]:
     return plan
 
 
+def _about(t: Tables) -> list[PlanItem]:
+    """ABOUT: each project's and exchange's topics."""
+    about = [
+        (i, name, label)
+        for table, label in (("projects", "Project"), ("exchanges", "Exchange"))
+        for i, ts in zip(t[table]["id"], t[table]["topics"])
+        for name in ts or []
+    ]
+    starts, ends, kinds = [r[0] for r in about], [r[1] for r in about], [r[2] for r in about]
+    return [*_relationships("ABOUT", starts, ends, [{} for _ in about], kinds, "Topic")]
+
+
 def _activity_relationships(t: Tables, labels: dict[str, str]) -> list[PlanItem]:
     """BASED_IN, PARTICIPATES_IN, ATTENDED, PART_OF and ABOUT."""
     org = t["organisations"]
@@ -301,15 +313,7 @@ def _activity_relationships(t: Tables, labels: dict[str, str]) -> list[PlanItem]
     plan += _relationships(
         "PART_OF", [e for e, _ in part_of], [pr for _, pr in part_of], [{} for _ in part_of], "Exchange", "Project"
     )
-    about = [
-        (i, name, label)
-        for table, label in (("projects", "Project"), ("exchanges", "Exchange"))
-        for i, ts in zip(t[table]["id"], t[table]["topics"])
-        for name in ts or []
-    ]
-    starts, ends, kinds = [r[0] for r in about], [r[1] for r in about], [r[2] for r in about]
-    plan += _relationships("ABOUT", starts, ends, [{} for _ in about], kinds, "Topic")
-    return plan
+    return plan + _about(t)
 
 
 def _member_relationships(t: Tables, labels: dict[str, str]) -> list[PlanItem]:
