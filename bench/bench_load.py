@@ -40,7 +40,7 @@ for name, secs in steps:
 first = sum(s for n, s in steps if n != "store (re-load, idempotent)")
 print(f"{'total first load':<30}{first:7.2f} s   (budget 15 s)")
 print(
-    f"nodes created {counts['nodes_created']:,}, relationships {counts['relationships_created']:,}; "
-    f"re-load created {again['nodes_created']} nodes / {again['relationships_created']} relationships"
+    f"nodes created {counts.nodes_created:,}, relationships {counts.relationships_created:,}; "
+    f"re-load created {again.nodes_created} nodes / {again.relationships_created} relationships"
 )
 print(f"store file {size / 1e6:.1f} MB, peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")

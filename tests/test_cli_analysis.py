@@ -142,13 +142,13 @@ def test_tandems_write_ties_for_cypher_users(store: str) -> None:
     pairs |= {frozenset(p) for p in zip(tr["from_id"], tr["to_id"])}
     assert len(rows) == len(pairs)
     s = EmbeddedStore(Path(store))
-    assert s.info()["relationships"]["TIE"] == len(pairs)
+    assert s.info().relationships["TIE"] == len(pairs)
     top = run("query", "strongest-ties", "-p", "top=1", "--store-path", store, "--format", "json")
     best = json.loads(top.stdout)[0]
     assert {best["a_name"], best["b_name"]} == {rows[0]["a_name"], rows[0]["b_name"]}
     assert best["strength"] == pytest.approx(rows[0]["strength"]) and best["breakdown"] == rows[0]["explanation"]
     run("tandems", "--store-path", store)  # re-running replaces the ties
-    assert s.info()["relationships"]["TIE"] == len(pairs)
+    assert s.info().relationships["TIE"] == len(pairs)
 
 
 def test_tandems_explain_and_recommend(store: str) -> None:
@@ -212,7 +212,7 @@ def test_export_writes_files(store: str, tmp_path: Path) -> None:
     assert r.exit_code == 0, r.output
     G = nx.read_graphml(tmp_path / "out" / "network.graphml")
     s = EmbeddedStore(Path(store)).info()
-    assert G.number_of_nodes() == sum(s["nodes"].values())
+    assert G.number_of_nodes() == sum(s.nodes.values())
     r = run("export", str(tmp_path / "p"), "--level", "city", "--formats", "gexf", "--store-path", store)
     assert r.exit_code == 0, r.output
     assert nx.read_gexf(tmp_path / "p" / "network.gexf").number_of_edges() == city_graph().number_of_edges()
@@ -283,13 +283,13 @@ def test_ties_option_chooses_what_is_written(store: str) -> None:
     assert r.exit_code == 0, r.output
     significant = sum(x["significant"] for x in json.loads(r.stdout))
     assert 0 < significant < len(json.loads(r.stdout))
-    assert s.info()["relationships"]["TIE"] == significant
+    assert s.info().relationships["TIE"] == significant
     assert f"the {significant:,} significant of" in r.stderr
     rows = s.query("MATCH ()-[t:TIE]->() RETURN t.significant AS sig, t.transfer AS tr, t.project AS p").rows
     assert all(x["sig"] for x in rows)
     assert any(x["tr"] is None for x in rows)  # a channel a pair does not share is no property, not 0
     run("tandems", "--ties", "none", "--store-path", store)
-    assert s.info()["relationships"]["TIE"] == significant  # none: the earlier ties stay untouched
+    assert s.info().relationships["TIE"] == significant  # none: the earlier ties stay untouched
 
 
 def test_ties_auto_keeps_the_backbone_of_large_networks(store: str, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -298,10 +298,10 @@ def test_ties_auto_keeps_the_backbone_of_large_networks(store: str, monkeypatch:
     monkeypatch.setattr(analyses, "TIE_AUTO_LIMIT", 100)  # the sample has 159 pairs
     r = run("tandems", "--store-path", store, "--format", "json", "--all")
     significant = sum(x["significant"] for x in json.loads(r.stdout))
-    assert EmbeddedStore(Path(store)).info()["relationships"]["TIE"] == significant
+    assert EmbeddedStore(Path(store)).info().relationships["TIE"] == significant
     assert "(more than 100 pairs; --ties all writes every one)" in r.stderr
     run("tandems", "--ties", "all", "--store-path", store)
-    assert EmbeddedStore(Path(store)).info()["relationships"]["TIE"] == 159
+    assert EmbeddedStore(Path(store)).info().relationships["TIE"] == 159
 
 
 def test_rerunning_an_analysis_replaces_every_earlier_value(store: str) -> None:

@@ -17,10 +17,10 @@ from netlens.render.export import export, neo4j_import_command, typed_graph
 from netlens.store.embedded import EmbeddedStore
 from netlens.validation import validate_or_raise
 
+from .builders import TINY
 from .conftest import write_package
-from .test_queries import TINY
 
-# TINY (tests/test_queries.py): 5 cities, 4 organisations, 4 projects, 4 exchanges, topics energy, mobility, data
+# TINY (tests/builders.py): 5 cities, 4 organisations, 4 projects, 4 exchanges, topics energy, mobility, data
 #   BASED_IN 3, PARTICIPATES_IN 10, ATTENDED 6 listed + 3 hosts = 9, PART_OF 2, ABOUT 4 (projects) + 5 (exchanges) = 9,
 #   TANDEM 2, TRANSFERRED 3
 NODES = {"City": 5, "Organisation": 4, "Project": 4, "Exchange": 4, "Topic": 3}
@@ -56,8 +56,8 @@ def test_typed_graph_is_what_the_store_holds(tables: dict[str, pd.DataFrame], tm
     store = EmbeddedStore(tmp_path / "s.kgl")
     store.load(tables)
     info = store.info()
-    assert info["nodes"] == NODES
-    assert {k: v for k, v in info["relationships"].items() if v} == RELS
+    assert info.nodes == NODES
+    assert {k: v for k, v in info.relationships.items() if v} == RELS
 
 
 def test_graphml_reads_back_with_all_labels_types_and_properties(exported: Path) -> None:

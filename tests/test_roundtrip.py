@@ -10,7 +10,7 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from netlens.store.core import normalise_tables
+from netlens.store import normalise_tables
 from netlens.store.embedded import EmbeddedStore
 from netlens.validation import empty_tables
 
@@ -119,4 +119,4 @@ def test_tables_store_tables(t) -> None:  # type: ignore[no-untyped-def]
         for name in ("cities", "organisations", "projects", "participations", "tandems"):
             assert canonical(back[name]) == canonical(expected[name]), name
         again = EmbeddedStore(path).load(t)
-        assert again["nodes_created"] == 0 and again["relationships_created"] == 0
+        assert again.nodes_created == 0 and again.relationships_created == 0

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from netlens.config import Neo4jSettings
 from netlens.errors import QueryError, ReadOnlyQueryError, StoreError
 from netlens.querylib import list_queries, run
-from netlens.store.core import Store, normalise_tables
+from netlens.store import Store, normalise_tables
 from netlens.store.embedded import EmbeddedStore
 from netlens.validation import SPECS, Tables, empty_tables
 
@@ -283,16 +283,16 @@ def packages(draw: st.DrawFn) -> Tables:
 
 
 def test_load_reports_counts_and_info(store: Store) -> None:
-    assert store.info()["exists"] is False
+    assert store.info().exists is False
     counts = store.load(BASE)
-    assert counts["nodes_created"] == 2 + 1 + 1 + 1  # cities, organisation, project, topic
-    assert counts["relationships_created"] == 1 + 2 + 1  # BASED_IN, PARTICIPATES_IN, ABOUT
+    assert counts.nodes_created == 2 + 1 + 1 + 1  # cities, organisation, project, topic
+    assert counts.relationships_created == 1 + 2 + 1  # BASED_IN, PARTICIPATES_IN, ABOUT
     info = store.info()
-    assert info["exists"] is True
+    assert info.exists is True
     nodes, rels = expected_counts(BASE)
-    assert info["nodes"] == nodes and info["relationships"] == rels
-    assert info["span"] == (dt.date(2020, 1, 1), dt.date(2020, 1, 1))
-    assert info["countries"] == ["CZ"]
+    assert info.nodes == nodes and info.relationships == rels
+    assert info.span == (dt.date(2020, 1, 1), dt.date(2020, 1, 1))
+    assert info.countries == ["CZ"]
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
@@ -304,9 +304,9 @@ def test_round_trip_and_reload_adds_nothing(backend: tuple[str, Any], tables: Ta
     assert canonical(store.read_tables()) == expected
     nodes, rels = expected_counts(tables)
     info = store.info()
-    assert (info["nodes"], info["relationships"]) == (nodes, rels)
+    assert (info.nodes, info.relationships) == (nodes, rels)
     again = store.load(tables)
-    assert again["nodes_created"] == 0 and again["relationships_created"] == 0
+    assert again.nodes_created == 0 and again.relationships_created == 0
     assert store.info() == info
     assert canonical(backend[1]().read_tables()) == expected
 
@@ -321,7 +321,7 @@ def test_replace_rebuilds_and_merge_adds(backend: tuple[str, Any]) -> None:
     store.load(OTHER, replace=True)
     assert canonical(backend[1]().read_tables()) == canonical(normalise_tables(OTHER))
     nodes, _ = expected_counts(OTHER)
-    assert store.info()["nodes"] == nodes
+    assert store.info().nodes == nodes
 
 
 @pytest.mark.parametrize("replace", [False, True])
@@ -404,7 +404,7 @@ def test_analysis_results_are_visible_through_cypher(backend: tuple[str, Any]) -
     store.write_ties(org_ties.iloc[:0], kinds, "organisation")  # drops only the organisation-level ties
     rows = store.query("MATCH (a:City)-[t:TIE]->(b:City) RETURN a.id AS a, b.id AS b, t.strength AS s, t.breakdown AS why").rows
     assert rows == [{"a": "brno", "b": "plzen", "s": 2.5, "why": "1 project"}]
-    assert store.info()["relationships"]["TIE"] == 1
+    assert store.info().relationships["TIE"] == 1
     # results are not part of the network's tables
     assert canonical(backend[1]().read_tables()) == canonical(normalise_tables(BASE))
 

@@ -9,7 +9,7 @@ import pytest
 
 from netlens.errors import QueryError, ReadOnlyQueryError, StoreError
 from netlens.read import read_package
-from netlens.store.core import Statement, normalise_tables
+from netlens.store import Statement, normalise_tables
 from netlens.store.embedded import EmbeddedStore
 from netlens.validation import validate_or_raise
 
@@ -25,12 +25,12 @@ def test_load_counts_and_info(mini: Path, tmp_path: Path) -> None:
     counts = store.load(tables_of(mini))
     # 3 cities + 1 organisation + 1 project + 1 exchange + 3 topics (energy, mobility, ict) = 9 nodes
     # 4 PARTICIPATES_IN + 3 ATTENDED (2 listed + the host) + 1 PART_OF + 3 ABOUT = 11 relationships
-    assert counts["nodes_created"] == 9 and counts["relationships_created"] == 11
+    assert counts.nodes_created == 9 and counts.relationships_created == 11
     info = store.info()
-    assert info["nodes"] == {"City": 3, "Organisation": 1, "Project": 1, "Exchange": 1, "Topic": 3}
-    assert info["relationships"]["ATTENDED"] == 3 and info["relationships"]["PARTICIPATES_IN"] == 4
-    assert [d.isoformat() for d in info["span"]] == ["2016-12-01", "2021-11-30"]
-    assert info["countries"] == ["DE", "ES", "FR", "HR"]
+    assert info.nodes == {"City": 3, "Organisation": 1, "Project": 1, "Exchange": 1, "Topic": 3}
+    assert info.relationships["ATTENDED"] == 3 and info.relationships["PARTICIPATES_IN"] == 4
+    assert [d.isoformat() for d in info.span] == ["2016-12-01", "2021-11-30"]
+    assert info.countries == ["DE", "ES", "FR", "HR"]
 
 
 def test_reload_adds_nothing(mini: Path, tmp_path: Path) -> None:
@@ -38,7 +38,7 @@ def test_reload_adds_nothing(mini: Path, tmp_path: Path) -> None:
     store.load(tables_of(mini))
     before = store.info()
     again = EmbeddedStore(tmp_path / "g.kgl").load(tables_of(mini))
-    assert again["nodes_created"] == 0 and again["relationships_created"] == 0
+    assert again.nodes_created == 0 and again.relationships_created == 0
     assert EmbeddedStore(tmp_path / "g.kgl").info() == before
 
 
@@ -78,7 +78,7 @@ def test_failure_mid_load_leaves_store_unchanged(mini: Path, tmp_path: Path) -> 
         store.load(tables_of(bigger))
     assert "City nodes" in seen  # the failure really happened after writes
     assert path.read_bytes() == original
-    assert EmbeddedStore(path).info()["nodes"]["City"] == 3
+    assert EmbeddedStore(path).info().nodes["City"] == 3
 
 
 def test_failed_first_load_creates_no_store(mini: Path, tmp_path: Path) -> None:
@@ -94,7 +94,7 @@ def test_replace_rebuilds(mini: Path, tmp_path: Path) -> None:
     EmbeddedStore(path).load(tables_of(mini))
     other = write_package(tmp_path / "o", {"cities.csv": "id,name,country\na,A,FR\nb,B,DE\n", "tandems.csv": "a_id,b_id\na,b\n"})
     EmbeddedStore(path).load(tables_of(other), replace=True)
-    assert EmbeddedStore(path).info()["nodes"] == {"City": 2, "Organisation": 0, "Project": 0, "Exchange": 0, "Topic": 0}
+    assert EmbeddedStore(path).info().nodes == {"City": 2, "Organisation": 0, "Project": 0, "Exchange": 0, "Topic": 0}
 
 
 def test_queries_are_read_only_unless_asked(mini: Path, tmp_path: Path) -> None:
@@ -125,9 +125,9 @@ def test_corrupt_store_file(tmp_path: Path) -> None:
 def test_a_second_store_object_sees_writes_of_the_first(mini: Path, tmp_path: Path) -> None:
     path = tmp_path / "g.kgl"
     reader, writer = EmbeddedStore(path), EmbeddedStore(path)
-    assert reader.info()["exists"] is False
+    assert reader.info().exists is False
     writer.load(tables_of(mini))
-    assert reader.info()["nodes"]["City"] == 3  # re-read: the file changed since
+    assert reader.info().nodes["City"] == 3  # re-read: the file changed since
     writer.query("MATCH (c:City {id: 'nantes'}) SET c.note = 'x'", write=True)
     assert reader.query("MATCH (c:City {id: 'nantes'}) RETURN c.note AS n").rows == [{"n": "x"}]
 

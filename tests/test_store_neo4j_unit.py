@@ -20,7 +20,7 @@ import pytest
 
 from netlens.config import Neo4jSettings
 from netlens.errors import QueryError, ReadOnlyQueryError, StoreError, UsageError
-from netlens.store.core import NODE_LABELS, write_plan
+from netlens.store import NODE_LABELS, write_statements
 from netlens.store.neo4j import (
     BATCH,
     Neo4jStore,
@@ -77,7 +77,7 @@ def test_load_statements_are_the_shared_plan_in_batches() -> None:
         f"CREATE CONSTRAINT {label.lower()}_id IF NOT EXISTS FOR (n:{label}) REQUIRE n.id IS UNIQUE" for label in NODE_LABELS
     ]
     # same statement texts as the embedded store runs, in the same order
-    plan = [s for s in write_plan(t) if not s.cypher.startswith("CREATE CONSTRAINT")]
+    plan = [s for s in write_statements(t) if not s.cypher.startswith("CREATE CONSTRAINT")]
     assert list(dict.fromkeys(s.cypher for s in data)) == [s.cypher for s in plan]
     for st in data:
         assert st.cypher.startswith("UNWIND $rows AS row ")

@@ -233,7 +233,7 @@ def explain_pair(
 
     Examples
     --------
-    >>> from netlens.validation.checks import empty_tables
+    >>> from netlens.validation import empty_tables
     >>> t = empty_tables()
     >>> t["cities"] = pd.DataFrame({"id": ["a", "b"], "name": ["Alpha", "Beta"], "country": ["FR"] * 2,
     ...                             "lat": [None] * 2, "lon": [None] * 2, "population": [None] * 2, "tags": [None] * 2})

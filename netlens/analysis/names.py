@@ -39,7 +39,7 @@ def resolve_member(network: Tables, query: str, *, level: str = "city") -> str:
 
     Examples
     --------
-    >>> from netlens.validation.checks import empty_tables
+    >>> from netlens.validation import empty_tables
     >>> t = empty_tables()
     >>> t["cities"] = pd.DataFrame({"id": ["muenchen", "koeln"], "name": ["München", "Köln"], "country": ["DE", "DE"],
     ...                             "lat": [None] * 2, "lon": [None] * 2, "population": [None] * 2, "tags": [None] * 2})

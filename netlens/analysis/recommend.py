@@ -184,7 +184,7 @@ def recommend(
 
     Examples
     --------
-    >>> from netlens.validation.checks import empty_tables
+    >>> from netlens.validation import empty_tables
     >>> t = empty_tables()
     >>> t["cities"] = pd.DataFrame({"id": ["a", "b", "h"], "name": ["A", "B", "Hub"], "country": ["FR", "FR", "DE"],
     ...     "lat": [None] * 3, "lon": [None] * 3, "population": [None] * 3, "tags": [None] * 3})

@@ -147,7 +147,7 @@ def tandem_strength(
     Two undated projects, P = {a, b} and Q = {a, b, c}: Newman's w_ab = 1/(2−1) + 1/(3−1) = 1.5; one channel,
     so no multiplexity bonus (tests/test_tandems.py checks networkx's golden values).
 
-    >>> from netlens.validation.checks import empty_tables
+    >>> from netlens.validation import empty_tables
     >>> t = empty_tables()
     >>> t["cities"] = pd.DataFrame({"id": ["a", "b", "c"], "name": ["A", "B", "C"], "country": ["FR"] * 3,
     ...                             "lat": [None] * 3, "lon": [None] * 3, "population": [None] * 3, "tags": [None] * 3})

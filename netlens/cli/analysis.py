@@ -25,7 +25,7 @@ from netlens.errors import UsageError
 
 if TYPE_CHECKING:
     from netlens.render.progress import Steps
-    from netlens.store.core import Store
+    from netlens.store import Store
 
 __all__ = ["analyse", "tandems", "paths"]
 

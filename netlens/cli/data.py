@@ -17,7 +17,7 @@ from netlens.cli.options import quiet_option, source_options, store_options, win
 if TYPE_CHECKING:
     from netlens.read import RawPackage
     from netlens.render.progress import Steps
-    from netlens.store.core import Store
+    from netlens.store import Store
 
 __all__ = ["load", "validate_cmd", "info", "export"]
 

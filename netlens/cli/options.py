@@ -64,7 +64,7 @@ def store_options(f: Callable[..., Any]) -> Callable[..., Any]:
     )
     @functools.wraps(f)
     def wrapper(*args: Any, store: str | None, store_path: str | None, **kwargs: Any) -> Any:
-        from netlens.store.core import open_store
+        from netlens.store import open_store
 
         opened = open_store(resolve_store(store, store_path))
         try:

@@ -12,7 +12,7 @@ from netlens.errors import UsageError
 
 if TYPE_CHECKING:
     from netlens.render.progress import Steps
-    from netlens.store.core import Store
+    from netlens.store import Store
 
 __all__ = ["query"]
 

@@ -24,7 +24,7 @@ from netlens.pipeline.graphs import build_graph, map_graph
 from netlens.read import RawPackage, read_source
 from netlens.render.export import export
 from netlens.render.maps import write_map
-from netlens.store.core import Store
+from netlens.store import Store
 from netlens.validation import Issue, validate_or_raise
 
 __all__ = [

@@ -1,7 +1,7 @@
 """Export the network for other tools: GraphML, GEXF (Gephi) and CSVs for ``neo4j-admin database import``.
 
-The exported graph is the full typed graph the stores hold, built from the same statements
-(:func:`netlens.store.core.write_plan`): every node label (City, Organisation, Project, Exchange, Topic) and
+The exported graph is the full typed graph the stores hold, built from the same write plan
+(:func:`netlens.store.plan.write_plan`, read as data): every node label (City, Organisation, Project, Exchange, Topic) and
 relationship type (BASED_IN, PARTICIPATES_IN, ATTENDED, PART_OF, ABOUT, TANDEM, TRANSFERRED), with
 their properties. Values are written as GraphML/GEXF can hold them: ``;``-lists joined with ``;``,
 dates as ISO text, empty values left out.
@@ -28,7 +28,6 @@ tables); topics have their own (``id:ID(Topic)``).
 from __future__ import annotations
 
 import datetime as _dt
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,8 +37,10 @@ import networkx as nx
 import numpy as np
 
 from netlens.errors import NetlensError, UsageError
-from netlens.store.core import NODE_LABELS, Statement, write_plan
-from netlens.validation import Tables
+from netlens.model.network import Tables
+from netlens.store import NODE_LABELS, PlanItem, statements, write_plan
+from netlens.store.plan import Constraint, NodeWrite, RelationshipWrite
+from netlens.values import plain
 
 __all__ = ["FORMATS", "ExportResult", "typed_graph", "export", "neo4j_import_command"]
 
@@ -48,13 +49,6 @@ FORMATS = ("graphml", "gexf", "neo4j-csv")
 GRAPHML_FILE = "network.graphml"
 GEXF_FILE = "network.gexf"
 NEO4J_FOLDER = "neo4j-import"
-
-_NODE = re.compile(r"^UNWIND \$rows AS row MERGE \(n:(\w+) \{id: row\.id\}\) SET (n \+= row\.props|n\.name = row\.id)$")
-_REL = re.compile(
-    r"^UNWIND \$rows AS row MATCH \(a:(\w+) \{id: row\.a\}\) MATCH \(b:(\w+) \{id: row\.b\}\) "
-    r"MERGE \(a\)-\[r:(\w+)(?: \{(\w+): row\.key\})?\]->\(b\) SET r \+= row\.props$"
-)
-_CONSTRAINT = re.compile(r"^CREATE CONSTRAINT ")
 
 
 @dataclass
@@ -70,20 +64,12 @@ def _key(label: str, node_id: str) -> str:
     return f"topic:{node_id}" if label == "Topic" else node_id
 
 
-def _scalar(v: Any) -> Any:
-    """numpy scalars as Python values; None and NaN as None."""
-    if v is None:
-        return None
-    if isinstance(v, np.generic):
-        v = v.item()
-    if isinstance(v, float) and np.isnan(v):
-        return None
-    return v
-
-
 def _plain(v: Any) -> Any:
-    """A value as GraphML/GEXF/CSV can hold it; ``None`` when it should be left out."""
-    v = _scalar(v)
+    """A value as GraphML/GEXF/CSV can hold it; ``None`` when it should be left out.
+
+    Not :func:`netlens.values.jsonable`: lists become ``;``-joined text here, and values of other types text.
+    """
+    v = plain(v)
     if v is None:
         return None
     if isinstance(v, (_dt.date, _dt.datetime)):
@@ -123,35 +109,39 @@ def typed_graph(tables: Tables) -> nx.MultiDiGraph:
     {'label': 'Plzeň', 'labels': 'City', 'name': 'Plzeň', 'country': 'CZ', 'population': 168733, 'tags': 'pitch;czech'}
     """
     g = nx.MultiDiGraph()
-    for st in write_plan(tables):
-        _add_statement(g, st)
+    for item in write_plan(tables):
+        _add_item(g, item)
     return g
 
 
-def _add_statement(g: nx.MultiDiGraph, st: Statement) -> None:
-    if _CONSTRAINT.match(st.cypher):
+def _unknown(item: PlanItem) -> NetlensError:
+    return NetlensError(f"export does not know how to write the plan item {item.what!r}; update netlens.render.export")
+
+
+def _rel_props(rel: RelationshipWrite) -> Iterable[tuple[Any, Any, Any, dict[str, Any]]]:
+    """``(start, end, key, properties)`` per relationship; a MERGE key property comes first."""
+    keys = rel.keys if rel.key_name else (None,) * len(rel.starts)
+    for a, b, k, props in zip(rel.starts, rel.ends, keys, rel.props):
+        yield a, b, k, ({rel.key_name: k, **props} if rel.key_name else dict(props))
+
+
+def _add_item(g: nx.MultiDiGraph, item: PlanItem) -> None:
+    if isinstance(item, Constraint):
         return
-    m = _NODE.match(st.cypher)
-    if m:
-        label = m.group(1)
-        for row in st.rows or []:
-            props = dict(row.get("props") or {})
-            if label == "Topic":
-                props = {"name": row["id"]}
-            display = props.get("name") or props.get("title") or row["id"]
-            g.add_node(_key(label, row["id"]), **_attrs({"label": str(display), "labels": label}, props))
+    if isinstance(item, NodeWrite):
+        for node_id, props in item.properties():
+            display = props.get("name") or props.get("title") or node_id
+            g.add_node(_key(item.label, node_id), **_attrs({"label": str(display), "labels": item.label}, props))
         return
-    m = _REL.match(st.cypher)
-    if m:
-        src, dst, rel, key_name = m.groups()
-        for row in st.rows or []:
-            props = dict(row.get("props") or {})
-            if key_name:
-                props = {key_name: row["key"], **props}
-            edge_key = rel if not key_name else f"{rel}:{row['key']}"
-            g.add_edge(_key(src, row["a"]), _key(dst, row["b"]), key=edge_key, **_attrs({"label": rel, "rel_type": rel}, props))
+    if isinstance(item, RelationshipWrite):
+        rel = item.type
+        for a, b, k, props in _rel_props(item):
+            edge_key = rel if not item.key_name else f"{rel}:{k}"
+            g.add_edge(
+                _key(item.from_label, a), _key(item.to_label, b), key=edge_key, **_attrs({"label": rel, "rel_type": rel}, props)
+            )
         return
-    raise NetlensError(f"export does not know how to write the statement for {st.what!r}; update netlens.render.export")
+    raise _unknown(item)
 
 
 def _harmonise(items: Iterable[dict[str, Any]]) -> None:
@@ -171,6 +161,22 @@ def _harmonise(items: Iterable[dict[str, Any]]) -> None:
                 d[k] = (str(v).lower() if isinstance(v, bool) else str(v)) if target is str else float(v)
 
 
+#: attribute names GEXF keeps for itself (renamed with a trailing ``_``): node id, pid, viz, parents, slices,
+#: spells; edge id and type (directed|undirected|mutual); an edge's start/end (only a project node's interval
+#: is a GEXF time interval)
+_GEXF_NODE_SPECIAL = ("id", "pid", "viz", "parents", "slices", "spells")
+_GEXF_EDGE_SPECIAL = ("id", "type", "start", "end")
+
+
+def _xml_attrs(d: dict[str, Any], special: tuple[str, ...]) -> dict[str, Any]:
+    """Plain attribute values (None dropped), names in ``special`` renamed with a trailing ``_``."""
+    attrs = {k: pv for k, v in d.items() if (pv := _plain(v)) is not None}
+    for name in special:
+        if name in attrs:
+            attrs[name + "_"] = attrs.pop(name)
+    return attrs
+
+
 def _for_xml(graph: nx.Graph, gexf: bool = False) -> nx.Graph:
     """A copy of ``graph`` with plain attribute values (lists joined, dates ISO, None dropped), one type per key."""
     out = graph.__class__()
@@ -178,23 +184,12 @@ def _for_xml(graph: nx.Graph, gexf: bool = False) -> nx.Graph:
         attrs = {k: pv for k, v in d.items() if (pv := _plain(v)) is not None}
         if "label" not in attrs:
             attrs["label"] = str(attrs.get("name") or n)
-        if gexf:  # GEXF keeps id for itself; pid/viz/parents/slices/spells are special too
-            for special in ("id", "pid", "viz", "parents", "slices", "spells"):
-                if special in attrs:
-                    attrs[special + "_"] = attrs.pop(special)
-        out.add_node(str(n), **attrs)
+        out.add_node(str(n), **(_xml_attrs(attrs, _GEXF_NODE_SPECIAL) if gexf else attrs))
     edges = (
         graph.edges(keys=True, data=True) if graph.is_multigraph() else ((u, v, None, d) for u, v, d in graph.edges(data=True))
     )
     for u, v, k, d in edges:
-        attrs = {key: pv for key, val in d.items() if (pv := _plain(val)) is not None}
-        if gexf:
-            for special in ("id", "type"):  # GEXF: edge id, and type = directed|undirected|mutual
-                if special in attrs:
-                    attrs[special + "_"] = attrs.pop(special)
-            for special in ("start", "end"):  # only a project node's interval is a GEXF time interval
-                if special in attrs:
-                    attrs[special + "_"] = attrs.pop(special)
+        attrs = _xml_attrs(d, _GEXF_EDGE_SPECIAL if gexf else ())
         if graph.is_multigraph():
             out.add_edge(str(u), str(v), key=k, **attrs)
         else:
@@ -232,7 +227,7 @@ def _csv_type(values: list[Any]) -> str:
 
 
 def _csv_value(v: Any) -> Any:
-    v = _scalar(v)
+    v = plain(v)
     if isinstance(v, bool):
         return "true" if v else "false"
     if isinstance(v, (_dt.date, _dt.datetime)):
@@ -259,61 +254,70 @@ def _write_csv(path: Path, header: list[str], rows: list[list[Any]]) -> None:
             fh.write(",".join(_cell(v) for v in r) + "\n")
 
 
-def _neo4j_csvs(tables: Tables, folder: Path) -> tuple[list[Path], str]:
-    folder.mkdir(parents=True, exist_ok=True)
-    nodes: dict[str, list[dict[str, Any]]] = {}
-    rels: dict[str, list[tuple[str, str, str, dict[str, Any]]]] = {}
-    constraints = []
-    for st in write_plan(tables):
-        if _CONSTRAINT.match(st.cypher):
-            constraints.append(st.cypher)
-            continue
-        m = _NODE.match(st.cypher)
-        if m:
-            label = m.group(1)
-            for row in st.rows or []:
-                props = {"name": row["id"]} if label == "Topic" else dict(row.get("props") or {})
-                nodes.setdefault(label, []).append({"id": row["id"], **{k: v for k, v in props.items() if k != "id"}})
-            continue
-        m = _REL.match(st.cypher)
-        if not m:
-            raise NetlensError(f"export does not know how to write the statement for {st.what!r}; update netlens.render.export")
-        _, dst, rel, key_name = m.groups()
-        for row in st.rows or []:
-            props = dict(row.get("props") or {})
-            if key_name:
-                props = {key_name: row["key"], **props}
-            rels.setdefault(rel, []).append((row["a"], row["b"], dst, props))
+NodeRecords = dict[str, list[dict[str, Any]]]
+RelRecords = dict[str, list[tuple[Any, Any, dict[str, Any]]]]
+
+
+def _records(tables: Tables) -> tuple[NodeRecords, RelRecords, list[str]]:
+    """Node records per label (``id`` first), ``(start, end, properties)`` per relationship type, constraint Cypher."""
+    nodes: NodeRecords = {}
+    rels: RelRecords = {}
+    constraints: list[Constraint] = []
+    for item in write_plan(tables):
+        if isinstance(item, Constraint):
+            constraints.append(item)
+        elif isinstance(item, NodeWrite):
+            recs = nodes.setdefault(item.label, [])
+            recs += [{"id": i, **{k: v for k, v in props.items() if k != "id"}} for i, props in item.properties()]
+        elif isinstance(item, RelationshipWrite):
+            rels.setdefault(item.type, []).extend((a, b, props) for a, b, _, props in _rel_props(item))
+        else:
+            raise _unknown(item)
+    return nodes, rels, [st.cypher for st in statements(constraints)]
+
+
+def _typed_header(cols: list[str], records: list[dict[str, Any]]) -> list[str]:
+    """``name:type`` headers for the columns ``cols`` of ``records``; text columns stay untyped."""
+    return [f"{c}:{t}" if (t := _csv_type([r.get(c) for r in records])) else c for c in cols]
+
+
+def _node_csvs(nodes: NodeRecords, folder: Path) -> list[Path]:
     written: list[Path] = []
-    node_files: list[str] = []
     for label in NODE_LABELS:
         recs = nodes.get(label)
         if not recs:
             continue
         cols = [c for c in dict.fromkeys(k for r in recs for k in r) if c != "id"]
         id_col = "id:ID(Topic)" if label == "Topic" else "id:ID"
-        header = [id_col] + [f"{c}:{t}" if (t := _csv_type([r.get(c) for r in recs])) else c for c in cols] + [":LABEL"]
+        header = [id_col] + _typed_header(cols, recs) + [":LABEL"]
         path = folder / f"nodes_{label}.csv"
         _write_csv(path, header, [[r["id"]] + [r.get(c) for c in cols] + [label] for r in recs])
         written.append(path)
-        node_files.append(path.name)
-    rel_files: list[str] = []
+    return written
+
+
+def _rel_csvs(rels: RelRecords, folder: Path) -> list[Path]:
+    written: list[Path] = []
     for rel in sorted(rels):
-        recs3 = rels[rel]
-        cols = list(dict.fromkeys(k for *_, p in recs3 for k in p))
+        recs = rels[rel]
+        cols = list(dict.fromkeys(k for *_, p in recs for k in p))
         end = ":END_ID(Topic)" if rel == "ABOUT" else ":END_ID"
-        header = [":START_ID", end, ":TYPE"] + [
-            f"{c}:{t}" if (t := _csv_type([p.get(c) for *_, p in recs3])) else c for c in cols
-        ]
+        header = [":START_ID", end, ":TYPE"] + _typed_header(cols, [p for *_, p in recs])
         path = folder / f"rels_{rel}.csv"
-        _write_csv(path, header, [[a, b, rel] + [p.get(c) for c in cols] for a, b, _, p in recs3])
+        _write_csv(path, header, [[a, b, rel] + [p.get(c) for c in cols] for a, b, p in recs])
         written.append(path)
-        rel_files.append(path.name)
-    command = neo4j_import_command(node_files, rel_files)
+    return written
+
+
+def _neo4j_csvs(tables: Tables, folder: Path) -> tuple[list[Path], str]:
+    folder.mkdir(parents=True, exist_ok=True)
+    nodes, rels, constraints = _records(tables)
+    node_files = _node_csvs(nodes, folder)
+    rel_files = _rel_csvs(rels, folder)
+    command = neo4j_import_command([p.name for p in node_files], [p.name for p in rel_files])
     readme = folder / "README.md"
     readme.write_text(_readme(command, constraints), encoding="utf-8")
-    written.append(readme)
-    return written, command
+    return [*node_files, *rel_files, readme], command
 
 
 def neo4j_import_command(node_files: Sequence[str], rel_files: Sequence[str], database: str = "neo4j") -> str:

@@ -9,6 +9,7 @@ from typing import Any
 
 import pandas as pd
 
+from netlens.store import LoadResult, StoreInfo
 from netlens.values import jsonable
 
 __all__ = ["FORMATS", "render_frame", "format_info", "format_load", "format_routes", "format_map_stats", "render_records"]
@@ -81,28 +82,28 @@ def render_records(records: Sequence[Mapping[str, Any]], fmt: str = "table") -> 
     return render_frame(pd.DataFrame(list(records)), fmt, index=False)
 
 
-def format_info(info: dict[str, Any]) -> str:
+def format_info(info: StoreInfo) -> str:
     """The text ``netlens info`` prints."""
-    if not info.get("exists", True):
-        return f"{info['store']}: empty (nothing loaded yet; run netlens load PATH)"
-    lines = [info["store"], "nodes:"]
-    lines += [f"  {label:<15}{n:>9,}" for label, n in info["nodes"].items()]
+    if not info.exists:
+        return f"{info.description}: empty (nothing loaded yet; run netlens load PATH)"
+    lines = [info.description, "nodes:"]
+    lines += [f"  {label:<15}{n:>9,}" for label, n in info.nodes.items()]
     lines.append("relationships:")
-    lines += [f"  {rel:<15}{n:>9,}" for rel, n in info["relationships"].items()]
-    span = info.get("span")
+    lines += [f"  {rel:<15}{n:>9,}" for rel, n in info.relationships.items()]
+    span = info.span
     lines.append(f"time span: {span[0].isoformat()} .. {span[1].isoformat()}" if span else "time span: (no dates)")
-    countries = info.get("countries") or []
+    countries = info.countries
     shown = ", ".join(countries[:40]) + (f", … (+{len(countries) - 40})" if len(countries) > 40 else "")
     lines.append(f"countries ({len(countries)}): {shown}")
     return "\n".join(lines)
 
 
-def format_load(counts: dict[str, int], tables: dict[str, pd.DataFrame], description: str) -> str:
+def format_load(counts: LoadResult, tables: Mapping[str, pd.DataFrame], description: str) -> str:
     """The text ``netlens load`` prints: rows read per table and what the store gained."""
     read = ", ".join(f"{name} {len(df):,}" for name, df in tables.items() if len(df))
-    created_n = counts.get("nodes_created", 0)
-    created_r = counts.get("relationships_created", 0)
-    secs = counts.get("seconds_ms", 0) / 1000
+    created_n = counts.nodes_created
+    created_r = counts.relationships_created
+    secs = counts.seconds_ms / 1000
     return (
         f"read: {read}\n"
         f"loaded into {description} in {secs:.1f} s: {created_n:,} nodes and {created_r:,} relationships created"

@@ -1,0 +1,58 @@
+"""The graph stores: one protocol, one write plan, one read-back, two backends (embedded kglite file, Neo4j).
+
+Takes validated networks, analysis results and Cypher; returns typed results. Layout:
+
+- :mod:`~netlens.store.schema`: labels, relationship types, result properties.
+- :mod:`~netlens.store.protocol`: :class:`Store`, :class:`QueryResult`, :class:`LoadResult`, :class:`StoreInfo`.
+- :mod:`~netlens.store.plan`: the write plan as data (:func:`write_plan`, :func:`result_plan`, :func:`tie_plan`).
+- :mod:`~netlens.store.cypher_render`: plan items as parameterised Cypher :class:`Statement` objects.
+- :mod:`~netlens.store.readback`: :func:`read_tables` (a :class:`~netlens.model.network.Network`), :func:`info_from`.
+- :mod:`~netlens.store.backends`: :func:`open_store`; the backends are :mod:`~netlens.store.embedded` and
+  :mod:`~netlens.store.neo4j` (imported on first use: kglite and the neo4j driver are heavy).
+
+Both backends receive *the same* statements: uniqueness constraints first, then
+``UNWIND $rows AS row MERGE … SET n += row.props`` per label and relationship type. MERGE keys make a re-load
+add nothing.
+"""
+
+from __future__ import annotations
+
+from netlens.store.backends import open_store
+from netlens.store.cypher_render import (
+    Statement,
+    in_batches,
+    node_property_statements,
+    statements,
+    tie_statements,
+    write_statements,
+)
+from netlens.store.plan import PlanItem, normalise_tables, result_plan, tie_plan, write_plan
+from netlens.store.protocol import LoadResult, QueryResult, Store, StoreInfo
+from netlens.store.readback import Runner, info_from, read_tables
+from netlens.store.schema import LABEL_OF_TABLE, NODE_LABELS, REL_TYPES, RESULT_PROPERTIES
+
+__all__ = [
+    "NODE_LABELS",
+    "LABEL_OF_TABLE",
+    "REL_TYPES",
+    "RESULT_PROPERTIES",
+    "Store",
+    "QueryResult",
+    "LoadResult",
+    "StoreInfo",
+    "PlanItem",
+    "Statement",
+    "Runner",
+    "normalise_tables",
+    "write_plan",
+    "result_plan",
+    "tie_plan",
+    "statements",
+    "write_statements",
+    "node_property_statements",
+    "tie_statements",
+    "in_batches",
+    "read_tables",
+    "info_from",
+    "open_store",
+]

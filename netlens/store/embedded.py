@@ -25,21 +25,13 @@ import kglite
 import pandas as pd
 
 from netlens import cache
+from netlens.cypher.readonly import check_read_only
 from netlens.errors import QueryError, ReadOnlyQueryError, StoreError
-from netlens.querylib import check_read_only
-from netlens.store import core as store_module
-from netlens.store.core import (
-    QueryResult,
-    Statement,
-    info_from,
-    node_property_statements,
-    read_tables,
-    tie_statements,
-    write_plan,
-)
-from netlens.validation import Tables
+from netlens.model.network import Network, Tables
+from netlens.store import readback, schema
+from netlens.store.cypher_render import Statement, node_property_statements, tie_statements, write_statements
+from netlens.store.protocol import LoadResult, QueryResult, StoreInfo
 from netlens.validation import checks as validate_module
-from netlens.validation import specs as specs_module
 
 __all__ = ["EmbeddedStore"]
 
@@ -61,7 +53,7 @@ class EmbeddedStore:
         self.description = f"embedded store {self.path}"
         self._graph: kglite.KnowledgeGraph | None = None
         self._stamp: str | None = None  # cache.file_stamp of the file self._graph came from
-        self._tables: tuple[str | None, Tables] | None = None  # the last read_tables() and the file it came from
+        self._tables: tuple[str | None, Network] | None = None  # the last read_tables() and the file it came from
         #: test hook: called before every statement of a write (used to inject failures mid-load)
         self.before_statement: Callable[[Statement], None] | None = None
 
@@ -137,32 +129,31 @@ class EmbeddedStore:
         return totals
 
     # -------------------------------------------------------------- Store protocol
-    def load(self, tables: Tables, *, replace: bool = False) -> dict[str, int]:
-        plan = write_plan(tables)
+    def load(self, tables: Tables, *, replace: bool = False) -> LoadResult:
+        plan = write_statements(tables)
         t0 = time.perf_counter()
         with self._writing(fresh=replace) as graph:
             totals = self._execute(graph, plan)
-        totals["seconds_ms"] = int((time.perf_counter() - t0) * 1000)
-        return totals
+        return LoadResult.from_counts(totals, int((time.perf_counter() - t0) * 1000))
 
     def _tables_key(self, stamp: str | None) -> tuple[str, str]:
         slot = str(self.path.resolve())
-        return slot, "|".join(
-            [stamp or "", cache.source_digest(store_module, validate_module, specs_module, sys.modules[__name__])]
-        )
+        code = cache.source_digest(readback, schema, validate_module, sys.modules[__name__])
+        return slot, "|".join([stamp or "", code])
 
-    def read_tables(self) -> Tables:
+    def read_tables(self) -> Network:
         """The network as typed tables. Cached per store file (see :mod:`netlens.cache`): reading CORDIS back
-        through Cypher takes ~3 s, unpickling the tables a fraction of that."""
+        through Cypher takes ~3 s, unpickling the tables a fraction of that. The cache holds the plain dict of
+        tables (not the Network, whose memoised views would be pickled too)."""
         stamp = cache.file_stamp(self.path)
         slot, key = self._tables_key(stamp)
         found = cache.get("tables", slot, key) if stamp is not None else None
         if isinstance(found, dict):
-            tables: Tables = found
+            tables = Network.from_tables(found)
         else:
-            tables = read_tables(self._rows(self._read_graph()))
+            tables = readback.read_tables(self._rows(self._read_graph()))
             if stamp is not None and stamp == cache.file_stamp(self.path):  # not saved by someone else meanwhile
-                cache.put("tables", slot, key, tables)
+                cache.put("tables", slot, key, dict(tables))
         self._tables = (stamp, tables)
         return tables
 
@@ -170,7 +161,7 @@ class EmbeddedStore:
         """Analysis results do not change the tables: carry a cached read-back over to the newly saved file."""
         if self._tables is not None and before is not None and self._tables[0] == before:
             after = cache.file_stamp(self.path)
-            cache.put("tables", *self._tables_key(after), self._tables[1])
+            cache.put("tables", *self._tables_key(after), dict(self._tables[1]))
             self._tables = (after, self._tables[1])
 
     def query(self, cypher: str, params: dict[str, Any] | None = None, *, write: bool = False) -> QueryResult:
@@ -219,14 +210,14 @@ class EmbeddedStore:
         self._results_written(before)
         return sum(len(s.rows or []) for s in statements)
 
-    def info(self) -> dict[str, Any]:
+    def info(self) -> StoreInfo:
         if not self.path.exists():
-            return {"store": self.description, "exists": False, "nodes": {}, "relationships": {}}
+            return StoreInfo(self.description, exists=False)
         graph = self._read_graph()
-        return info_from(self._rows(graph), self.description)
+        return readback.info_from(self._rows(graph), self.description)
 
     @staticmethod
-    def _rows(graph: kglite.KnowledgeGraph) -> Callable[[str], list[dict[str, Any]]]:
+    def _rows(graph: kglite.KnowledgeGraph) -> readback.Runner:
         """A runner for the shared read-back code: Cypher text -> list of row dicts."""
 
         def run(cypher: str) -> list[dict[str, Any]]:

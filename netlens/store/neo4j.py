@@ -6,7 +6,7 @@ server) and ``neo4j://`` (routing: clusters, Aura) URIs work, with ``+s``/``+ssc
 
 Writing
 -------
-:func:`netlens.store.core.write_plan` gives the statements. The uniqueness constraints run first, each in its
+:func:`netlens.store.plan.write_plan` gives the plan. The uniqueness constraints run first, each in its
 own transaction (Neo4j refuses schema changes and data writes in one transaction; ``IF NOT EXISTS`` makes
 them idempotent, and they hold no data). Then **the whole load runs in one managed write transaction**
 (``session.execute_write``): ``UNWIND $rows AS row MERGE … SET n += row.props`` in batches of
@@ -21,7 +21,7 @@ Analysis results (``write_node_properties``, ``write_ties``) are managed write t
 Reading
 -------
 Queries run in managed read transactions of ``READ_ACCESS`` sessions (routed to readers on a cluster;
-the server refuses writes in them), after :func:`netlens.querylib.check_read_only`. ``write=True``
+the server refuses writes in them), after :func:`netlens.cypher.readonly.check_read_only`. ``write=True``
 uses a write transaction. Neo4j temporal values come back as :mod:`datetime` values, nodes and
 relationships as the same dicts the embedded store returns.
 
@@ -34,7 +34,7 @@ messages that never contain the password.
 
 from __future__ import annotations
 
-import re
+import dataclasses
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -48,20 +48,13 @@ import neo4j.time
 import pandas as pd
 
 from netlens.config import Neo4jSettings
+from netlens.cypher.readonly import READ_ONLY_MESSAGE, check_read_only
 from netlens.errors import NetlensError, QueryError, ReadOnlyQueryError, StoreError, UsageError
-from netlens.querylib import READ_ONLY_MESSAGE, check_read_only
-from netlens.store.core import (
-    NODE_LABELS,
-    QueryResult,
-    Statement,
-    in_batches,
-    info_from,
-    node_property_statements,
-    read_tables,
-    tie_statements,
-    write_plan,
-)
-from netlens.validation import Tables
+from netlens.model.network import Network, Tables
+from netlens.store.cypher_render import Statement, in_batches, node_property_statements, render, statements, tie_statements
+from netlens.store.plan import Constraint, DeleteNodes, write_plan
+from netlens.store.protocol import LoadResult, QueryResult, StoreInfo
+from netlens.store.readback import Runner, info_from, read_tables
 
 __all__ = ["BATCH", "SCHEMES", "Neo4jStore", "load_statements", "delete_statement", "redact_uri", "to_native", "map_error"]
 
@@ -81,8 +74,6 @@ COUNTERS = (
     "constraints_added",
     "constraints_removed",
 )
-
-_SCHEMA = re.compile(r"^\s*(CREATE|DROP)\s+(CONSTRAINT|INDEX)\b", re.IGNORECASE)
 
 
 def redact_uri(uri: str) -> str:
@@ -105,8 +96,7 @@ def redact_uri(uri: str) -> str:
 
 def delete_statement() -> Statement:
     """Delete every node with a netlens label (and its relationships); other data in the database stays."""
-    labels = " OR ".join(f"n:{label}" for label in NODE_LABELS)
-    return Statement(f"MATCH (n) WHERE {labels} DETACH DELETE n", None, "delete netlens nodes")
+    return render(DeleteNodes())
 
 
 def load_statements(tables: Tables, *, replace: bool = False, batch_size: int = BATCH) -> tuple[list[Statement], list[Statement]]:
@@ -115,9 +105,9 @@ def load_statements(tables: Tables, *, replace: bool = False, batch_size: int = 
     The data statements form one transaction; with ``replace`` it starts with :func:`delete_statement`.
     """
     plan = write_plan(tables)
-    schema = [s for s in plan if _SCHEMA.match(s.cypher)]
+    schema = statements(item for item in plan if isinstance(item, Constraint))
     data: list[Statement] = [delete_statement()] if replace else []
-    data += in_batches((st for st in plan if not _SCHEMA.match(st.cypher)), batch_size)
+    data += in_batches(statements(item for item in plan if not isinstance(item, Constraint)), batch_size)
     return schema, data
 
 
@@ -307,7 +297,7 @@ class Neo4jStore:
         except Exception as exc:  # the transaction was rolled back; say where it stopped, as the embedded store does
             raise StoreError(f"{current[0]} failed: {_scrub(str(exc), self.settings)}") from exc
 
-    def _runner(self, session: neo4j.Session) -> Callable[[str], list[dict[str, Any]]]:
+    def _runner(self, session: neo4j.Session) -> Runner:
         def run(cypher: str) -> list[dict[str, Any]]:
             try:
                 return session.execute_read(self._rows, cypher, None)[1]
@@ -317,7 +307,7 @@ class Neo4jStore:
         return run
 
     # -------------------------------------------------------------- Store protocol
-    def load(self, tables: Tables, *, replace: bool = False) -> dict[str, int]:
+    def load(self, tables: Tables, *, replace: bool = False) -> LoadResult:
         schema, data = load_statements(tables, replace=replace, batch_size=self.batch_size)
         t0 = time.perf_counter()
         totals = dict.fromkeys(COUNTERS, 0)
@@ -326,10 +316,9 @@ class Neo4jStore:
                 totals[k] += v
         for k, v in self._write(data, "loading").items():
             totals[k] += v
-        totals["seconds_ms"] = int((time.perf_counter() - t0) * 1000)
-        return totals
+        return LoadResult.from_counts(totals, int((time.perf_counter() - t0) * 1000))
 
-    def read_tables(self) -> Tables:
+    def read_tables(self) -> Network:
         with self._session(write=False) as session:
             return read_tables(self._runner(session))
 
@@ -354,11 +343,10 @@ class Neo4jStore:
         self._write(in_batches(statements, self.batch_size), "writing ties")
         return sum(len(s.rows or []) for s in statements)
 
-    def info(self) -> dict[str, Any]:
+    def info(self) -> StoreInfo:
         with self._session(write=False) as session:
             info = info_from(self._runner(session), self.description)
-        info["exists"] = any(info["nodes"].values())  # like a missing embedded file: nothing loaded yet
-        return info
+        return dataclasses.replace(info, exists=any(info.nodes.values()))  # like a missing embedded file: nothing loaded
 
     def close(self) -> None:
         if self._driver is not None:
