@@ -22,7 +22,7 @@ from netlens.analysis.strength import tandem_strength, ties_for_store
 from netlens.analysis.structure import structure
 from netlens.choices import MEMBER_LEVELS, METRICS, NODE_METRICS, TIE_AUTO_LIMIT, TIE_MODES
 from netlens.errors import UsageError
-from netlens.model.network import Tables, check_level
+from netlens.model.network import Tables, as_network, check_level
 from netlens.pipeline.graphs import build_graph, check_not_empty, partition, window_text
 
 __all__ = ["Analysis", "analyse", "ties_to_write", "results_for_store"]
@@ -92,6 +92,7 @@ def analyse(
     graph: nx.Graph | None = None,
 ) -> Analysis:
 
+    tables = as_network(tables)  # one network object: its views are built once for every step below
     if metric not in METRICS:
         raise UsageError(f"unknown metric {metric!r}; expected one of {', '.join(METRICS)}")
     if metric == "tandems":

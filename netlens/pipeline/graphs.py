@@ -93,6 +93,7 @@ def map_graph(
     declared tandem or a transfer (not an edge of the projection). ``backbone`` keeps the ties the disparity
     filter finds significant (plus the route's), and the members they touch.
     """
+    tables = as_network(tables)  # one network object: its views are built once for every step below
     if path and level == "bipartite":
         raise UsageError("--path needs --level city or organisation")
     G = build_graph(tables, level, since=since, until=until)
