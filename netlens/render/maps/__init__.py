@@ -137,9 +137,9 @@ def render_map(
         (number of neighbours in ``G``); ``"degree"`` and ``"strength"`` (weighted degree) are
         computed when no node carries such an attribute.
     color_by : str
-        ``"kind"`` (default), ``"community"``, ``"country"`` or any node attribute.  Up to 19
-        categories get their own colour (by frequency), the rest share "other"; numeric attributes
-        with more than 19 distinct values are binned into 6 quantile classes.
+        ``"kind"`` (default), ``"community"``, ``"country"`` or any node attribute.  Up to 13
+        categories get their own colour (colour-blind-safe, most frequent first), the rest share
+        "other"; numeric attributes with more than 13 distinct values are binned into 6 quantile classes.
     highlight_path : sequence of node ids, optional
         Consecutive nodes must be adjacent in ``G``; the path's edges are drawn red and kept
         through ``top`` and edge thinning.
