@@ -15,6 +15,7 @@ members plus their projects and exchanges, unweighted).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import functools
 from collections import Counter
@@ -141,6 +142,7 @@ def map_graph(
         from netlens.analysis.paths import transfer_paths
 
         route = transfer_paths(tables, path[0], path[1], k=1, level=level, since=since, until=until)[0]
+        G.graph["path_hops"] = [dataclasses.asdict(hop) for hop in route.hops]  # the map shows each hop's activity and year
         for hop in route.hops:
             if not G.has_edge(hop.source, hop.target):
                 G.add_edge(hop.source, hop.target, weight=hop.strength, count=1, via=hop.channel)

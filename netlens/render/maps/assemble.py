@@ -27,6 +27,7 @@ from typing import Any
 
 from netlens.errors import UsageError
 
+from . import colour, extras
 from .place import Placement
 from .select import Facets, Indexed, Selection
 from .style import SIZE_RANGE, Style
@@ -87,13 +88,31 @@ def map_data(
     facets: Facets,
     counts: Counts,
     settings: Settings,
+    hops: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """The JSON document of one map."""
+    meta = _meta(ix, sel, drawn, look, facets, counts, settings)
+    meta["path_hops"] = hops or []
+    meta["path_color"] = colour.PATH_COLOR
+    meta["isolates"] = {
+        "count": len(placement.isolated),
+        "nodes": placement.isolated,
+        "hidden": bool(placement.isolated) and not settings.geo and len(placement.isolated) < drawn.n,
+    }
+    if placement.isolated and not settings.geo:
+        meta["notes"].append(
+            f"{len(placement.isolated):,} members have no tie on this map (isolated): a grid after the other components."
+        )
+    edges = _edges(drawn, look, facets)
+    if placement.curves is not None:
+        edges["cx"], edges["cy"] = ([rounded(v, 1) for v in col] for col in placement.curves.T)
+    meta["curved_edges"] = placement.curves is not None
     return {
         "format": FORMAT,
-        "meta": _meta(ix, sel, drawn, look, facets, counts, settings),
+        "meta": meta,
         "nodes": _nodes(ix, drawn, placement, look, facets),
-        "edges": _edges(drawn, look, facets),
+        "edges": edges,
+        "neighbours": extras.neighbours(ix, drawn),
         "unplaced": {
             "id": [ix.ids[i] for i in sel.unplaced],
             "name": [text(ix.attrs[i].get("name", ix.ids[i]), ix.ids[i]) for i in sel.unplaced],

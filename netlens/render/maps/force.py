@@ -16,7 +16,7 @@
 * the **adaptive speed** of the paper (swing and traction per node, a global speed bounded by
   ``jitter tolerance``), with the displacement of a step capped.
 
-The start is seeded (``numpy.random.default_rng(seed)``, a disc of radius ~ ``sqrt(n)``), every
+The start is seeded (``numpy.random.default_rng(seed)``, a disc of the equilibrium radius ``sqrt(k_r Σ(deg + 1) / k_g)``), every
 operation is deterministic, so the same input and seed give the same positions bit for bit.
 """
 
@@ -30,7 +30,7 @@ import numpy as np
 _EXACT_MAX = 200  # up to this many nodes: exact pairwise repulsion (in chunks)
 _ITERATIONS = 300
 _KR = 1.0  # repulsion
-_KG = 1.0  # gravity
+_KG = 0.1  # gravity (strong-gravity mode): lower spreads the periphery, higher packs it evenly
 _TOLERANCE = 1.0  # jitter tolerance of the adaptive speed
 
 
@@ -45,17 +45,18 @@ def forceatlas2(n: int, src: np.ndarray, dst: np.ndarray, w: np.ndarray, seed: i
     rng = np.random.default_rng(seed)
     if n == 0:
         return np.zeros((0, 2))
-    ang = rng.uniform(0, 2 * math.pi, n)
-    rad = math.sqrt(n) * np.sqrt(rng.uniform(0, 1, n))
-    pos = np.column_stack([rad * np.cos(ang), rad * np.sin(ang)])
     if n == 1:
         return np.zeros((1, 2))
     deg = np.bincount(src, minlength=n) + np.bincount(dst, minlength=n)
     mass = deg.astype(np.float64) + 1.0
+    radius = math.sqrt(_KR * float(mass.sum()) / _KG)  # where repulsion and gravity balance
+    ang = rng.uniform(0, 2 * math.pi, n)
+    rad = radius * np.sqrt(rng.uniform(0, 1, n))
+    pos = np.column_stack([rad * np.cos(ang), rad * np.sin(ang)])
     ww = np.asarray(w, dtype=np.float64)
     prev = np.zeros_like(pos)
     speed = 1.0
-    scale = 0.1 * math.sqrt(float(mass.sum()))  # about a tenth of the equilibrium radius
+    scale = 0.05 * radius
     for it in range(iterations):
         force = _repulsion(pos, mass) + _attraction(pos, src, dst, ww) + _gravity(pos, mass)
         speed, step = _adaptive_step(force, prev, mass, speed)

@@ -12,25 +12,23 @@ mode, the nodes' coordinates; it returns a :class:`Placement`.
   until it spans :data:`GIANT_SHARE` of the width and the height of the whole box (so of the initial
   fitted view).  Otherwise the components and the grid are shelf-packed in rows, largest first.
   The isolated members are listed (:attr:`Placement.isolated`) so that a viewer can hide them.
-* Geo mode: Web-Mercator positions (members sharing a location spread on a small spiral) and the
-  Natural Earth 1:110m country outlines and a 10° graticule around them.
+* Geo mode (:mod:`.geo`): Web-Mercator positions (members sharing a location spread on a small
+  spiral), the Natural Earth 1:50m country outlines (split at the antimeridian) and a 10°
+  graticule around them, and a Bézier control point per tie so that ties can be drawn curved.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import json
 import math
-from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 import numpy as np
 
 from . import force
+from . import geo as geo_mode
 from .thin import Drawn
 
-_MERCATOR_MAX_LAT = 85.0
 _SPACING = 70.0  # pixels per node: a component of c nodes spans about _SPACING * sqrt(c)
 _FA2_MIN = 300  # components of at least this many nodes are laid out by ForceAtlas2
 #: With a giant component (at least half of the nodes that have a tie), it spans at least this share of
@@ -46,13 +44,14 @@ class Placement:
     xy: np.ndarray
     outlines: dict[str, Any] | None  # {"arcs", "graticule", "source"}; flat x, y pixel lists
     isolated: list[int] = dataclasses.field(default_factory=list)
+    curves: np.ndarray | None = None  # geo mode: a quadratic Bézier control point per drawn tie (m × 2 px)
 
 
 def positions(drawn: Drawn, latlon: dict[int, tuple[float, float]], *, geo: bool, seed: int, radius: np.ndarray) -> Placement:
     """Geo positions when ``geo`` (``latlon`` is keyed by Indexed position), otherwise the seeded layout."""
     if geo:
-        xy, outlines = _geo_positions([latlon[int(i)] for i in drawn.shown], drawn.ids)
-        return Placement(xy=xy, outlines=outlines)
+        xy, outlines = geo_mode.positions([latlon[int(i)] for i in drawn.shown], drawn.ids)
+        return Placement(xy=xy, outlines=outlines, curves=geo_mode.curves(xy, drawn.src, drawn.dst))
     xy, isolated = _layout(drawn.n, drawn.src, drawn.dst, drawn.weight, seed, radius)
     return Placement(xy=xy, outlines=None, isolated=isolated)
 
@@ -192,104 +191,3 @@ def _pack(boxes: list[tuple[np.ndarray, np.ndarray]], xy: np.ndarray, radius: np
     corners, _ = _shelf([d[1] for d in dims], row, vertical=False)
     for (m, local), (lo, _), corner in zip(boxes, dims, corners, strict=True):
         xy[m] = local - lo + corner
-
-
-# ----------------------------------------------------------------------------------------------
-# geographic positions
-
-
-def _mercator(lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    lat = np.clip(lat, -_MERCATOR_MAX_LAT, _MERCATOR_MAX_LAT)
-    x = np.radians(lon)
-    y = -np.log(np.tan(np.pi / 4 + np.radians(lat) / 2))
-    return x, y
-
-
-def _geo_positions(
-    latlon: list[tuple[float, float]],
-    ids: list[str],
-) -> tuple[np.ndarray, dict[str, Any]]:
-    ll = np.asarray(latlon, dtype=np.float64).reshape(-1, 2)
-    x, y = _mercator(ll[:, 0], ll[:, 1])
-    n = len(x)
-    # Pixels per radian: the nodes' extent (at least ~10 degrees) spans about 1600 px,
-    # more for big graphs so that nodes do not pile up.
-    ext = max(float(np.ptp(x)) if n else 0.0, float(np.ptp(y)) if n else 0.0, math.radians(10))
-    target = max(1600.0, 40.0 * math.sqrt(max(n, 1)))
-    scale = target / ext
-    px, py = x * scale, y * scale
-    _spread_shared(px, py, ids)
-    xy = np.column_stack([px, py]) if n else np.zeros((0, 2))
-    lon0, lon1 = float(ll[:, 1].min()), float(ll[:, 1].max())
-    lat0, lat1 = float(ll[:, 0].min()), float(ll[:, 0].max())
-    pad_lon = max(10.0, (lon1 - lon0) * 0.5)
-    pad_lat = max(8.0, (lat1 - lat0) * 0.5)
-    box = (lon0 - pad_lon, lon1 + pad_lon, lat0 - pad_lat, lat1 + pad_lat)
-    return xy, _outlines(box, scale)
-
-
-def _spread_shared(px: np.ndarray, py: np.ndarray, ids: list[str]) -> None:
-    """Members sharing a location (organisations of one city) are spread on a small spiral (in place)."""
-    groups: dict[tuple[float, float], list[int]] = {}
-    for i in range(len(px)):
-        groups.setdefault((round(px[i], 1), round(py[i], 1)), []).append(i)
-    golden = math.pi * (3 - math.sqrt(5))
-    for members in groups.values():
-        if len(members) < 2:
-            continue
-        members.sort(key=ids.__getitem__)
-        for r, i in enumerate(members):
-            rad = 9.0 * math.sqrt(r)
-            px[i] += rad * math.cos(r * golden)
-            py[i] += rad * math.sin(r * golden)
-
-
-@lru_cache(maxsize=1)
-def _world_arcs() -> tuple[np.ndarray, ...]:
-    raw = resources.files("netlens").joinpath("assets", "countries-110m.json").read_text(encoding="utf-8")
-    topo = json.loads(raw)
-    (sx, sy), (tx, ty) = topo["transform"]["scale"], topo["transform"]["translate"]
-    out = []
-    for arc in topo["arcs"]:
-        q = np.cumsum(np.asarray(arc, dtype=np.float64), axis=0)
-        out.append(np.column_stack([q[:, 0] * sx + tx, q[:, 1] * sy + ty]))  # lon, lat
-    return tuple(out)
-
-
-def _outlines(box: tuple[float, float, float, float], scale: float) -> dict[str, Any]:
-    lon0, lon1, lat0, lat1 = box
-    arcs = []
-    for arc in _world_arcs():
-        inside = (arc[:, 0] >= lon0) & (arc[:, 0] <= lon1) & (arc[:, 1] >= lat0) & (arc[:, 1] <= lat1)
-        if not inside.any():
-            continue
-        x, y = _mercator(arc[:, 1], arc[:, 0])
-        arcs.append(_flat(x * scale, y * scale))
-    return {"arcs": arcs, "graticule": _graticule(box, scale), "source": "Natural Earth 1:110m via world-atlas 2.0.2"}
-
-
-def _graticule(box: tuple[float, float, float, float], scale: float) -> list[list[float]]:
-    """Meridians, then parallels, every 10° over the box (within ±80° latitude)."""
-    lon0, lon1, lat0, lat1 = box
-    grat = []
-    step = 10
-    lat_lo, lat_hi = max(-80, math.floor(lat0 / step) * step), min(80, math.ceil(lat1 / step) * step)
-    lon_lo, lon_hi = max(-180, math.floor(lon0 / step) * step), min(180, math.ceil(lon1 / step) * step)
-    for lon in range(int(lon_lo), int(lon_hi) + 1, step):
-        lats = np.linspace(lat_lo, lat_hi, 2)
-        x, y = _mercator(lats, np.full_like(lats, lon))
-        grat.append(_flat(x * scale, y * scale))
-    for lat in range(int(lat_lo), int(lat_hi) + 1, step):
-        lons = np.linspace(lon_lo, lon_hi, 2)
-        x, y = _mercator(np.full_like(lons, lat), lons)
-        grat.append(_flat(x * scale, y * scale))
-    return grat
-
-
-def _flat(x: np.ndarray, y: np.ndarray) -> list[float]:
-    out: list[float] = []
-    for a, b in zip(np.round(x, 1).tolist(), np.round(y, 1).tolist(), strict=False):
-        if len(out) >= 2 and out[-2] == a and out[-1] == b:
-            continue
-        out.extend((a, b))
-    return out

@@ -88,6 +88,7 @@ def looks(
     *,
     color_by: str,
     label_top: int,
+    geo: bool = False,
 ) -> Style:
     """Labels, categories, widths and font for ``drawn``; ``all_attrs`` (every node of the graph)
     tells an unknown ``color_by`` from one that no drawn node has."""
@@ -99,9 +100,15 @@ def looks(
         categories=cats,
         cat_of=cat_of,
         widths=_edge_widths(drawn.weight),
-        edge_alpha=0.45 if n_edges <= 2000 else 0.25 if n_edges <= 20000 else 0.15,
+        edge_alpha=_edge_alpha(n_edges, geo),
         font=_font(xy),
     )
+
+
+def _edge_alpha(n_edges: int, geo: bool) -> float:
+    """Tie opacity: fainter the more ties; over a geographic map fainter still, so the map shows through."""
+    alpha = 0.45 if n_edges <= 2000 else 0.25 if n_edges <= 20000 else 0.15
+    return min(alpha, 0.2) if geo else alpha
 
 
 def _labelled(drawn: Drawn, label_top: int) -> list[int]:
