@@ -145,9 +145,9 @@ def render_map(
         (number of neighbours in ``G``); ``"degree"`` and ``"strength"`` (weighted degree) are
         computed when no node carries such an attribute.
     color_by : str
-        ``"kind"`` (default), ``"community"``, ``"country"`` or any node attribute.  Up to 13
+        ``"kind"`` (default), ``"community"``, ``"country"`` or any node attribute.  Up to 12
         categories get their own colour (colour-blind-safe, most frequent first), the rest share
-        "other"; numeric attributes with more than 13 distinct values are binned into 6 quantile classes.
+        "other"; numeric attributes with more than 12 distinct values are binned into 6 quantile classes.
     highlight_path : sequence of node ids, optional
         Consecutive nodes must be adjacent in ``G``; the path's edges are drawn red and kept
         through ``top`` and edge thinning.  When ``G.graph["path_hops"]`` holds one dict per hop

@@ -20,7 +20,7 @@ from functools import lru_cache
 
 #: The highlighted path's colour (``assets/map.js`` draws the path in this red).
 PATH_COLOR = "#d62728"
-OTHER_COLOR = "#c7c7c7"  # the "other (N values)" category
+OTHER_COLOR = "#a6a6a6"  # the "other (N values)" category (ΔE00 16 from "(none)")
 MISSING_COLOR = "#e6e6e6"  # "(none)"
 BACKGROUND = "#ffffff"
 #: Every two legend colours, and each legend colour and the path colour, differ by at least this ΔE00.

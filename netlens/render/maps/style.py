@@ -6,10 +6,10 @@
   options ``color_by`` and ``label_top``; it returns a :class:`Style`: labelled nodes, colour
   categories (the legend), edge widths and transparency, label font range.
 
-Colours: up to 13 categories get their own colour of the colour-blind-safe palette of
+Colours: up to 12 categories get their own colour of the colour-blind-safe palette of
 :mod:`.colour` (by frequency, ties by name: the most frequent get the most distinct colours; any
 two differ by ΔE00 ≥ 12, and from the path red too), the rest share "other", missing values
-"(none)"; numeric attributes with more than 13 distinct values (and a name
+"(none)"; numeric attributes with more than 12 distinct values (and a name
 that does not look like a partition: community, cluster…) are binned into 6 quantile classes.
 """
 
