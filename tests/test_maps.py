@@ -424,6 +424,8 @@ def test_vendored_vis_network_is_pinned() -> None:
     assert VIS_SHA256 in readme
     for name in ("LICENSES/vis-network-MIT.txt", "LICENSES/world-atlas-ISC.txt", "countries-110m.json"):
         assert resources.files("netlens").joinpath("assets", *name.split("/")).is_file()
+    outlines = resources.files("netlens").joinpath("assets", "countries-50m.json").read_bytes()
+    assert hashlib.sha256(outlines).hexdigest() in readme  # the vendored 1:50m outlines are the recorded ones
     try:
         import pyvis
     except ImportError:
@@ -713,7 +715,7 @@ def test_neighbour_lists_include_thinned_ties() -> None:
 
     G = giant_and_crumbs()
     hub = "g000"
-    for i in range(1, 80):  # a hub with more ties than NBR_MAX
+    for i in range(1, 30):  # a hub with more ties than NBR_MAX
         G.add_edge(hub, f"g{i:03d}", weight=1.0 + i / 100)
     d = read_map_data(render_map(G, top=350, max_edges=300))
     nb, ids = d["neighbours"], d["nodes"]["id"]
@@ -728,7 +730,7 @@ def test_neighbour_lists_include_thinned_ties() -> None:
         assert len(partners) == min(G.degree(node), NBR_MAX)
         assert weights == sorted(weights, reverse=True)
         for p, w in zip(partners, weights, strict=True):
-            assert G[node][p]["weight"] == pytest.approx(w, rel=1e-3)
+            assert G[node][p]["weight"] == pytest.approx(w, rel=5e-3)
     drawn_ties = len(d["edges"]["source"])
     listed = sum(1 for k in nb["index"] if k >= 0)
     assert listed > 2 * drawn_ties  # thinned-away ties are listed too

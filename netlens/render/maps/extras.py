@@ -5,7 +5,9 @@ away), the isolated members, and the hops of a highlighted path.
   subgraph and returns, CSR-style, each drawn node's ties in the whole graph (strongest first, at
   most :data:`NBR_MAX` per node): ``offsets`` (n + 1), ``index`` (the partner's drawn number, or
   ``-(k + 1)`` for entry ``k`` of the side table ``extra`` of partners that are not drawn),
-  ``weight``; ``total`` per node tells how many ties it has in all.
+  ``weight`` (3 significant digits); ``total`` per node tells how many ties it has in all.  The
+  cap keeps the CORDIS organisation map (mean degree 44) from doubling in size; the drawn ties are
+  all in ``edges`` anyway.
 * :func:`path_hops` takes the hop details that :func:`netlens.pipeline.map_graph` leaves in
   ``G.graph["path_hops"]`` (from :class:`netlens.analysis.paths.Hop`) and returns those of the
   highlighted path, with the drawn tie carrying each.
@@ -23,7 +25,7 @@ from .thin import Drawn
 from .values import num, text, year
 
 #: At most this many ties per member in the neighbour lists (its strongest); ``total`` has the true count.
-NBR_MAX = 50
+NBR_MAX = 10
 _HOP_KEYS = ("activity", "activity_id", "channel", "label", "others")
 
 
@@ -49,13 +51,12 @@ def neighbours(ix: Indexed, drawn: Drawn) -> dict[str, Any]:
     me, other, w = me[keep], other[keep], w[keep]
     partner = new_of[other]
     undrawn = np.unique(other[partner < 0])
-    slot = {int(k): j for j, k in enumerate(undrawn)}
-    index = [int(p) if p >= 0 else -(slot[int(o)] + 1) for p, o in zip(partner.tolist(), other.tolist(), strict=True)]
+    index = np.where(partner >= 0, partner, -(np.searchsorted(undrawn, other) + 1))
     offsets = np.concatenate([[0], np.cumsum(np.bincount(me, minlength=n))]).astype(int)
     return {
         "offsets": offsets.tolist(),
-        "index": index,
-        "weight": [float(f"{v:.4g}") for v in w.tolist()],
+        "index": index.astype(int).tolist(),
+        "weight": _significant(w, 3).tolist(),
         "total": total.astype(int).tolist(),
         "max_per_node": NBR_MAX,
         "extra": {
@@ -97,6 +98,17 @@ def path_hops(graph_attrs: Mapping[str, Any], drawn: Drawn) -> list[dict[str, An
             hop[k] = num(v) if k == "others" else text(v, "")
         hops.append(hop)
     return hops
+
+
+def _significant(v: np.ndarray, digits: int) -> np.ndarray:
+    """``v`` rounded to ``digits`` significant digits (0 and non-finite values as they are)."""
+    v = np.asarray(v, dtype=np.float64)
+    out = v.copy()
+    ok = np.isfinite(v) & (v != 0)
+    mag = np.floor(np.log10(np.abs(v[ok])))
+    factor = 10.0 ** (digits - 1 - mag)
+    out[ok] = np.round(v[ok] * factor) / factor
+    return out
 
 
 def _iso(v: Any) -> str | None:
