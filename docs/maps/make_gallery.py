@@ -8,13 +8,15 @@ Usage (from the repository root, with the package installed and the real data be
 Each map is written with ``netlens load`` + ``netlens map`` into a scratch store (``--work``, default a
 temporary folder), opened in Debian's headless Chromium (``/usr/bin/chromium`` through the playwright
 package; never ``playwright install``) at 1200 × 800, and saved as ``docs/maps/NAME.png`` once the page
-reports ``window.netlensReady``.  Maps whose data is missing are skipped with a message.
+reports ``window.netlensReady`` (quantised by ``pngquant`` when installed).  Maps whose data is missing are
+skipped with a message.  ``docs/maps/README.md`` shows them.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -65,6 +67,7 @@ MAPS: dict[str, tuple[str, list[str], str]] = {
     ),
     "urbact-community": ("urbact", ["--level", "city", "--community"], "URBACT cities (591), Leiden communities"),
     "urbact-geo": ("urbact", ["--level", "city", "--geo"], "URBACT cities on the map (--geo)"),
+    "urbact-path": ("urbact", ["--level", "city", "--path", "Tartu", "Seville"], "URBACT: route Tartu → Seville"),
     "cordis-city": ("cordis", ["--level", "city", "--community"], "CORDIS H2020 cities (3,686), communities"),
     "cordis-org": ("cordis", ["--level", "organisation"], "CORDIS H2020 organisations (35,871), by type"),
 }
@@ -87,8 +90,15 @@ def screenshot(pages: list[tuple[Path, Path]]) -> None:
             time.sleep(0.5)
             page.screenshot(path=str(png))
             page.close()
-            print(f"wrote {png.relative_to(ROOT)}")
+            _shrink(png)
+            print(f"wrote {png.relative_to(ROOT)} ({png.stat().st_size / 1e3:.0f} kB)")
         browser.close()
+
+
+def _shrink(png: Path) -> None:
+    """Quantise the screenshot to 256 colours with pngquant when it is installed (apt-get install pngquant)."""
+    if shutil.which("pngquant"):
+        subprocess.run(["pngquant", "--force", "--skip-if-larger", "--strip", "--output", str(png), "256", str(png)], check=False)
 
 
 def main() -> int:

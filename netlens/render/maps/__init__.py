@@ -80,7 +80,7 @@ __all__ = [
 ]
 
 #: Above this many drawn nodes the browser gets no physics simulation (precomputed layout only).
-PHYSICS_MAX_NODES = 1500
+PHYSICS_MAX_NODES = 300  # from here on the ForceAtlas2 layout (see .place) is shown as computed
 #: From this many drawn nodes on (physics off) the viewer batch-draws nodes and edges itself (see map.js).
 _FAST_DRAW_MIN = 2500
 #: Default edge budget for the browser; see the module docstring for the thinning rule.
