@@ -9,7 +9,7 @@
   ``r / |r|²`` (zero-padded, so not periodic) and each node reads it back bilinearly.  That is
   O(n + G² log G) per iteration instead of O(n²) or a Barnes–Hut tree;
 * **attraction** along the ties, ``w · d`` (FA2's default linear mode) with the tie weight ``w``
-  normalised by its median (clipped to 0.1–10), so that strong ties pull harder and communities
+  (divided by its median by the caller, :func:`normalised`; clipped to 0.1–10), so that strong ties pull harder and communities
   gather into regions (the LinLog mode was tried: with this repulsion it spreads the nodes evenly);
 * **strong gravity** ``k_g (deg + 1) d`` towards the centroid, so that the equilibrium radius is about
   ``sqrt(sum(deg + 1))`` whatever the size, and loosely tied parts stay near;
@@ -53,7 +53,7 @@ def forceatlas2(n: int, src: np.ndarray, dst: np.ndarray, w: np.ndarray, seed: i
     ang = rng.uniform(0, 2 * math.pi, n)
     rad = radius * np.sqrt(rng.uniform(0, 1, n))
     pos = np.column_stack([rad * np.cos(ang), rad * np.sin(ang)])
-    ww = np.asarray(w, dtype=np.float64)
+    ww = np.clip(np.asarray(w, dtype=np.float64), 0.1, 10.0)  # strong ties pull harder, within limits
     prev = np.zeros_like(pos)
     speed = 1.0
     scale = 0.05 * radius
@@ -70,11 +70,11 @@ def forceatlas2(n: int, src: np.ndarray, dst: np.ndarray, w: np.ndarray, seed: i
 
 
 def normalised(w: np.ndarray) -> np.ndarray:
-    """Tie weights divided by their median (positive ones), clipped to 0.1–10."""
+    """Tie weights divided by their median (of the positive ones); NaN and negative weights count as 0."""
     w = np.clip(np.nan_to_num(np.asarray(w, dtype=np.float64), nan=0.0), 0.0, None)
     positive = w[w > 0]
     med = float(np.median(positive)) if len(positive) else 1.0
-    return np.clip(w / med, 0.1, 10.0)
+    return w / med
 
 
 def _attraction(pos: np.ndarray, src: np.ndarray, dst: np.ndarray, w: np.ndarray) -> np.ndarray:

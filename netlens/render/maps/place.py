@@ -109,7 +109,8 @@ def _component(g: Any, comp: list[int], seed: int, radius: np.ndarray) -> np.nda
         its = 300 if len(comp) <= 5000 else 200
         local = force.forceatlas2(len(comp), ends[:, 0], ends[:, 1], np.asarray(sub.es["w"]), seed + len(comp), its)
     else:
-        lay = sub.layout_fruchterman_reingold(weights=sub.es["w"], niter=500)
+        fr_w = np.clip(np.sqrt(np.asarray(sub.es["w"])), 0.25, 4.0).tolist()  # as before issue 13
+        lay = sub.layout_fruchterman_reingold(weights=fr_w, niter=500)
         local = np.asarray(lay.coords, dtype=np.float64)
     local -= local.mean(axis=0)
     ext = float(np.ptp(local, axis=0).max())
