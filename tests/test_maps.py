@@ -791,3 +791,25 @@ def test_map_graph_passes_the_route_hops() -> None:
     assert [h["activity"] for h in hops] == [h.activity for h in route.hops]
     assert [h["year"] for h in hops] == [h.start.year if h.start else None for h in route.hops]
     assert all(h["edge"] >= 0 for h in hops)
+
+
+def test_urbact_map_layout_palette_and_geo() -> None:
+    """Real data (skipped without ../shared/data): URBACT's city map fills the view, its legend colours are
+    distinct, and its geo map keeps to the geo edge budget with curved ties and antimeridian-safe outlines."""
+    from netlens.pipeline import map_graph
+    from netlens.read.realdata import read_urbact
+    from netlens.render.maps.colour import distance
+    from netlens.validation.checks import validate_or_raise
+    from tests.conftest import shared_file
+
+    folder = shared_file("eucicop-interreg-urbact-etmun/urbact/URBACT_Membership_GNidCorr_complete_V2.csv").parent
+    tables = validate_or_raise(read_urbact(folder))[0]
+    G, _ = map_graph(tables, "city", community=True)
+    d = read_map_data(render_map(G, size_by="pagerank", color_by="country"))
+    share_w, share_h = giant_share(d, with_isolates=True)
+    assert share_w >= 0.6 and share_h >= 0.6
+    colours = [c["color"] for c in d["meta"]["categories"]]
+    assert min(distance(a, b) for k, a in enumerate(colours) for b in colours[k + 1 :]) >= 12
+    geo = read_map_data(render_map(G, geo=True))
+    assert len(geo["edges"]["source"]) <= maps.GEO_MAX_EDGES and geo["meta"]["curved_edges"]
+    assert d["neighbours"]["total"] == [G.degree(k) for k in d["nodes"]["id"]]
