@@ -69,6 +69,7 @@ MAPS: dict[str, tuple[str, list[str], str]] = {
     "urbact-geo": ("urbact", ["--level", "city", "--geo"], "URBACT cities on the map (--geo)"),
     "urbact-path": ("urbact", ["--level", "city", "--path", "Tartu", "Seville"], "URBACT: route Tartu → Seville"),
     "cordis-city": ("cordis", ["--level", "city", "--community"], "CORDIS H2020 cities (3,686), communities"),
+    "cordis-city-geo": ("cordis", ["--level", "city", "--geo"], "CORDIS H2020 cities on the world map"),
     "cordis-org": ("cordis", ["--level", "organisation"], "CORDIS H2020 organisations (35,871), by type"),
 }
 
