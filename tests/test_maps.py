@@ -287,7 +287,7 @@ def test_colour_categories_and_legend(graph: nx.Graph) -> None:
     many = nx.empty_graph(30)
     nx.set_node_attributes(many, {i: f"c{i:02d}" for i in many}, "country")
     cats = read_map_data(render_map(many, color_by="country"))["meta"]["categories"]
-    assert len(cats) == 19 + 1 and cats[-1]["label"] == "other (11 values)"
+    assert len(cats) == 12 + 1 and cats[-1]["label"] == "other (18 values)"  # 12 colours of the colour-blind-safe palette
     with pytest.raises(UsageError, match="community"):
         render_map(nx.path_graph(3), color_by="community")
     read_map_data(render_map(nx.path_graph(3)))  # default "kind" may be absent
@@ -424,6 +424,8 @@ def test_vendored_vis_network_is_pinned() -> None:
     assert VIS_SHA256 in readme
     for name in ("LICENSES/vis-network-MIT.txt", "LICENSES/world-atlas-ISC.txt", "countries-110m.json"):
         assert resources.files("netlens").joinpath("assets", *name.split("/")).is_file()
+    outlines = resources.files("netlens").joinpath("assets", "countries-50m.json").read_bytes()
+    assert hashlib.sha256(outlines).hexdigest() in readme  # the vendored 1:50m outlines are the recorded ones
     try:
         import pyvis
     except ImportError:
@@ -453,3 +455,362 @@ def test_pipeline_stages_hand_over_frozen_dataclasses(graph: nx.Graph) -> None:
     assert data["nodes"]["id"] == drawn.ids
     assert data["meta"]["thinning"] == dataclasses.asdict(drawn.thinning)
     assert len(data["edges"]["source"]) == len(drawn.edges)
+
+
+# ----------------------------------------------------------------------------------------------
+# issue 13: layout, palette, geo, data for the viewer
+
+
+def giant_and_crumbs(seed: int = 5) -> nx.Graph:
+    """A giant component of 400 members in 4 communities, 30 small components, 60 isolated members."""
+    rng = random.Random(seed)
+    G = nx.Graph()
+    for i in range(400):
+        G.add_node(f"g{i:03d}", name=f"Giant {i}", community=i % 4, country=f"C{i % 4}")
+    for i in range(400):
+        for _ in range(3):
+            j = rng.randrange(400)
+            if j % 4 == i % 4 or rng.random() < 0.05:  # mostly inside the community
+                G.add_edge(f"g{i:03d}", f"g{j:03d}", weight=rng.uniform(0.5, 3))
+    for i in range(396):  # a chain through each community, and three bridges: connected
+        G.add_edge(f"g{i:03d}", f"g{i + 4:03d}", weight=0.5)
+    for i in range(3):
+        G.add_edge(f"g{i:03d}", f"g{i + 1:03d}", weight=0.5)
+    G.remove_edges_from(nx.selfloop_edges(G))
+    for c in range(30):
+        size = 2 + c % 5
+        names = [f"s{c:02d}-{k}" for k in range(size)]
+        G.add_nodes_from(names, community=10 + c)
+        nx.add_path(G, names, weight=1.0)
+    G.add_nodes_from((f"z{i:02d}" for i in range(60)), community=99)
+    return G
+
+
+def components_of(d: dict) -> list[list[int]]:
+    H = nx.Graph()
+    H.add_nodes_from(range(len(d["nodes"]["id"])))
+    H.add_edges_from(zip(d["edges"]["source"], d["edges"]["target"], strict=True))
+    return sorted((sorted(c) for c in nx.connected_components(H)), key=len, reverse=True)
+
+
+def box(d: dict, members: list[int]) -> tuple[float, float]:
+    """Width and height of the members' positions, discs included."""
+    xs = [d["nodes"]["x"][i] for i in members]
+    ys = [d["nodes"]["y"][i] for i in members]
+    r = [d["nodes"]["size"][i] for i in members]
+    return (
+        max(x + s for x, s in zip(xs, r, strict=True)) - min(x - s for x, s in zip(xs, r, strict=True)),
+        max(y + s for y, s in zip(ys, r, strict=True)) - min(y - s for y, s in zip(ys, r, strict=True)),
+    )
+
+
+def giant_share(d: dict, with_isolates: bool) -> tuple[float, float]:
+    comps = components_of(d)
+    iso = set(d["meta"]["isolates"]["nodes"])
+    shown = [i for i in range(len(d["nodes"]["id"])) if with_isolates or i not in iso]
+    gw, gh = box(d, comps[0])
+    w, h = box(d, shown)
+    return gw / w, gh / h
+
+
+def test_giant_component_fills_the_initial_view() -> None:
+    G = giant_and_crumbs()
+    d = read_map_data(render_map(G, color_by="community"))
+    comps = components_of(d)
+    assert len(comps[0]) == 400
+    for with_isolates in (False, True):  # the new viewer hides the isolated members, vis-network draws them
+        share_w, share_h = giant_share(d, with_isolates)
+        assert share_w >= 0.6 and share_h >= 0.6, (with_isolates, share_w, share_h)
+    # the small components sit beside the giant, not over it
+    gx = [d["nodes"]["x"][i] for i in comps[0]]
+    for comp in comps[1:]:
+        xs = [d["nodes"]["x"][i] for i in comp]
+        ys = [d["nodes"]["y"][i] for i in comp]
+        gy = [d["nodes"]["y"][i] for i in comps[0]]
+        assert min(xs) > max(gx) or min(ys) > max(gy)
+
+
+def test_isolated_members_are_listed_and_gridded() -> None:
+    G = giant_and_crumbs()
+    d = read_map_data(render_map(G))
+    iso = d["meta"]["isolates"]
+    ids = d["nodes"]["id"]
+    assert iso["count"] == 60 and iso["hidden"] is True
+    assert sorted(ids[i] for i in iso["nodes"]) == sorted(f"z{i:02d}" for i in range(60))
+    tied = set(d["edges"]["source"]) | set(d["edges"]["target"])
+    assert not tied & set(iso["nodes"])
+    w, h = box(d, iso["nodes"])
+    gw, gh = box(d, components_of(d)[0])
+    assert w < 0.25 * gw and h < 0.25 * gh  # a compact grid, not a block beside the giant
+    assert any("isolated" in n for n in d["meta"]["notes"])
+    # geo mode draws everybody at their coordinates
+    geo = nx.Graph()
+    geo.add_node("a", lat=48.0, lon=2.0)
+    geo.add_node("b", lat=52.0, lon=13.0)
+    geo.add_node("c", lat=41.0, lon=12.0)
+    geo.add_edge("a", "b")
+    assert read_map_data(render_map(geo, geo=True))["meta"]["isolates"]["hidden"] is False
+
+
+def test_communities_form_regions() -> None:
+    """ForceAtlas2 puts each community's members nearer to each other than to the other communities."""
+    G = giant_and_crumbs()
+    d = read_map_data(render_map(G, color_by="community"))
+    giant = components_of(d)[0]
+    xy = {i: (d["nodes"]["x"][i], d["nodes"]["y"][i]) for i in giant}
+    comm = {i: G.nodes[d["nodes"]["id"][i]]["community"] for i in giant}
+    centre = {
+        c: (
+            sum(xy[i][0] for i in giant if comm[i] == c) / sum(comm[i] == c for i in giant),
+            sum(xy[i][1] for i in giant if comm[i] == c) / sum(comm[i] == c for i in giant),
+        )
+        for c in range(4)
+    }
+    nearest_own = sum(min(range(4), key=lambda c: math.dist(xy[i], centre[c])) == comm[i] for i in giant)
+    assert nearest_own / len(giant) >= 0.7
+
+
+def test_layout_depends_on_the_seed_only() -> None:
+    G = giant_and_crumbs()
+    a = read_map_data(render_map(G, seed=1))["nodes"]
+    b = read_map_data(render_map(G, seed=1))["nodes"]
+    c = read_map_data(render_map(G, seed=2))["nodes"]
+    assert (a["x"], a["y"]) == (b["x"], b["y"])
+    assert (a["x"], a["y"]) != (c["x"], c["y"])
+
+
+def test_forceatlas2_mesh_repulsion_approximates_the_exact_one() -> None:
+    np = pytest.importorskip("numpy")
+    from netlens.render.maps import force
+
+    rng = np.random.default_rng(0)
+    pos = rng.normal(size=(800, 2)) * 50
+    mass = rng.integers(1, 6, size=800).astype(float)
+    exact = force._repulsion_exact(pos, mass)
+    mesh = force._repulsion_mesh(pos, mass)
+    err = np.linalg.norm(mesh - exact, axis=1) / np.linalg.norm(exact, axis=1)
+    assert float(np.median(err)) < 0.1
+    cos = (mesh * exact).sum(axis=1) / (np.linalg.norm(mesh, axis=1) * np.linalg.norm(exact, axis=1))
+    assert float(np.median(cos)) > 0.99
+
+
+# Sharma, Wu & Dalal (2005), Table 1: (L1, a1, b1), (L2, a2, b2), ΔE00
+SHARMA_PAIRS = [
+    ((50.0, 2.6772, -79.7751), (50.0, 0.0, -82.7485), 2.0425),
+    ((50.0, 3.1571, -77.2803), (50.0, 0.0, -82.7485), 2.8615),
+    ((50.0, 2.8361, -74.0200), (50.0, 0.0, -82.7485), 3.4412),
+    ((50.0, -1.3802, -84.2814), (50.0, 0.0, -82.7485), 1.0000),
+    ((50.0, -1.1848, -84.8006), (50.0, 0.0, -82.7485), 1.0000),
+    ((50.0, -0.9009, -85.5211), (50.0, 0.0, -82.7485), 1.0000),
+    ((50.0, 0.0, 0.0), (50.0, -1.0, 2.0), 2.3669),
+    ((50.0, -1.0, 2.0), (50.0, 0.0, 0.0), 2.3669),
+    ((50.0, 2.4900, -0.0010), (50.0, -2.4900, 0.0009), 7.1792),
+    ((50.0, 2.4900, -0.0010), (50.0, -2.4900, 0.0010), 7.1792),
+    ((50.0, 2.4900, -0.0010), (50.0, -2.4900, 0.0011), 7.2195),
+    ((50.0, 2.4900, -0.0010), (50.0, -2.4900, 0.0012), 7.2195),
+    ((50.0, -0.0010, 2.4900), (50.0, 0.0009, -2.4900), 4.8045),
+    ((50.0, 2.5, 0.0), (73.0, 25.0, -18.0), 27.1492),
+    ((50.0, 2.5, 0.0), (61.0, -5.0, 29.0), 22.8977),
+    ((50.0, 2.5, 0.0), (56.0, -27.0, -3.0), 31.9030),
+    ((50.0, 2.5, 0.0), (58.0, 24.0, 15.0), 19.4535),
+    ((50.0, 2.5, 0.0), (50.0, 3.1736, 0.5854), 1.0000),
+    ((60.2574, -34.0099, 36.2677), (60.4626, -34.1751, 39.4387), 1.2644),
+    ((63.0109, -31.0961, -5.8663), (62.8187, -29.7946, -4.0864), 1.2630),
+    ((61.2901, 3.7196, -5.3901), (61.4292, 2.2480, -4.9620), 1.8731),
+    ((35.0831, -44.1164, 3.7933), (35.0232, -40.0716, 1.5901), 1.8645),
+    ((22.7233, 20.0904, -46.6940), (23.0331, 14.9730, -42.5619), 2.0373),
+    ((36.4612, 47.8580, 18.3852), (36.2715, 50.5065, 21.2231), 1.4146),
+    ((90.8027, -2.0831, 1.4410), (91.1528, -1.6435, 0.0447), 1.4441),
+    ((90.9257, -0.5406, -0.9208), (88.6381, -0.8985, -0.7239), 1.5381),
+    ((6.7747, -0.2908, -2.4247), (5.8714, -0.0985, -2.2286), 0.6377),
+    ((2.0776, 0.0795, -1.1350), (0.9033, -0.0636, -0.5514), 0.9082),
+]
+
+
+@pytest.mark.parametrize(("lab1", "lab2", "expected"), SHARMA_PAIRS)
+def test_ciede2000_matches_the_published_test_pairs(lab1: tuple, lab2: tuple, expected: float) -> None:
+    from netlens.render.maps.colour import delta_e00
+
+    assert delta_e00(lab1, lab2) == pytest.approx(expected, abs=1e-4)
+    assert delta_e00(lab2, lab1) == pytest.approx(expected, abs=1e-4)
+
+
+def test_legend_colours_are_pairwise_distinct_and_far_from_the_path_red() -> None:
+    from netlens.render.maps.colour import MIN_DELTA_E, distance, lab
+
+    assert lab("#ffffff") == pytest.approx((100.0, 0.0, 0.0), abs=0.01)
+    G = nx.Graph()
+    for i in range(400):  # 25 countries, the most frequent first
+        G.add_node(i, country=f"K{min(i // 10, 24):02d}" if i < 250 else f"K{i % 25:02d}")
+    G.add_node("nil")
+    d = read_map_data(render_map(G, color_by="country"))
+    colours = [c["color"] for c in d["meta"]["categories"]]
+    assert len(colours) == 12 + 2  # own colours, "other", "(none)"
+    assert len(set(colours)) == len(colours)
+    bound = 12.0
+    assert MIN_DELTA_E >= bound
+    worst = min(distance(a, b) for k, a in enumerate(colours) for b in colours[k + 1 :])
+    assert worst >= bound
+    path_red = d["meta"]["path_color"]
+    assert min(distance(c, path_red) for c in colours) >= bound
+    # the pairs the issue named (PL/RO, ES/PL, NL/NO) now come from a palette where no two are close
+    assert all(distance(c, "#ffffff") >= bound for c in colours[:12])
+
+
+def test_antimeridian_split() -> None:
+    np = pytest.importorskip("numpy")
+    from netlens.render.maps.geo import split_antimeridian
+
+    ring = np.array([[178.0, -16.0], [179.5, -17.0], [-179.5, -17.5], [-178.0, -16.5], [179.0, -16.0], [178.0, -16.0]])
+    pieces = split_antimeridian(ring)
+    assert [len(p) for p in pieces] == [2, 2, 2]
+    for p in pieces:
+        assert np.abs(np.diff(p[:, 0])).max() <= 180
+    assert split_antimeridian(ring[:2])[0].tolist() == ring[:2].tolist()
+
+
+def test_geo_outlines_never_cross_the_map_at_180() -> None:
+    G = nx.Graph()
+    places = {"suva": (-18.1, 178.4), "auckland": (-36.8, 174.8), "apia": (-13.8, -171.8), "nukualofa": (-21.1, -175.2)}
+    for k, (lat, lon) in places.items():
+        G.add_node(k, lat=lat, lon=lon)
+    G.add_edge("suva", "auckland")
+    G.add_edge("apia", "suva")
+    d = read_map_data(render_map(G, geo=True))
+    ids, xs = d["nodes"]["id"], d["nodes"]["x"]
+    a, b = ids.index("suva"), ids.index("auckland")
+    px_per_degree = (xs[a] - xs[b]) / (places["suva"][1] - places["auckland"][1])
+    arcs = d["outlines"]["arcs"]
+    assert arcs
+    longest = max(abs(arc[k + 2] - arc[k]) for arc in arcs for k in range(0, len(arc) - 2, 2))
+    assert longest < 180 * px_per_degree  # no segment spans half the world
+    assert d["outlines"]["source"].startswith("Natural Earth 1:50m")
+
+
+def test_geo_ties_are_curved_translucent_and_budgeted() -> None:
+    rng = random.Random(2)
+    G = nx.Graph()
+    for i in range(300):
+        G.add_node(i, lat=40 + rng.uniform(0, 20), lon=-5 + rng.uniform(0, 30))
+    for i in range(300):
+        for j in rng.sample(range(300), 15):
+            if i != j:
+                G.add_edge(i, j, weight=rng.uniform(0.1, 2))
+    d = read_map_data(render_map(G, geo=True))
+    e, n = d["edges"], d["nodes"]
+    assert d["meta"]["curved_edges"] is True and d["meta"]["edge_alpha"] <= 0.2
+    assert len(e["source"]) <= maps.GEO_MAX_EDGES < G.number_of_edges()
+    assert len(e["cx"]) == len(e["cy"]) == len(e["source"])
+    for s, t, cx, cy in list(zip(e["source"], e["target"], e["cx"], e["cy"], strict=True))[:50]:
+        mx, my = (n["x"][s] + n["x"][t]) / 2, (n["y"][s] + n["y"][t]) / 2
+        length = math.dist((n["x"][s], n["y"][s]), (n["x"][t], n["y"][t]))
+        off = math.dist((mx, my), (cx, cy))
+        assert off == pytest.approx(0.18 * length, abs=0.2)
+    network = read_map_data(render_map(G))
+    assert network["meta"]["curved_edges"] is False and "cx" not in network["edges"]
+
+
+def test_neighbour_lists_include_thinned_ties() -> None:
+    from netlens.render.maps.extras import NBR_MAX
+
+    G = giant_and_crumbs()
+    hub = "g000"
+    for i in range(1, 30):  # a hub with more ties than NBR_MAX
+        G.add_edge(hub, f"g{i:03d}", weight=1.0 + i / 100)
+    d = read_map_data(render_map(G, top=350, max_edges=300))
+    nb, ids = d["neighbours"], d["nodes"]["id"]
+    assert d["meta"]["thinning"] is not None and d["meta"]["top"] is not None
+    assert len(nb["offsets"]) == len(ids) + 1 and nb["offsets"][-1] == len(nb["index"]) == len(nb["weight"])
+    extra = nb["extra"]
+    for i, node in enumerate(ids):
+        lo, hi = nb["offsets"][i], nb["offsets"][i + 1]
+        partners = [ids[k] if k >= 0 else extra["id"][-k - 1] for k in nb["index"][lo:hi]]
+        weights = nb["weight"][lo:hi]
+        assert nb["total"][i] == G.degree(node)
+        assert len(partners) == min(G.degree(node), NBR_MAX)
+        assert weights == sorted(weights, reverse=True)
+        for p, w in zip(partners, weights, strict=True):
+            assert G[node][p]["weight"] == pytest.approx(w, rel=5e-3)
+    drawn_ties = len(d["edges"]["source"])
+    listed = sum(1 for k in nb["index"] if k >= 0)
+    assert listed > 2 * drawn_ties  # thinned-away ties are listed too
+    assert extra["id"] and all(p not in ids for p in extra["id"])
+    assert extra["name"][extra["id"].index(extra["id"][0])] == G.nodes[extra["id"][0]].get("name", extra["id"][0])
+
+
+def test_path_hops_carry_activity_and_year() -> None:
+    G = make_graph()
+    path = ["m000", "m003"]
+    if not G.has_edge(*path):
+        G.add_edge(*path, weight=1.0)
+    G.graph["path_hops"] = [
+        {
+            "source": "m000",
+            "target": "m003",
+            "source_name": "Member 00",
+            "target_name": "Member 03",
+            "activity_id": "p1",
+            "activity": EVIL,
+            "channel": "project",
+            "start": dt.date(2018, 3, 1),
+            "end": dt.date(2021, 2, 28),
+            "when": None,
+            "strength": 2.5,
+            "label": "Project (2018–2021)",
+            "others": 2,
+        }
+    ]
+    page = render_map(G, highlight_path=path)
+    d = read_map_data(page)
+    (hop,) = d["meta"]["path_hops"]
+    ids = d["nodes"]["id"]
+    assert (ids[hop["from"]], ids[hop["to"]]) == ("m000", "m003")
+    assert hop["edge"] in d["edges"]["path"]
+    s, t = d["edges"]["source"][hop["edge"]], d["edges"]["target"][hop["edge"]]
+    assert {ids[s], ids[t]} == {"m000", "m003"}
+    assert (hop["activity"], hop["year"], hop["start"], hop["end"], hop["strength"]) == (
+        EVIL,
+        2018,
+        "2018-03-01",
+        "2021-02-28",
+        2.5,
+    )
+    assert EVIL not in page  # escaped in the page
+    assert read_map_data(render_map(G))["meta"]["path_hops"] == []  # no path, no hops
+
+
+def test_map_graph_passes_the_route_hops() -> None:
+    from netlens.pipeline import map_graph
+    from netlens.read.package import read_package
+    from netlens.validation.checks import validate_or_raise
+
+    tables = validate_or_raise(read_package(Path(__file__).resolve().parents[1] / "data" / "sample"))[0]
+    G, route = map_graph(tables, "city", path=("nantes", "palencia"))
+    d = read_map_data(render_map(G, highlight_path=list(route.nodes)))
+    hops = d["meta"]["path_hops"]
+    assert [h["activity"] for h in hops] == [h.activity for h in route.hops]
+    assert [h["year"] for h in hops] == [h.start.year if h.start else None for h in route.hops]
+    assert all(h["edge"] >= 0 for h in hops)
+
+
+def test_urbact_map_layout_palette_and_geo() -> None:
+    """Real data (skipped without ../shared/data): URBACT's city map fills the view, its legend colours are
+    distinct, and its geo map keeps to the geo edge budget with curved ties and antimeridian-safe outlines."""
+    from netlens.read.realdata import read_urbact
+
+    from netlens.pipeline import map_graph
+    from netlens.render.maps.colour import distance
+    from netlens.validation.checks import validate_or_raise
+    from tests.conftest import shared_file
+
+    folder = shared_file("eucicop-interreg-urbact-etmun/urbact/URBACT_Membership_GNidCorr_complete_V2.csv").parent
+    tables = validate_or_raise(read_urbact(folder))[0]
+    G, _ = map_graph(tables, "city", community=True)
+    d = read_map_data(render_map(G, size_by="pagerank", color_by="country"))
+    share_w, share_h = giant_share(d, with_isolates=True)
+    assert share_w >= 0.6 and share_h >= 0.6
+    colours = [c["color"] for c in d["meta"]["categories"]]
+    assert min(distance(a, b) for k, a in enumerate(colours) for b in colours[k + 1 :]) >= 12
+    geo = read_map_data(render_map(G, geo=True))
+    assert len(geo["edges"]["source"]) <= maps.GEO_MAX_EDGES and geo["meta"]["curved_edges"]
+    assert d["neighbours"]["total"] == [G.degree(k) for k in d["nodes"]["id"]]

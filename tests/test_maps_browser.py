@@ -258,3 +258,24 @@ def test_geo_map(session: Session, graph: nx.Graph, tmp_path: Path) -> None:
     assert page.evaluate("network.physics.options.enabled") is False
     page.screenshot(path=str(tmp_path / "geo.png"))
     session.assert_clean()
+
+
+def test_giant_component_fills_the_fitted_view(session: Session, tmp_path: Path) -> None:
+    """Issue 13: in the page as opened (vis-network fits every drawn member, the isolated ones included),
+    the giant component spans at least 60 % of the canvas width or height — the one the fit is bound by —
+    and most of the other."""
+    from tests.test_maps import giant_and_crumbs
+
+    G = giant_and_crumbs()
+    write_map(G, tmp_path / "giant.html", color_by="community")
+    data = read_map_data((tmp_path / "giant.html").read_text(encoding="utf-8"))
+    assert data["meta"]["physics"] is False  # above PHYSICS_MAX_NODES: the layout is shown as computed
+    page = session.open(tmp_path / "giant.html")
+    giant = [k for k in G if k.startswith("g")]
+    pos = page.evaluate("(ids) => ids.map((id) => network.canvasToDOM(network.getPosition(id)))", giant)
+    box = page.locator("#nl-network").bounding_box()
+    share_w = (max(p["x"] for p in pos) - min(p["x"] for p in pos)) / box["width"]
+    share_h = (max(p["y"] for p in pos) - min(p["y"] for p in pos)) / box["height"]
+    assert max(share_w, share_h) >= 0.6 and min(share_w, share_h) >= 0.45, (share_w, share_h)
+    assert all(0 <= p["x"] <= box["width"] and 0 <= p["y"] <= box["height"] for p in pos)  # nobody off screen
+    session.assert_clean()

@@ -10,6 +10,7 @@ members plus their projects and exchanges, unweighted).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 from collections import Counter
 from typing import Any
@@ -109,6 +110,7 @@ def map_graph(
     route = None
     if path:
         route = transfer_paths(tables, path[0], path[1], k=1, level=level, since=since, until=until)[0]
+        G.graph["path_hops"] = [dataclasses.asdict(hop) for hop in route.hops]  # the map shows each hop's activity and year
         for hop in route.hops:
             if not G.has_edge(hop.source, hop.target):
                 G.add_edge(hop.source, hop.target, weight=hop.strength, count=1, via=hop.channel)

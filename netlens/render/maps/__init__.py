@@ -16,8 +16,13 @@ not import pyvis at all; pyvis is only where the vendored vis-network file came 
 Rules applied to large graphs (all deterministic):
 
 * **Physics** runs in the browser only up to :data:`PHYSICS_MAX_NODES` drawn nodes (and never in
-  geo mode); positions are always precomputed in Python: igraph Fruchterman–Reingold per
-  connected component (seeded), components packed in rows, isolated members in a grid.
+  geo mode); positions are always precomputed in Python (:mod:`.place`): ForceAtlas2 with tie
+  weights (:mod:`.force`) per large connected component, seeded; a giant component fills at least
+  60 % of the initial view's width and height, the other components and a grid of the isolated
+  members packed in a band beside it (the isolated members are listed in ``meta.isolates`` so a
+  viewer can hide them).
+* **Geo**: Natural Earth 1:50m outlines split at the antimeridian; the default edge budget is
+  :data:`GEO_MAX_EDGES`, ties are translucent and carry Bézier control points (``edges.cx/cy``).
 * **Drawing**: from 2,500 drawn nodes on (physics off) the viewer gives vis-network the nodes only
   and draws nodes and edges itself in batches (one canvas path per colour / edge width); vis
   still handles zoom, pan, hit-testing, selection and hover (see ``assets/map.js``).
@@ -59,12 +64,13 @@ import numpy as np
 
 from netlens.errors import NotFoundError, UsageError
 
-from . import assemble, place, select, style, thin
+from . import assemble, extras, place, select, style, thin
 from .assemble import FORMAT, read_map_data
 from .values import is_int
 
 __all__ = [
     "DEFAULT_MAX_EDGES",
+    "GEO_MAX_EDGES",
     "FORMAT",
     "PHYSICS_MAX_NODES",
     "MapStats",
@@ -74,11 +80,13 @@ __all__ = [
 ]
 
 #: Above this many drawn nodes the browser gets no physics simulation (precomputed layout only).
-PHYSICS_MAX_NODES = 1500
+PHYSICS_MAX_NODES = 300  # from here on the ForceAtlas2 layout (see .place) is shown as computed
 #: From this many drawn nodes on (physics off) the viewer batch-draws nodes and edges itself (see map.js).
 _FAST_DRAW_MIN = 2500
 #: Default edge budget for the browser; see the module docstring for the thinning rule.
 DEFAULT_MAX_EDGES = 60_000
+#: The default budget in geo mode (ties are drawn curved and translucent over the outlines).
+GEO_MAX_EDGES = 1500
 
 _OPTIONS = frozenset({"size_by", "color_by", "highlight_path", "geo", "top", "label_top", "seed", "physics", "max_edges"})
 
@@ -137,15 +145,17 @@ def render_map(
         (number of neighbours in ``G``); ``"degree"`` and ``"strength"`` (weighted degree) are
         computed when no node carries such an attribute.
     color_by : str
-        ``"kind"`` (default), ``"community"``, ``"country"`` or any node attribute.  Up to 19
-        categories get their own colour (by frequency), the rest share "other"; numeric attributes
-        with more than 19 distinct values are binned into 6 quantile classes.
+        ``"kind"`` (default), ``"community"``, ``"country"`` or any node attribute.  Up to 12
+        categories get their own colour (colour-blind-safe, most frequent first), the rest share
+        "other"; numeric attributes with more than 12 distinct values are binned into 6 quantile classes.
     highlight_path : sequence of node ids, optional
         Consecutive nodes must be adjacent in ``G``; the path's edges are drawn red and kept
-        through ``top`` and edge thinning.
+        through ``top`` and edge thinning.  When ``G.graph["path_hops"]`` holds one dict per hop
+        (the fields of :class:`netlens.analysis.paths.Hop`, as :func:`netlens.pipeline.map_graph`
+        leaves them), each hop's activity, dates and strength go into ``meta.path_hops``.
     geo : bool
         Place nodes at their ``lat``/``lon`` (Web-Mercator, fixed positions, no tiles; country
-        outlines from Natural Earth 1:110m are drawn).  Nodes without coordinates are listed
+        outlines from Natural Earth 1:50m are drawn).  Nodes without coordinates are listed
         beside the map.
     top : int, optional
         Keep only the ``top`` nodes with the largest size metric (and the edges among them).
@@ -159,8 +169,8 @@ def render_map(
         Force the browser-side physics on or off; by default it runs only up to
         :data:`PHYSICS_MAX_NODES` drawn nodes and never with ``geo=True``.
     max_edges : int or None
-        Edge budget for the browser (default :data:`DEFAULT_MAX_EDGES`; ``None``: no limit).
-        See the module docstring for the thinning rule.
+        Edge budget for the browser (default :data:`DEFAULT_MAX_EDGES`, with ``geo=True``
+        :data:`GEO_MAX_EDGES`; ``None``: no limit).  See the module docstring for the thinning rule.
 
     Returns
     -------
@@ -273,13 +283,15 @@ def _build(
         raise UsageError("title must be text")
     ix = select.canonical(G)
     sel = select.choose(ix, G, size_by=size_by, highlight_path=highlight_path, top=top, geo=geo)
+    if geo and max_edges == DEFAULT_MAX_EDGES:
+        max_edges = GEO_MAX_EDGES  # so that the map under the ties stays visible
     drawn = thin.apply_budget(ix, sel, max_edges)
     use_physics = physics if physics is not None else (not geo and drawn.n <= PHYSICS_MAX_NODES)
     if geo:
         use_physics = False
     sizes = style.node_sizes(drawn.metric)
     placement = place.positions(drawn, sel.latlon, geo=geo, seed=seed, radius=np.asarray(sizes, dtype=np.float64))
-    look = style.looks(drawn, ix.attrs, sizes, placement.xy, color_by=color_by, label_top=label_top)
+    look = style.looks(drawn, ix.attrs, sizes, placement.xy, color_by=color_by, label_top=label_top, geo=geo)
     counts = assemble.count(ix, sel, drawn)
     settings = assemble.Settings(
         title=title,
@@ -290,7 +302,8 @@ def _build(
         physics=bool(use_physics),
         fast_draw=bool(drawn.n >= _FAST_DRAW_MIN and not use_physics),
     )
-    data = assemble.map_data(ix, sel, drawn, placement, look, select.facets(drawn.attrs, drawn.edata), counts, settings)
+    hops = extras.path_hops(G.graph, drawn)
+    data = assemble.map_data(ix, sel, drawn, placement, look, select.facets(drawn.attrs, drawn.edata), counts, settings, hops)
     return _Built(data=data, counts=counts, physics=settings.physics, thinning_k=drawn.thinning.k if drawn.thinning else None)
 
 

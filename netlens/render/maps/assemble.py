@@ -10,6 +10,27 @@
   that it stays inert), vis-network and the viewer script inlined, and a Content-Security-Policy
   that allows no network access and only these two scripts (by hash).
 * :func:`read_map_data` parses the document back out of a page.
+
+Fields added for issue 13 (format stays ``netlens-map/1``: nothing was renamed or removed, so the
+vis-network viewer reads the same block; ``n`` drawn nodes, ``m`` drawn ties):
+
+* ``neighbours`` — every drawn node's ties in the whole input graph, drawn or thinned away, its
+  :data:`.extras.NBR_MAX` strongest (weight descending, then partner id), CSR-style:
+  ``offsets`` (n + 1 ints; node ``i``'s entries are ``offsets[i]:offsets[i+1]``), ``index`` (the
+  partner's drawn number ``>= 0``, or ``-(k + 1)`` for entry ``k`` of ``extra``), ``weight`` (tie
+  weight, 3 significant digits), ``total`` (n ints: the node's number of ties in the input graph),
+  ``max_per_node``, ``extra`` = ``{"id": [...], "name": [...]}`` (partners that are not drawn).
+* ``meta.isolates`` = ``{"count", "nodes", "hidden"}``: drawn numbers of the members without a drawn
+  tie (network mode; their positions are a compact grid after the other components) and whether a
+  viewer should hide them until asked ("N isolated members — show").
+* ``meta.path_hops`` — one object per hop of ``highlight_path`` when the graph carries the route's
+  details (``G.graph["path_hops"]``, set by :func:`netlens.pipeline.map_graph`): ``from``, ``to``
+  (drawn numbers, -1 if not drawn), ``edge`` (index into ``edges``, -1 if none), ``from_name``,
+  ``to_name``, ``activity``, ``activity_id``, ``channel``, ``label``, ``year``, ``start``, ``end``,
+  ``when`` (ISO dates or null), ``strength``, ``others``; ``[]`` otherwise.
+* ``meta.path_color`` — the path highlight colour (the legend palette keeps ΔE00 ≥ 12 from it).
+* ``meta.curved_edges`` and, when true (geo mode), ``edges.cx`` / ``edges.cy``: a quadratic Bézier
+  control point per tie (pixels), to draw ties curved.
 """
 
 from __future__ import annotations
@@ -27,6 +48,7 @@ from typing import Any
 
 from netlens.errors import UsageError
 
+from . import colour, extras
 from .place import Placement
 from .select import Facets, Indexed, Selection
 from .style import SIZE_RANGE, Style
@@ -87,13 +109,31 @@ def map_data(
     facets: Facets,
     counts: Counts,
     settings: Settings,
+    hops: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """The JSON document of one map."""
+    meta = _meta(ix, sel, drawn, look, facets, counts, settings)
+    meta["path_hops"] = hops or []
+    meta["path_color"] = colour.PATH_COLOR
+    meta["isolates"] = {
+        "count": len(placement.isolated),
+        "nodes": placement.isolated,
+        "hidden": bool(placement.isolated) and not settings.geo and len(placement.isolated) < drawn.n,
+    }
+    if placement.isolated and not settings.geo:
+        meta["notes"].append(
+            f"{len(placement.isolated):,} members have no tie on this map (isolated): a grid after the other components."
+        )
+    edges = _edges(drawn, look, facets)
+    if placement.curves is not None:
+        edges["cx"], edges["cy"] = ([rounded(v, 1) for v in col] for col in placement.curves.T)
+    meta["curved_edges"] = placement.curves is not None
     return {
         "format": FORMAT,
-        "meta": _meta(ix, sel, drawn, look, facets, counts, settings),
+        "meta": meta,
         "nodes": _nodes(ix, drawn, placement, look, facets),
-        "edges": _edges(drawn, look, facets),
+        "edges": edges,
+        "neighbours": extras.neighbours(ix, drawn),
         "unplaced": {
             "id": [ix.ids[i] for i in sel.unplaced],
             "name": [text(ix.attrs[i].get("name", ix.ids[i]), ix.ids[i]) for i in sel.unplaced],

@@ -6,8 +6,10 @@
   options ``color_by`` and ``label_top``; it returns a :class:`Style`: labelled nodes, colour
   categories (the legend), edge widths and transparency, label font range.
 
-Colours: up to 19 categories get their own colour (by frequency, ties by name), the rest share
-"other", missing values "(none)"; numeric attributes with more than 19 distinct values (and a name
+Colours: up to 12 categories get their own colour of the colour-blind-safe palette of
+:mod:`.colour` (by frequency, ties by name: the most frequent get the most distinct colours; any
+two differ by ΔE00 ≥ 12, and from the path red too), the rest share "other", missing values
+"(none)"; numeric attributes with more than 12 distinct values (and a name
 that does not look like a partition: community, cluster…) are binned into 6 quantile classes.
 """
 
@@ -24,36 +26,17 @@ import numpy as np
 
 from netlens.errors import UsageError
 
+from . import colour
 from .place import span
 from .select import available
 from .thin import Drawn
 from .values import desc, missing, rounded, short, text
 
 SIZE_RANGE = (5.0, 36.0)
-# Qualitative palette (Tableau 10 + 9 lighter companions); the 20th category is "other".
-_PALETTE = [
-    "#4e79a7",
-    "#f28e2b",
-    "#59a14f",
-    "#e15759",
-    "#76b7b2",
-    "#edc948",
-    "#b07aa1",
-    "#ff9da7",
-    "#9c755f",
-    "#17becf",
-    "#a0cbe8",
-    "#ffbe7d",
-    "#8cd17d",
-    "#86bcb6",
-    "#f1ce63",
-    "#d4a6c8",
-    "#fabfd2",
-    "#d7b5a6",
-    "#79706e",
-]
-_OTHER_COLOR = "#c7c7c7"
-_MISSING_COLOR = "#e6e6e6"
+# Colour-blind-safe categorical palette, most distinct first (see .colour); then "other" and "(none)".
+_PALETTE = list(colour.palette())
+_OTHER_COLOR = colour.OTHER_COLOR
+_MISSING_COLOR = colour.MISSING_COLOR
 _MISSING_BORDER = "#aaaaaa"
 _SEQUENTIAL = ["#440154", "#414487", "#2a788e", "#22a884", "#7ad151", "#fde725"]
 _CATEGORICAL_NAME = re.compile(r"communit|cluster|group|partition|module|block|label|id$", re.I)
@@ -105,6 +88,7 @@ def looks(
     *,
     color_by: str,
     label_top: int,
+    geo: bool = False,
 ) -> Style:
     """Labels, categories, widths and font for ``drawn``; ``all_attrs`` (every node of the graph)
     tells an unknown ``color_by`` from one that no drawn node has."""
@@ -116,9 +100,15 @@ def looks(
         categories=cats,
         cat_of=cat_of,
         widths=_edge_widths(drawn.weight),
-        edge_alpha=0.45 if n_edges <= 2000 else 0.25 if n_edges <= 20000 else 0.15,
+        edge_alpha=_edge_alpha(n_edges, geo),
         font=_font(xy),
     )
+
+
+def _edge_alpha(n_edges: int, geo: bool) -> float:
+    """Tie opacity: fainter the more ties; over a geographic map fainter still, so the map shows through."""
+    alpha = 0.45 if n_edges <= 2000 else 0.25 if n_edges <= 20000 else 0.15
+    return min(alpha, 0.2) if geo else alpha
 
 
 def _labelled(drawn: Drawn, label_top: int) -> list[int]:
