@@ -782,7 +782,7 @@ def test_path_hops_carry_activity_and_year() -> None:
 def test_map_graph_passes_the_route_hops() -> None:
     from netlens.pipeline import map_graph
     from netlens.read.package import read_package
-    from netlens.validation.checks import validate_or_raise
+    from netlens.validation import validate_or_raise
 
     tables = validate_or_raise(read_package(Path(__file__).resolve().parents[1] / "data" / "sample"))[0]
     G, route = map_graph(tables, "city", path=("nantes", "palencia"))
@@ -796,11 +796,11 @@ def test_map_graph_passes_the_route_hops() -> None:
 def test_urbact_map_layout_palette_and_geo() -> None:
     """Real data (skipped without ../shared/data): URBACT's city map fills the view, its legend colours are
     distinct, and its geo map keeps to the geo edge budget with curved ties and antimeridian-safe outlines."""
-    from netlens.read.realdata import read_urbact
+    from netlens.read import read_urbact
 
     from netlens.pipeline import map_graph
     from netlens.render.maps.colour import distance
-    from netlens.validation.checks import validate_or_raise
+    from netlens.validation import validate_or_raise
     from tests.conftest import shared_file
 
     folder = shared_file("eucicop-interreg-urbact-etmun/urbact/URBACT_Membership_GNidCorr_complete_V2.csv").parent
