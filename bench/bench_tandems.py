@@ -13,7 +13,7 @@ from pathlib import Path
 
 from netlens.analysis.strength import tandem_strength
 from netlens.analysis.weights import load_weights
-from netlens.read.package import read_cordis
+from netlens.read import read_cordis
 from netlens.validation import validate
 
 TARGET_SECONDS = 60.0
