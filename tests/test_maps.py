@@ -11,6 +11,7 @@ import random
 import re
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 import pytest
@@ -52,7 +53,15 @@ def make_graph(n: int = 24, seed: int = 3) -> nx.Graph:
     return G
 
 
-def rows(data: dict, part: str = "nodes") -> list[dict]:
+Lab = tuple[float, float, float]
+
+
+def _group(match: re.Match[str] | None) -> str:
+    assert match is not None
+    return match.group(1)
+
+
+def rows(data: dict[str, Any], part: str = "nodes") -> list[dict[str, Any]]:
     """The columnar block ``data[part]`` as one dict per node (or edge)."""
     n = len(data[part]["id" if part == "nodes" else "source"])
     cols = {k: v for k, v in data[part].items() if isinstance(v, list) and len(v) == n}
@@ -132,7 +141,7 @@ def test_malicious_name_is_escaped_everywhere(page: str) -> None:
     assert EVIL not in page
     assert "<img" not in page.lower()
     assert "onerror=alert" in page  # present, but only inside the JSON block with < escaped
-    block = re.search(r'id="netlens-data">(.*?)</script>', page, re.S).group(1)
+    block = _group(re.search(r'id="netlens-data">(.*?)</script>', page, re.S))
     assert "<" not in block and ">" not in block and "&" not in block
     assert EVIL in read_map_data(page)["nodes"]["name"]
 
@@ -158,7 +167,7 @@ def test_no_remote_resources(page: str) -> None:
     assert "@import" not in lowered
     assert "<link" not in lowered and "<iframe" not in lowered
     assert "sourcemappingurl" not in lowered
-    csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', html).group(1)
+    csp = _group(re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', html))
     assert "default-src &#x27;none&#x27;" in csp and "connect-src &#x27;none&#x27;" in csp
     assert "unsafe-eval" not in csp and "script-src &#x27;unsafe-inline" not in csp
 
@@ -168,7 +177,7 @@ def test_csp_hashes_match_inline_scripts(page: str) -> None:
 
     scripts = re.findall(r"<script>(.*?)</script>", page, re.S)
     assert len(scripts) == 2
-    csp = re.search(r'content="(default-src[^"]+)"', page).group(1).replace("&#x27;", "'")
+    csp = _group(re.search(r'content="(default-src[^"]+)"', page)).replace("&#x27;", "'")
     for s in scripts:
         h = base64.b64encode(hashlib.sha256(s.encode()).digest()).decode()
         assert f"'sha256-{h}'" in csp
@@ -212,7 +221,7 @@ def test_top_n_keeps_highest_and_edges_among_them(graph: nx.Graph) -> None:
 def _reference_thinning(G: nx.Graph, k: int) -> set[frozenset[str]]:
     """Brute-force version of the documented rule: keep an edge if it is among the k strongest
     edges (weight desc, then neighbour id) of either end."""
-    keep = set()
+    keep: set[Any] = set()
     for u in G:
         nbrs = sorted(G[u], key=lambda v: (-G.edges[u, v]["weight"], str(v)))
         keep.update(frozenset((str(u), str(v))) for v in nbrs[:k])
@@ -368,7 +377,7 @@ def test_write_map_stats(tmp_path: Path, graph: nx.Graph) -> None:
     assert (st.nodes_total, st.nodes_shown, st.nodes_unplaced) == (24, 10, 0)
     assert st.edges_total == graph.number_of_edges()
     assert st.edges_shown + st.edges_hidden == graph.subgraph(read_map_data(text)["nodes"]["id"]).number_of_edges()
-    assert st.thinning_k >= 1 and st.as_dict()["path"] == str(out)
+    assert st.thinning_k is not None and st.thinning_k >= 1 and st.as_dict()["path"] == str(out)
     assert "<title>Cities</title>" in text
     with pytest.raises(NotFoundError):
         write_map(graph, tmp_path / "missing" / "map.html")
@@ -391,11 +400,11 @@ def test_write_map_stats(tmp_path: Path, graph: nx.Graph) -> None:
         {"title": 3},
     ],
 )
-def test_bad_options_raise_usage_error(graph: nx.Graph, kw: dict) -> None:
+def test_bad_options_raise_usage_error(graph: nx.Graph, kw: dict[str, Any]) -> None:
     with pytest.raises(UsageError):
         render_map(graph, **kw)
     with pytest.raises(UsageError):
-        render_map("not a graph")  # type: ignore[arg-type]
+        render_map("not a graph")
 
 
 def test_odd_inputs() -> None:
@@ -486,14 +495,14 @@ def giant_and_crumbs(seed: int = 5) -> nx.Graph:
     return G
 
 
-def components_of(d: dict) -> list[list[int]]:
+def components_of(d: dict[str, Any]) -> list[list[int]]:
     H = nx.Graph()
     H.add_nodes_from(range(len(d["nodes"]["id"])))
     H.add_edges_from(zip(d["edges"]["source"], d["edges"]["target"], strict=True))
     return sorted((sorted(c) for c in nx.connected_components(H)), key=len, reverse=True)
 
 
-def box(d: dict, members: list[int]) -> tuple[float, float]:
+def box(d: dict[str, Any], members: list[int]) -> tuple[float, float]:
     """Width and height of the members' positions, discs included."""
     xs = [d["nodes"]["x"][i] for i in members]
     ys = [d["nodes"]["y"][i] for i in members]
@@ -504,7 +513,7 @@ def box(d: dict, members: list[int]) -> tuple[float, float]:
     )
 
 
-def giant_share(d: dict, with_isolates: bool) -> tuple[float, float]:
+def giant_share(d: dict[str, Any], with_isolates: bool) -> tuple[float, float]:
     comps = components_of(d)
     iso = set(d["meta"]["isolates"]["nodes"])
     shown = [i for i in range(len(d["nodes"]["id"])) if with_isolates or i not in iso]
@@ -628,7 +637,9 @@ SHARMA_PAIRS = [
 
 
 @pytest.mark.parametrize(("lab1", "lab2", "expected"), SHARMA_PAIRS)
-def test_ciede2000_matches_the_published_test_pairs(lab1: tuple, lab2: tuple, expected: float) -> None:
+def test_ciede2000_matches_the_published_test_pairs(
+    lab1: tuple[float, float, float], lab2: tuple[float, float, float], expected: float
+) -> None:
     from netlens.render.maps.colour import delta_e00
 
     assert delta_e00(lab1, lab2) == pytest.approx(expected, abs=1e-4)
@@ -786,6 +797,7 @@ def test_map_graph_passes_the_route_hops() -> None:
 
     tables = validate_or_raise(read_package(Path(__file__).resolve().parents[1] / "data" / "sample"))[0]
     G, route = map_graph(tables, "city", path=("nantes", "palencia"))
+    assert route is not None
     d = read_map_data(render_map(G, highlight_path=list(route.nodes)))
     hops = d["meta"]["path_hops"]
     assert [h["activity"] for h in hops] == [h.activity for h in route.hops]
@@ -796,9 +808,8 @@ def test_map_graph_passes_the_route_hops() -> None:
 def test_urbact_map_layout_palette_and_geo() -> None:
     """Real data (skipped without ../shared/data): URBACT's city map fills the view, its legend colours are
     distinct, and its geo map keeps to the geo edge budget with curved ties and antimeridian-safe outlines."""
-    from netlens.read import read_urbact
-
     from netlens.pipeline import map_graph
+    from netlens.read import read_urbact
     from netlens.render.maps.colour import distance
     from netlens.validation import validate_or_raise
     from tests.conftest import shared_file

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import socket
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -84,7 +85,7 @@ def test_load_statements_are_the_shared_plan_in_batches() -> None:
         assert "MERGE" in st.cypher and st.rows is not None and 0 < len(st.rows) <= 5
     cities = [s for s in data if s.what == "City nodes"]
     assert [len(s.rows or []) for s in cities] == [5, 5, 2]
-    assert cities[0].rows[0] == {
+    assert cities[0].rows is not None and cities[0].rows[0] == {
         "id": "c0",
         "props": {"name": "City 0", "country": "CZ", "lat": 50.0, "lon": 14.0, "population": 1000, "tags": ["lighthouse"]},
     }
@@ -182,7 +183,7 @@ def test_settings_from_the_test_environment_prefix() -> None:
 def test_unreachable_server_is_a_clear_store_error(scheme: str) -> None:
     port = closed_port()
     store = Neo4jStore(Neo4jSettings(f"{scheme}://127.0.0.1:{port}", "neo4j", SECRET), connection_timeout=2)
-    calls = [
+    calls: list[Callable[[], object]] = [
         store.info,
         store.read_tables,
         lambda: store.query("RETURN 1"),
@@ -351,7 +352,12 @@ def test_result_writes_send_every_statement_in_one_transaction(monkeypatch: pyte
     """The Cypher a Neo4j store would run for analysis results (captured before the driver; no server involved)."""
     store = Neo4jStore(Neo4jSettings("bolt://127.0.0.1:1", "neo4j", SECRET), batch_size=2)
     sent: list[list[tuple[str, dict[str, Any]]]] = []
-    monkeypatch.setattr(store, "_write", lambda sts, doing: sent.append([(s.cypher, s.parameters(s.rows)) for s in sts]) or {})
+
+    def capture(sts: list[Any], doing: str) -> dict[str, int]:
+        sent.append([(s.cypher, s.parameters(s.rows)) for s in sts])
+        return {}
+
+    monkeypatch.setattr(store, "_write", capture)
     frame = pd.DataFrame({"pagerank": [0.5, 0.25, 0.25]}, index=["c0", "c1", "o0"])
     kinds = {"c0": "City", "c1": "City", "o0": "Organisation"}
     assert store.write_node_properties(frame, kinds) == 3
