@@ -14,7 +14,7 @@ them idempotent, and they hold no data). Then **the whole load runs in one manag
 netlens nodes (or with ``replace``) relationships are CREATEd instead of MERGEd (:func:`create_relationships`;
 the same result, since a validated package names each relationship once). If anything
 fails, nothing is committed and the store is unchanged; a transient error (a cluster leader switch)
-re-runs the whole transaction, which is safe because every statement MERGEs. The price: one load must
+re-runs the whole transaction, which is safe because the failed one was rolled back. The price: one load must
 fit Neo4j's transaction memory (``db.memory.transaction.max``); for very large networks use
 ``netlens export`` and ``neo4j-admin database import``.
 
