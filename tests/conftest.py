@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import sys
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 import pytest
+
+from netlens.config import Neo4jSettings
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample"
 SHARED_DATA = Path(os.environ.get("NETLENS_SHARED_DATA", ROOT.parent / "shared" / "data"))
+
+#: the Neo4j tests' settings: NETLENS_TEST_NEO4J_URI, _USERNAME, _PASSWORD, _DATABASE
+NEO4J_ENV = "NETLENS_TEST_NEO4J_"
+#: what the Neo4j store's tests run against when NETLENS_TEST_NEO4J_URI is not set (tools/bolt_peer.py)
+BOLT_PEER = "Bolt peer: ArcadeDB"
+#: the id of the Neo4j cases of parametrised tests: says which server they meet
+NEO4J_ID = "neo4j" if os.environ.get(NEO4J_ENV + "URI") else f"neo4j, {BOLT_PEER}"
 
 
 def shared_file(relative: str) -> Path:
@@ -30,7 +43,7 @@ def write_package(folder: Path, files: Mapping[str, str | bytes]) -> Path:
     return folder
 
 
-MINI = {
+MINI: dict[str, str] = {
     "cities.csv": "id,name,country,lat,lon,tags\n"
     "nantes,Nantes,FR,47.2184,-1.5536,lighthouse\n"
     "hamburg,Hamburg,DE,53.5511,9.9937,lighthouse\n"
@@ -61,3 +74,62 @@ def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
         os.environ.pop("XDG_CACHE_HOME", None)
     else:
         os.environ["XDG_CACHE_HOME"] = old
+
+
+# ------------------------------------------------------------------------------ a Bolt server for the Neo4j store
+
+
+def bolt_peer_module() -> ModuleType:
+    """``tools/bolt_peer.py`` (not a package of netlens; imported from its file)."""
+    name = "netlens_tools_bolt_peer"
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / "bolt_peer.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@dataclass(frozen=True)
+class Neo4jTarget:
+    """The Bolt server the Neo4j store's tests use: ``peer`` describes the ArcadeDB peer, None for the user's server."""
+
+    settings: Neo4jSettings
+    peer: str | None = None
+
+
+@pytest.fixture(scope="session")
+def neo4j_target() -> Iterator[Neo4jTarget]:
+    """The server given by ``NETLENS_TEST_NEO4J_URI``, else an ArcadeDB Bolt peer started for this session.
+
+    Skips (once for the session, with the reason) when neither is available; fails instead when
+    ``NETLENS_TEST_REQUIRE_NEO4J=1`` (``.ci/run`` sets it). The peer's JVM is stopped at the end
+    of the session, also when it fails; its data is in a temporary folder.
+    """
+    if os.environ.get(NEO4J_ENV + "URI"):
+        yield Neo4jTarget(Neo4jSettings.from_env(prefix=NEO4J_ENV))
+        return
+    tool = bolt_peer_module()
+    peer = tool.BoltPeer()
+    try:
+        peer.start()
+    except tool.PeerUnavailable as exc:
+        reason = f"no Neo4j server to test against: NETLENS_TEST_NEO4J_URI is not set and the {BOLT_PEER} cannot start: {exc}"
+        if os.environ.get("NETLENS_TEST_REQUIRE_NEO4J") == "1":  # CI: the Neo4j tests must run, not skip
+            pytest.fail(reason, pytrace=False)
+        pytest.skip(reason)
+    try:
+        yield Neo4jTarget(Neo4jSettings.from_env(peer.env(), prefix=NEO4J_ENV), peer=peer.describe())
+    finally:
+        peer.stop()
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    uri = os.environ.get(NEO4J_ENV + "URI")
+    if uri:
+        from netlens.store.neo4j import redact_uri
+
+        return f"Neo4j store tests: the server at {redact_uri(uri)} (NETLENS_TEST_NEO4J_URI)"
+    return f"Neo4j store tests: {BOLT_PEER} (tools/bolt_peer.py, started on first use); Neo4j-only behaviours are skipped"

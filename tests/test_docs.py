@@ -67,3 +67,12 @@ def test_readme_library_example_runs(monkeypatch: pytest.MonkeyPatch) -> None:
     scope: dict[str, Any] = {}
     exec(code, scope)  # noqa: S102 - the README's own example
     assert len(scope["g"]) == 35
+
+
+def test_ci_runs_the_neo4j_tests_against_the_bolt_peer() -> None:
+    """The peer is installed by the test extra, and in CI the Neo4j tests fail rather than skip without it."""
+    ci = (ROOT / ".ci" / "run").read_text()
+    test = fenced_commands()[1].replace(" -q", "")
+    assert "export NETLENS_TEST_REQUIRE_NEO4J=1" in ci
+    assert ci.index("export NETLENS_TEST_REQUIRE_NEO4J=1") < ci.replace(" -q", "").index(test)
+    assert '"arcadedb-embedded==26.10.2.post1"' in (ROOT / "pyproject.toml").read_text()

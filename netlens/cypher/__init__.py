@@ -3,10 +3,12 @@
 - :mod:`netlens.cypher.lexer`: code vs strings/comments (:func:`scan`, :func:`code_only`).
 - :mod:`netlens.cypher.params`: ``$parameters`` (:func:`named_parameters`), :func:`convert`, :func:`bind`.
 - :mod:`netlens.cypher.readonly`: :func:`write_operations`, :func:`is_write`, :func:`check_read_only`.
+- :mod:`netlens.cypher.columns`: :func:`return_columns` (the names a query's final ``RETURN`` gives).
 """
 
 from __future__ import annotations
 
+from netlens.cypher.columns import return_columns
 from netlens.cypher.lexer import code_only, scan
 from netlens.cypher.params import TYPES, DeclaredQuery, Param, bind, convert, named_parameters
 from netlens.cypher.readonly import READ_ONLY_MESSAGE, check_read_only, is_write, write_operations
@@ -24,4 +26,5 @@ __all__ = [
     "write_operations",
     "is_write",
     "check_read_only",
+    "return_columns",
 ]

@@ -21,7 +21,10 @@ Analysis results (``write_node_properties``, ``write_ties``) are managed write t
 Reading
 -------
 Queries run in managed read transactions of ``READ_ACCESS`` sessions (routed to readers on a cluster;
-the server refuses writes in them), after :func:`netlens.cypher.readonly.check_read_only`. ``write=True``
+Neo4j refuses writes in them; other Bolt servers may not), after :func:`netlens.cypher.readonly.check_read_only`.
+Results are pulled from the server in batches (the driver's ``fetch_size``); when a server sends an empty result
+without column names, they are read from the query's ``RETURN`` (:func:`netlens.cypher.columns.return_columns`).
+``write=True``
 uses a write transaction. Neo4j temporal values come back as :mod:`datetime` values, nodes and
 relationships as the same dicts the embedded store returns.
 
@@ -48,6 +51,7 @@ import neo4j.time
 import pandas as pd
 
 from netlens.config import Neo4jSettings
+from netlens.cypher.columns import return_columns
 from netlens.cypher.readonly import READ_ONLY_MESSAGE, check_read_only
 from netlens.errors import NetlensError, QueryError, ReadOnlyQueryError, StoreError, UsageError
 from netlens.model.network import Network, Tables
@@ -270,6 +274,8 @@ class Neo4jStore:
         result = tx.run(cypher, params or {})
         keys = list(result.keys())
         rows = [dict(zip(keys, (to_native(v) for v in record.values()), strict=True)) for record in result]
+        if not keys and not rows:  # some Bolt servers (ArcadeDB) send no column names with an empty result
+            keys = return_columns(cypher) or []
         return keys, rows
 
     def _write(self, statements: list[Statement], doing: str) -> dict[str, int]:
