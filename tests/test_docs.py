@@ -76,3 +76,16 @@ def test_ci_runs_the_neo4j_tests_against_the_bolt_peer() -> None:
     assert "export NETLENS_TEST_REQUIRE_NEO4J=1" in ci
     assert ci.index("export NETLENS_TEST_REQUIRE_NEO4J=1") < ci.replace(" -q", "").index(test)
     assert '"arcadedb-embedded==26.10.2.post1"' in (ROOT / "pyproject.toml").read_text()
+
+
+def test_ci_runs_the_linters_and_the_type_checker_before_the_tests() -> None:
+    ci = (ROOT / ".ci" / "run").read_text()
+    checks = [
+        ".venv/bin/ruff check netlens tests",
+        ".venv/bin/ruff format --check netlens tests",
+        ".venv/bin/mypy --strict netlens tests",
+    ]
+    test = fenced_commands()[1].replace(" -q", "")
+    for check in checks:
+        assert check in ci, check
+        assert ci.index(check) < ci.replace(" -q", "").index(test), f"{check} runs before the tests"
