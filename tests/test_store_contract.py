@@ -20,8 +20,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from netlens.errors import QueryError, ReadOnlyQueryError, StoreError
 from netlens.cypher import return_columns
+from netlens.errors import QueryError, ReadOnlyQueryError, StoreError
 from netlens.querylib import list_queries, run
 from netlens.store import Store, normalise_tables
 from netlens.store.embedded import EmbeddedStore
