@@ -372,3 +372,27 @@ def test_result_writes_send_every_statement_in_one_transaction(monkeypatch: pyte
         "UNWIND $rows AS row MATCH (a:Organisation {id: row.a}) MATCH (b:City {id: row.b})",
     ]
     store.close()
+
+
+@pytest.mark.parametrize(
+    "uri",
+    [
+        "bolt:/alice:pw-leak@h:1",  # one slash
+        "alice:pw-leak@h:1",  # no scheme
+        "bolt://h:1?password=pw-leak",  # a query string
+        "bolt://alice:Sup/er#pw-leak@h:1",  # '/' and '#' in the password
+        "neo4j://alice:pw-leak@h:99999",  # and a bad port
+        "bolt://h:99999",
+    ],
+)
+def test_malformed_uris_never_echo_a_credential(uri: str) -> None:
+    """The CLI's message for a malformed NEO4J_URI names the problem, exits 2, and shows no part of a password."""
+    from click.testing import CliRunner
+
+    from netlens.cli import main
+
+    r = CliRunner().invoke(main, ["info", "--store", "neo4j"], env={"NEO4J_URI": uri, "NEO4J_PASSWORD": "pw-leak"})
+    assert r.exit_code == 2, r.output
+    assert r.output.startswith("Error: NEO4J_URI ") and "Traceback" not in r.output
+    for fragment in ("pw-leak", "Sup", "er#", "alice"):
+        assert fragment not in r.output

@@ -42,7 +42,6 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import neo4j
 import neo4j.exceptions as nx_exc
@@ -81,21 +80,43 @@ COUNTERS = (
 
 
 def redact_uri(uri: str) -> str:
-    """``uri`` without any ``user:password@`` part.
+    """``uri`` safe to show: no ``user:password@`` part and no query string, even when the URI is malformed.
+
+    Everything between the scheme (``bolt://``, ``bolt:/``, ``bolt:``, or none) and the *last* ``@`` is dropped, so
+    a password holding ``/``, ``#`` or ``@`` cannot survive a mis-parse; a query string becomes ``?…``; a fragment
+    is dropped.
 
     >>> redact_uri("neo4j+s://neo4j:secret@abc.databases.neo4j.io")
     'neo4j+s://abc.databases.neo4j.io'
+    >>> [redact_uri(u) for u in ("bolt:/u:pw@h:1", "u:pw@h:1", "bolt://h:1?password=pw", "bolt://u:Sup/er#p@w@h:1")]
+    ['bolt:/h:1', 'h:1', 'bolt://h:1?…', 'bolt://h:1']
     """
-    try:
-        parts = urlsplit(uri)
-    except ValueError:
-        return "<invalid URI>"
-    if parts.username is None and parts.password is None:
-        return uri
-    host = parts.hostname or ""
-    if parts.port:
-        host += f":{parts.port}"
-    return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
+    head, rest = _split_scheme(uri)
+    if "@" in rest:
+        rest = rest[rest.rindex("@") + 1 :]
+    if "?" in rest:
+        rest = rest[: rest.index("?")] + "?…"
+    if "#" in rest:
+        rest = rest[: rest.index("#")]
+    return head + rest
+
+
+def _split_scheme(uri: str) -> tuple[str, str]:
+    """(``scheme:`` plus its slashes, the rest) for a known scheme, else ("", uri)."""
+    name, colon, rest = uri.partition(":")
+    if colon and name.lower() in SCHEMES:
+        slashes = len(rest) - len(rest.lstrip("/"))
+        return uri[: len(name) + 1 + slashes], rest[slashes:]
+    return "", uri
+
+
+def _userinfo(uri: str) -> list[str]:
+    """What a URI may hold as credentials: the text before its last ``@`` (after the scheme) and its password part."""
+    _, rest = _split_scheme(uri)
+    if "@" not in rest:
+        return []
+    info = rest[: rest.rindex("@")]
+    return [info, info.partition(":")[2]]
 
 
 def delete_statement() -> Statement:
@@ -151,14 +172,11 @@ def _message(exc: BaseException) -> str:
 
 
 def _secrets(settings: Neo4jSettings) -> list[str]:
-    found = [settings.password] if settings.password else []
-    try:
-        uri_password = urlsplit(settings.uri).password
-    except ValueError:
-        uri_password = None
-    if uri_password:
-        found.append(uri_password)
-    return sorted(set(found), key=len, reverse=True)
+    found = [settings.password, *_userinfo(settings.uri)]
+    query = settings.uri.partition("?")[2]
+    found += [query, *(kv.partition("=")[2] for kv in query.split("&"))]
+    # one- and two-character values would blank out ordinary letters of the message; they are never echoed anyway
+    return sorted({f for f in found if len(f) >= 3}, key=len, reverse=True)
 
 
 def _scrub(text: str, settings: Neo4jSettings) -> str:
@@ -226,11 +244,20 @@ class Neo4jStore:
                 + ", ".join(f"{s}://" for s in SCHEMES)
                 + " (e.g. bolt://localhost:7687 or neo4j+s://xxxx.databases.neo4j.io)"
             )
-        if redact_uri(settings.uri) != settings.uri:
+        if _userinfo(settings.uri):
             raise UsageError(
                 f"NEO4J_URI {redact_uri(settings.uri)!r} must not contain a user name or password; "
                 "set NEO4J_USERNAME and NEO4J_PASSWORD instead"
             )
+        if "?" in settings.uri or "#" in settings.uri:
+            raise UsageError(
+                f"NEO4J_URI {redact_uri(settings.uri)!r} must not contain a query string or fragment (a password could "
+                "hide there); set NEO4J_USERNAME and NEO4J_PASSWORD, and routing options in the URI of a neo4j:// cluster"
+                " are not needed"
+            )
+        port = _split_scheme(settings.uri)[1].split("/", 1)[0].rpartition(":")[2]
+        if port.isdigit() and not 0 < int(port) < 65536:
+            raise UsageError(f"NEO4J_URI {redact_uri(settings.uri)!r}: port {port} is out of range (1–65535)")
         self.settings = settings
         self.batch_size = batch_size
         self.connection_timeout = connection_timeout
