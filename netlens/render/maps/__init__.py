@@ -66,7 +66,7 @@ from netlens.errors import NotFoundError, UsageError
 
 from . import assemble, extras, place, select, style, thin
 from .assemble import FORMAT, read_map_data
-from .values import is_int
+from .formats import is_int
 
 __all__ = [
     "DEFAULT_MAX_EDGES",

@@ -49,11 +49,11 @@ from typing import Any
 from netlens.errors import UsageError
 
 from . import colour, extras
+from .formats import num, rounded, text
 from .place import Placement
 from .select import Facets, Indexed, Selection
 from .style import SIZE_RANGE, Style
 from .thin import Drawn, Thinning
-from .values import num, rounded, text
 
 FORMAT = "netlens-map/1"
 DATA_ID = "netlens-data"

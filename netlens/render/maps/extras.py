@@ -20,9 +20,9 @@ from typing import Any
 
 import numpy as np
 
+from .formats import num, text, year
 from .select import Indexed
 from .thin import Drawn
-from .values import num, text, year
 
 #: At most this many ties per member in the neighbour lists (its strongest); ``total`` has the true count.
 NBR_MAX = 10

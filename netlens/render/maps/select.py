@@ -24,7 +24,7 @@ import numpy as np
 
 from netlens.errors import NotFoundError, UsageError
 
-from .values import desc, value, weight, year
+from .formats import desc, value, weight, year
 
 _FILTER_KEYS = ("kind", "type", "country", "programme", "topics", "topic", "tags")
 _FILTER_LABELS = {

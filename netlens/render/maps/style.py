@@ -27,10 +27,10 @@ import numpy as np
 from netlens.errors import UsageError
 
 from . import colour
+from .formats import desc, missing, rounded, short, text
 from .place import span
 from .select import available
 from .thin import Drawn
-from .values import desc, missing, rounded, short, text
 
 SIZE_RANGE = (5.0, 36.0)
 # Colour-blind-safe categorical palette, most distinct first (see .colour); then "other" and "(none)".

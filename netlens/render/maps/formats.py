@@ -1,8 +1,8 @@
-"""Plain Python values out of graph attributes, for the map's JSON block.
+"""How the map writes values into its JSON block: numbers to 6 significant digits, years, labels, sort keys.
 
-Takes attribute values as networkx graphs carry them (numpy scalars, dates, sets, NaN, empty text…)
-and returns JSON-safe, deterministic plain Python values: numbers, text, years, sort keys.  Nothing
-here knows about maps; every stage of the package takes these helpers from this one module.
+Built on :mod:`netlens.values` (what counts as missing); what is particular to the map is the formatting — rounded
+numbers keep the file small and byte-identical across machines, lists and sets become sorted text, empty text counts
+as no value for a legend. Every stage of the package takes these helpers from this one module.
 """
 
 from __future__ import annotations
@@ -15,15 +15,12 @@ from typing import Any
 import numpy as np
 
 from netlens.errors import UsageError
+from netlens.values import is_missing
 
 
 def missing(v: Any) -> bool:
-    """``None``, NaN and empty text count as no value."""
-    if v is None:
-        return True
-    if isinstance(v, float) and math.isnan(v):
-        return True
-    return isinstance(v, str) and v == ""
+    """Missing values (:func:`netlens.values.is_missing`) and, on a map, empty text count as no value."""
+    return is_missing(v) or (isinstance(v, str) and v == "")
 
 
 def value(v: Any) -> Any:
