@@ -350,3 +350,19 @@ def test_empty_workbook_frame_is_not_a_problem_for_pandas_users(tmp_path: Path) 
     raw = read_package(book)
     assert list(raw.tables["tandems"].frame.columns) == ["a_id", "b_id"] and raw.tables["tandems"].rows == []
     assert isinstance(raw.tables["tandems"].frame, pd.DataFrame)
+
+
+def test_formula_without_a_saved_value_and_merged_cells_get_their_own_messages(tmp_path: Path) -> None:
+    # before: both read as empty cells ("column 'name': is empty", or nothing at all for an optional column)
+    path = workbook(tmp_path / "book.xlsx", SHEETS)
+    book = openpyxl.load_workbook(path)
+    book["cities"]["B2"] = '=CONCAT("Nan","tes")'  # openpyxl saves formulas without a cached value
+    book["participations"].merge_cells("A2:A3")
+    book.save(path)
+    errors = [e for e in issues_of(path) if "is empty; expected" not in e]  # B2 and A3 are empty, reported as well
+    assert errors == [
+        "error: book.xlsx:cities: cell B2 holds a formula without a saved value (the program that wrote the workbook did "
+        "not calculate it), so it reads as empty; open and save the workbook in Excel or LibreOffice, or paste the values",
+        "error: book.xlsx:participations: cells A2:A3 are merged: only A2 holds a value and the others read as empty; "
+        "unmerge them and fill every cell",
+    ]

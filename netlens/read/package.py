@@ -5,6 +5,12 @@ Takes a path (or CSV bytes, :func:`read_csv_text`) and returns text tables; typi
 each record (header = row 1), so every later message can name file, row and column. :class:`RawTable` and
 :class:`RawPackage` are also what the adapters for real data (:mod:`netlens.read.cordis`, :mod:`netlens.read.fp7`,
 :mod:`netlens.read.sod`, :mod:`netlens.read.urbact`) return.
+
+Limits (hostile or damaged files get a clear error, never a hang): a table has at most :data:`MAX_COLUMNS` (1000)
+columns; a workbook sheet at most :data:`MAX_CELLS` (20 million) cells, counted while reading it in openpyxl's
+read-only mode without trusting the sheet's stored dimension (a 6 kB file may claim A1:XFD1048576). Files are
+UTF-8 (a UTF-16 file is named as such); an ``.xlsx`` that is not a zip file, two sheets or files for one table, a
+workbook without a netlens sheet, formulas without a saved value and merged cells are reported as errors.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ from __future__ import annotations
 import csv
 import datetime as _dt
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -252,6 +259,44 @@ def _xlsx_table(name: str, source: str, grid: list[list[object]], package: RawPa
     package.tables[name] = RawTable(name=name, source=source, frame=frame, rows=rows, overflow=overflow)
 
 
+_CELL_RE = re.compile(rb'<c\b[^>]*?\br="([A-Z]+[0-9]+)"[^>]*?(?<!/)>(.*?)</c>', re.DOTALL)
+_MERGE_RE = re.compile(rb'<mergeCell\b[^>]*?\bref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"')
+_VALUE_RE = re.compile(rb"<v>[^<]+</v>")
+#: sheet XML larger than this is not scanned for formulas and merged cells (the cell limit still applies)
+_SCAN_BYTES = 200_000_000
+
+
+def _sheet_xml_problems(path: Path, ws: Any) -> list[str]:
+    """Formulas without a saved value and merged cells of one sheet: both read as empty cells, silently.
+
+    Read from the sheet's XML: openpyxl's read-only mode reports neither (a formula without a cached value is
+    ``None``, a merged range has its value in the first cell only).
+    """
+    member = getattr(ws, "_worksheet_path", None)  # where openpyxl found the sheet in the zip; absent: no scan
+    if not isinstance(member, str):
+        return []
+    with zipfile.ZipFile(path) as archive:
+        if archive.getinfo(member).file_size > _SCAN_BYTES:
+            return []
+        xml = archive.read(member)
+    problems = []
+    if b"<f" in xml:
+        for ref, body in _CELL_RE.findall(xml):
+            if b"<f" in body and not _VALUE_RE.search(body):
+                problems.append(
+                    f"cell {ref.decode()} holds a formula without a saved value (the program that wrote the workbook "
+                    "did not calculate it), so it reads as empty; open and save the workbook in Excel or LibreOffice, "
+                    "or paste the values"
+                )
+    for ref in _MERGE_RE.findall(xml):
+        first = ref.decode().split(":")[0]
+        problems.append(
+            f"cells {ref.decode()} are merged: only {first} holds a value and the others read as empty; unmerge them "
+            "and fill every cell"
+        )
+    return problems
+
+
 def _read_xlsx(path: Path, package: RawPackage) -> None:
     import openpyxl  # heavy optional reader of workbooks; only needed for .xlsx packages
 
@@ -296,6 +341,7 @@ def _read_sheets(path: Path, book: Any, package: RawPackage) -> None:
             package.problems.append(("error", source, f"cannot read the sheet ({exc})"))
             package.unreadable.add(name)
             continue
+        package.problems += [("error", source, message) for message in _sheet_xml_problems(path, ws)]
         _xlsx_table(name, source, grid, package)
     if not first_sheet:
         found = ", ".join(repr(ws.title) for ws in book.worksheets)
