@@ -7,11 +7,11 @@ import textwrap
 from pathlib import Path
 
 import networkx as nx
-import pandas as pd
 import pytest
 
 from netlens.errors import UsageError
 from netlens.model import projection as model
+from netlens.model.network import Network
 from netlens.read import read_package
 from netlens.render.export import export, neo4j_import_command, typed_graph
 from netlens.store.embedded import EmbeddedStore
@@ -28,13 +28,13 @@ RELS = {"BASED_IN": 3, "PARTICIPATES_IN": 10, "ATTENDED": 9, "PART_OF": 2, "ABOU
 
 
 @pytest.fixture(scope="module")
-def tables(tmp_path_factory: pytest.TempPathFactory) -> dict[str, pd.DataFrame]:
+def tables(tmp_path_factory: pytest.TempPathFactory) -> Network:
     folder = write_package(tmp_path_factory.mktemp("tiny"), {k: textwrap.dedent(v) for k, v in TINY.items()})
     return validate_or_raise(read_package(folder))[0]
 
 
 @pytest.fixture(scope="module")
-def exported(tables: dict[str, pd.DataFrame], tmp_path_factory: pytest.TempPathFactory) -> Path:
+def exported(tables: Network, tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("export")
     export(tables, folder)
     return folder
@@ -50,7 +50,7 @@ def counts(g: nx.MultiDiGraph) -> tuple[dict[str, int], dict[str, int]]:
     return nodes, rels
 
 
-def test_typed_graph_is_what_the_store_holds(tables: dict[str, pd.DataFrame], tmp_path: Path) -> None:
+def test_typed_graph_is_what_the_store_holds(tables: Network, tmp_path: Path) -> None:
     g = typed_graph(tables)
     assert counts(g) == (NODES, RELS)
     store = EmbeddedStore(tmp_path / "s.kgl")
@@ -137,7 +137,7 @@ def test_neo4j_readme_has_the_import_command_and_constraints(exported: Path) -> 
     assert '--array-delimiter=";"' in readme and "netlens load PACKAGE --store neo4j" in readme
 
 
-def test_export_returns_files_and_command(tables: dict[str, pd.DataFrame], tmp_path: Path) -> None:
+def test_export_returns_files_and_command(tables: Network, tmp_path: Path) -> None:
     result = export(tables, tmp_path / "out", formats=("neo4j-csv",))
     assert set(result.files) == {"neo4j-csv"} and not (tmp_path / "out" / "network.graphml").exists()
     assert result.neo4j_command is not None and result.neo4j_command.startswith("neo4j-admin database import full neo4j")
@@ -145,7 +145,7 @@ def test_export_returns_files_and_command(tables: dict[str, pd.DataFrame], tmp_p
     assert result.files == {"graphml": [tmp_path / "out2" / "network.graphml"]} and result.neo4j_command is None
 
 
-def test_export_a_projection_graph(tables: dict[str, pd.DataFrame], tmp_path: Path) -> None:
+def test_export_a_projection_graph(tables: Network, tmp_path: Path) -> None:
     g = model.projection(tables, level="city")
     result = export(g, tmp_path, formats=("graphml", "gexf"))
     back = nx.read_graphml(result.files["graphml"][0])
@@ -156,7 +156,7 @@ def test_export_a_projection_graph(tables: dict[str, pd.DataFrame], tmp_path: Pa
         export(g, tmp_path, formats=("neo4j-csv",))
 
 
-def test_unknown_format(tables: dict[str, pd.DataFrame], tmp_path: Path) -> None:
+def test_unknown_format(tables: Network, tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="unknown export format pdf; expected graphml, gexf, neo4j-csv"):
         export(tables, tmp_path, formats=("pdf",))
 

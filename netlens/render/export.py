@@ -23,6 +23,20 @@ typed headers (``:long``, ``:double``, ``:date``, ``:string[]`` …), plus a ``R
 ``neo4j-admin database import full`` command and the constraints to create afterwards. Cities,
 organisations, projects and exchanges share one id space (their ids are unique across the four
 tables); topics have their own (``id:ID(Topic)``).
+
+Cells are written as the data has them, also when they start with ``=``, ``+``, ``-`` or ``@``: these files are
+for ``neo4j-admin`` (a machine), and a prefix such as ``'`` would change the values Neo4j imports (a city named
+``-Nord`` or a budget note ``=10%`` must stay as it is). Do not open them in a spreadsheet program that evaluates
+formulas; the CSVs of ``netlens query``/``analyse --format csv`` are the ones meant for people. Column names are
+never raw text from a user in a way that can shift columns: names with ``,`` ``:`` ``"`` or control characters are
+refused by validation, and refused again here (:class:`~netlens.errors.InputError`) for tables built by hand.
+
+Writing
+-------
+Every file goes through :func:`netlens.files.atomic_write` (a full disk or an unwritable folder is an
+:class:`~netlens.errors.OutputError`, exit 8, and leaves the previous file unchanged). GraphML and GEXF are
+always well-formed XML: characters XML 1.0 forbids are refused by validation and removed here from graphs built
+by hand.
 """
 
 from __future__ import annotations
@@ -36,10 +50,12 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
-from netlens.errors import NetlensError, UsageError
+from netlens.errors import InputError, NetlensError, OutputError, UsageError
+from netlens.files import atomic_write, write_text
 from netlens.model.network import Tables
 from netlens.store import NODE_LABELS, PlanItem, statements, write_plan
 from netlens.store.plan import Constraint, NodeWrite, RelationshipWrite
+from netlens.validation.text import strip_forbidden_xml
 from netlens.values import plain
 
 __all__ = ["FORMATS", "ExportResult", "typed_graph", "export", "neo4j_import_command"]
@@ -168,32 +184,42 @@ _GEXF_NODE_SPECIAL = ("id", "pid", "viz", "parents", "slices", "spells")
 _GEXF_EDGE_SPECIAL = ("id", "type", "start", "end")
 
 
+def _xml_plain(v: Any) -> Any:
+    """:func:`_plain`, text without the characters XML 1.0 forbids."""
+    pv = _plain(v)
+    return strip_forbidden_xml(pv) if isinstance(pv, str) else pv
+
+
 def _xml_attrs(d: dict[str, Any], special: tuple[str, ...]) -> dict[str, Any]:
     """Plain attribute values (None dropped), names in ``special`` renamed with a trailing ``_``."""
-    attrs = {k: pv for k, v in d.items() if (pv := _plain(v)) is not None}
+    attrs = {strip_forbidden_xml(str(k)): pv for k, v in d.items() if (pv := _xml_plain(v)) is not None}
     for name in special:
         if name in attrs:
             attrs[name + "_"] = attrs.pop(name)
     return attrs
 
 
+def _xml_key(n: Any) -> str:
+    return strip_forbidden_xml(str(n))
+
+
 def _for_xml(graph: nx.Graph, gexf: bool = False) -> nx.Graph:
     """A copy of ``graph`` with plain attribute values (lists joined, dates ISO, None dropped), one type per key."""
     out = graph.__class__()
     for n, d in graph.nodes(data=True):
-        attrs = {k: pv for k, v in d.items() if (pv := _plain(v)) is not None}
+        attrs = {strip_forbidden_xml(str(k)): pv for k, v in d.items() if (pv := _xml_plain(v)) is not None}
         if "label" not in attrs:
-            attrs["label"] = str(attrs.get("name") or n)
-        out.add_node(str(n), **(_xml_attrs(attrs, _GEXF_NODE_SPECIAL) if gexf else attrs))
+            attrs["label"] = strip_forbidden_xml(str(attrs.get("name") or n))
+        out.add_node(_xml_key(n), **(_xml_attrs(attrs, _GEXF_NODE_SPECIAL) if gexf else attrs))
     edges = (
         graph.edges(keys=True, data=True) if graph.is_multigraph() else ((u, v, None, d) for u, v, d in graph.edges(data=True))
     )
     for u, v, k, d in edges:
         attrs = _xml_attrs(d, _GEXF_EDGE_SPECIAL if gexf else ())
         if graph.is_multigraph():
-            out.add_edge(str(u), str(v), key=k, **attrs)
+            out.add_edge(_xml_key(u), _xml_key(v), key=None if k is None else _xml_key(k), **attrs)
         else:
-            out.add_edge(str(u), str(v), **attrs)
+            out.add_edge(_xml_key(u), _xml_key(v), **attrs)
     _harmonise(d for _, d in out.nodes(data=True))
     _harmonise(d for *_, d in out.edges(data=True))
     return out
@@ -247,11 +273,25 @@ def _cell(v: Any) -> str:
     return '"' + str(v).replace('"', '""') + '"'
 
 
+#: characters that give a neo4j-admin header field a meaning (``,`` ``:`` ``"``) and controls
+_UNSAFE_HEADER = ',:"\n\r'
+
+
+def _header_name(name: str, where: str) -> str:
+    """``name`` as a neo4j-admin header field; InputError for a name that would shift or retype the columns."""
+    if any(ch in _UNSAFE_HEADER or ord(ch) < 0x20 for ch in name) or not name:
+        raise InputError(
+            f"{where}: the property name {name!r} cannot be a neo4j-admin CSV header field (it has ',', ':', '\"' or a "
+            "control character, or is empty); rename the column"
+        )
+    return name
+
+
 def _write_csv(path: Path, header: list[str], rows: list[list[Any]]) -> None:
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        fh.write(",".join(header) + "\n")
+    with atomic_write(path) as fh:
+        fh.write((",".join(header) + "\n").encode("utf-8"))
         for r in rows:
-            fh.write(",".join(_cell(v) for v in r) + "\n")
+            fh.write((",".join(_cell(v) for v in r) + "\n").encode("utf-8"))
 
 
 NodeRecords = dict[str, list[dict[str, Any]]]
@@ -281,13 +321,17 @@ def _typed_header(cols: list[str], records: list[dict[str, Any]]) -> list[str]:
     return [f"{c}:{t}" if (t := _csv_type([r.get(c) for r in records])) else c for c in cols]
 
 
+def _checked_cols(cols: list[str], where: str) -> list[str]:
+    return [_header_name(str(c), where) for c in cols]
+
+
 def _node_csvs(nodes: NodeRecords, folder: Path) -> list[Path]:
     written: list[Path] = []
     for label in NODE_LABELS:
         recs = nodes.get(label)
         if not recs:
             continue
-        cols = [c for c in dict.fromkeys(k for r in recs for k in r) if c != "id"]
+        cols = _checked_cols([c for c in dict.fromkeys(k for r in recs for k in r) if c != "id"], f"nodes_{label}.csv")
         id_col = "id:ID(Topic)" if label == "Topic" else "id:ID"
         header = [id_col] + _typed_header(cols, recs) + [":LABEL"]
         path = folder / f"nodes_{label}.csv"
@@ -300,7 +344,7 @@ def _rel_csvs(rels: RelRecords, folder: Path) -> list[Path]:
     written: list[Path] = []
     for rel in sorted(rels):
         recs = rels[rel]
-        cols = list(dict.fromkeys(k for *_, p in recs for k in p))
+        cols = _checked_cols(list(dict.fromkeys(k for *_, p in recs for k in p)), f"rels_{rel}.csv")
         end = ":END_ID(Topic)" if rel == "ABOUT" else ":END_ID"
         header = [":START_ID", end, ":TYPE"] + _typed_header(cols, [p for *_, p in recs])
         path = folder / f"rels_{rel}.csv"
@@ -310,13 +354,13 @@ def _rel_csvs(rels: RelRecords, folder: Path) -> list[Path]:
 
 
 def _neo4j_csvs(tables: Tables, folder: Path) -> tuple[list[Path], str]:
-    folder.mkdir(parents=True, exist_ok=True)
+    _mkdir(folder)
     nodes, rels, constraints = _records(tables)
     node_files = _node_csvs(nodes, folder)
     rel_files = _rel_csvs(rels, folder)
     command = neo4j_import_command([p.name for p in node_files], [p.name for p in rel_files])
     readme = folder / "README.md"
-    readme.write_text(_readme(command, constraints), encoding="utf-8")
+    write_text(readme, _readme(command, constraints))
     return [*node_files, *rel_files, readme], command
 
 
@@ -370,6 +414,13 @@ Neo4j Aura and other servers you cannot reach with `neo4j-admin` load the networ
 # ------------------------------------------------------------------------------ entry point
 
 
+def _mkdir(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{folder}: cannot create the export folder ({exc.strerror or exc})") from None
+
+
 def export(tables_or_graph: Tables | nx.Graph, folder: str | Path, formats: Sequence[str] = FORMATS) -> ExportResult:
     """Write ``tables_or_graph`` to ``folder`` in ``formats`` (``graphml``, ``gexf``, ``neo4j-csv``).
 
@@ -384,21 +435,20 @@ def export(tables_or_graph: Tables | nx.Graph, folder: str | Path, formats: Sequ
     if is_graph and "neo4j-csv" in formats:
         raise UsageError("neo4j-csv needs the network's tables (a graph has lost the node labels and ids the import needs)")
     root = Path(folder)
-    try:
-        root.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UsageError(f"{root}: cannot create the export folder ({exc.strerror})") from None
+    _mkdir(root)
     result = ExportResult(root)
     graph: nx.Graph | None = None
     if "graphml" in formats or "gexf" in formats:
         graph = tables_or_graph if isinstance(tables_or_graph, nx.Graph) else typed_graph(tables_or_graph)
     if "graphml" in formats and graph is not None:
         path = root / GRAPHML_FILE
-        nx.write_graphml(_for_xml(graph), path, infer_numeric_types=True)
+        with atomic_write(path) as fh:
+            nx.write_graphml(_for_xml(graph), fh, infer_numeric_types=True)
         result.files["graphml"] = [path]
     if "gexf" in formats and graph is not None:
         path = root / GEXF_FILE
-        nx.write_gexf(_for_xml(graph, gexf=True), path)
+        with atomic_write(path) as fh:
+            nx.write_gexf(_for_xml(graph, gexf=True), fh)
         result.files["gexf"] = [path]
     if "neo4j-csv" in formats and not isinstance(tables_or_graph, nx.Graph):
         files, command = _neo4j_csvs(tables_or_graph, root / NEO4J_FOLDER)

@@ -18,6 +18,7 @@ Takes nothing; gives the names every other store module (and the exporter) uses:
 from __future__ import annotations
 
 from netlens.model.network import LABEL_OF_TABLE
+from netlens.validation.specs import RESULT_PROPERTIES  # node properties written by analysis
 
 __all__ = ["NODE_LABELS", "REL_TYPES", "RESULT_LABELS", "MEMBER_LABELS", "RESULT_PROPERTIES", "LABEL_OF_TABLE", "INVENTED"]
 
@@ -27,33 +28,6 @@ REL_TYPES = ("BASED_IN", "PARTICIPATES_IN", "ATTENDED", "PART_OF", "ABOUT", "TAN
 RESULT_LABELS = ("City", "Organisation", "Project", "Exchange")
 #: the labels of members (the ends of TANDEM, TRANSFERRED and TIE relationships)
 MEMBER_LABELS = ("City", "Organisation")
-
-#: Node properties written by analysis (``netlens analyse``); not part of the input tables.
-RESULT_PROPERTIES = frozenset(
-    {
-        "degree",
-        "strength",
-        "betweenness",
-        "closeness",
-        "harmonic",
-        "eigenvector",
-        "pagerank",
-        "kcore",
-        "community",
-        "constraint",
-        "effective_size",
-        "articulation",
-        "split_size",
-        "gf_coordinator",
-        "gf_itinerant",
-        "gf_gatekeeper",
-        "gf_representative",
-        "gf_liaison",
-        "centrality_scope",
-        "communities_scope",
-        "brokers_scope",
-    }
-)
 
 #: properties kglite invents on every node/relationship; dropped on read-back where the schema lacks them
 INVENTED = ("title", "type")

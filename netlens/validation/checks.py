@@ -35,6 +35,7 @@ from netlens.validation.specs import (
     ColumnSpec,
     TableSpec,
 )
+from netlens.validation.text import FORBIDDEN_XML_RE, INVISIBLE_RE, bad_column_name, forbidden_xml, invisible
 from netlens.values import is_missing, parse_date, split_list
 
 __all__ = ["Issue", "Tables", "validate", "validate_or_raise", "empty_tables"]
@@ -84,18 +85,32 @@ class _Collector:
 
 
 def _parse_float(v: str) -> float:
-    # not values.number: that one returns NaN instead of raising, and does not accept "1 000" / "1_000"
-    f = float(v.replace("_", "").replace(" ", ""))
+    # not values.number: that one returns NaN instead of raising. Python's float() accepts "1_000"; the message
+    # says "no thousands separator", so digit separators are refused here
+    if "_" in v or " " in v:
+        raise ValueError
+    f = float(v)
     if not math.isfinite(f):
         raise ValueError
     return f
+
+
+#: the largest whole number both stores hold (a 64-bit integer)
+_MAX_INT = 2**63 - 1
+
+
+class _OutOfRange(ValueError):
+    """A parsed value outside the range of its column; the text is the end of the message."""
 
 
 def _parse_int(v: str) -> int:
     f = _parse_float(v)
     if f != int(f):
         raise ValueError
-    return int(f)
+    n = int(v) if v.lstrip("+-").isdigit() else int(f)
+    if abs(n) > _MAX_INT:
+        raise _OutOfRange(f"is too large; expected a whole number the store can hold (at most {_MAX_INT})")
+    return n
 
 
 _PARSERS: dict[str, Callable[[str], Any]] = {
@@ -117,7 +132,7 @@ def _parse(spec: ColumnSpec, v: str) -> Any:
     if spec.kind == "lon" and not -180 <= parsed <= 180:
         raise ValueError
     if spec.kind in ("int", "float") and spec.name in _NON_NEGATIVE and parsed < 0:
-        raise ValueError
+        raise _OutOfRange("must be ≥ 0")
     return parsed
 
 
@@ -126,6 +141,9 @@ def _convert_value(raw: RawTable, spec: ColumnSpec, v: str, row: int, out: _Coll
     if spec.kind in _PARSERS:
         try:
             return _parse(spec, v)
+        except _OutOfRange as exc:
+            out.add("error", raw, row, spec.name, v, str(exc))
+            return None
         except ValueError:
             out.add("error", raw, row, spec.name, v, f"is not {EXPECT[spec.kind]}")
             return None
@@ -186,7 +204,29 @@ def _extra_columns(raw: RawTable, data: dict[str, list[Any]], out: _Collector) -
         if c.lower() in RESERVED_EXTRA:
             out.add("warning", raw, 1, c, None, "is reserved by the graph store; the column is ignored")
             continue
+        problem = bad_column_name(c)
+        if problem is not None:
+            out.add("error", raw, 1, c, None, problem)
+            continue
         data[c] = [v if v != "" else None for v in raw.frame[c].tolist()]
+
+
+#: columns whose values are names or ids: invisible characters in them get a warning
+_NAME_COLUMNS = ("id", "name", "title")
+
+
+def _check_characters(raw: RawTable, out: _Collector) -> None:
+    """Cells with characters XML 1.0 forbids (errors) and names with bidi or zero-width characters (warnings)."""
+    for c in raw.frame.columns:
+        col = raw.frame[c].astype(str)
+        checks = [("error", FORBIDDEN_XML_RE, forbidden_xml)]
+        if str(c) in _NAME_COLUMNS:
+            checks.append(("warning", INVISIBLE_RE, invisible))
+        for severity, pattern, check in checks:
+            hits = col.str.contains(pattern, regex=True)
+            for i in hits.to_numpy().nonzero()[0]:
+                value = col.iloc[i]
+                out.add(severity, raw, raw.rows[i], str(c), value, check(value) or "")
 
 
 def _typed_table(raw: RawTable, spec: TableSpec, out: _Collector) -> pd.DataFrame | None:
@@ -197,6 +237,7 @@ def _typed_table(raw: RawTable, spec: TableSpec, out: _Collector) -> pd.DataFram
     for row, text in raw.overflow:
         message = f"row has more cells than the header has columns ({n_cols}); check quoting of {raw.delimiter!r}"
         out.add("error", raw, row, None, text, message)
+    _check_characters(raw, out)
     cols = {str(c) for c in raw.frame.columns}
     data: dict[str, list[Any]] = {}
     for col in spec.columns:
@@ -261,7 +302,7 @@ def _typed_tables(package: RawPackage, out: _Collector) -> tuple[_Typed, _Raws]:
 
 def _check_presence(package: RawPackage, raws: _Raws, out: _Collector) -> None:
     """A package needs a member table and a relation table."""
-    present = set(raws) | set(package.tables)
+    present = set(raws) | set(package.tables) | package.unreadable  # an unreadable table is reported already
     where = str(package.path.name)
     if not (set(MEMBER_TABLES) & present):
         out.add("error", where, None, None, None, "no cities or organisations table; a package needs one of them")
@@ -284,18 +325,34 @@ def _check_id_namespace(tables: _Typed, raws: _Raws, ids: dict[str, set[str]], o
                     out.add("error", raws[name], row, "id", oid, message)
 
 
-def _check_references(tables: _Typed, raws: _Raws, ids: dict[str, set[str]], out: _Collector) -> None:
-    """Every referencing column points to an id of one of its tables."""
+def _check_references(tables: _Typed, raws: _Raws, ids: dict[str, set[str]], unusable: set[str], out: _Collector) -> None:
+    """Every referencing column points to an id of one of its tables.
+
+    A column referring to a table that was present but ``unusable`` (unreadable, or with a broken header) is not
+    checked: its ids are unknown, and one "unknown id" per row would hide the root cause, reported once already.
+    """
     for name, raw in raws.items():
         frame = tables[name]
         for col in SPECS[name].columns:
             if not col.ref:
+                continue
+            broken = [r for r in col.ref if r in unusable]
+            if broken:
+                message = f"references not checked: {' and '.join(broken)} could not be read (see the error above)"
+                out.add("warning", raw, None, col.name, None, message)
                 continue
             allowed = set().union(*(ids[r] for r in col.ref))
             targets = " or ".join(col.ref)
             for v, row in zip(frame[col.name], frame["_row"]):
                 if v is not None and v not in allowed:
                     out.add("error", raw, row, col.name, v, f"references an unknown id; expected an id from {targets}")
+
+
+def _check_has_rows(package: RawPackage, raws: _Raws, out: _Collector) -> None:
+    """A package whose tables all have a header and no rows has nothing to load: one error says so."""
+    if raws and not any(raw.rows for raw in raws.values()):
+        message = "the package has no rows: every table has a header only; expected data rows below the headers"
+        out.add("error", str(package.path.name), None, None, None, message)
 
 
 def _check_cross_fields(tables: _Typed, raws: _Raws, out: _Collector) -> None:
@@ -356,7 +413,9 @@ def validate(package: RawPackage) -> tuple[Network, list[Issue]]:
     _check_presence(package, raws, out)
     ids: dict[str, set[str]] = {n: set(tables[n]["id"].dropna()) for n in NODE_TABLES}
     _check_id_namespace(tables, raws, ids, out)
-    _check_references(tables, raws, ids, out)
+    unusable = set(package.unreadable) | (set(package.tables) - set(raws))
+    _check_references(tables, raws, ids, unusable, out)
+    _check_has_rows(package, raws, out)
     _check_cross_fields(tables, raws, out)
     _warn_missing_coordinates(tables, raws, out)
     _finish(tables)

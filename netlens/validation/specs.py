@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from netlens.choices import METRICS
 from netlens.model.network import TABLE_NAMES
 
 __all__ = [
@@ -18,6 +19,7 @@ __all__ = [
     "EXCHANGE_TYPES",
     "ATTENDANCE_ROLES",
     "RESERVED_EXTRA",
+    "RESULT_PROPERTIES",
     "MEMBER_TABLES",
     "NODE_TABLES",
     "RELATION_TABLES",
@@ -43,6 +45,33 @@ ATTENDANCE_ROLES = ("host", "speaker", "participant")
 
 #: Property names the embedded store (kglite) fills in by itself on every node; extra columns may not use them.
 RESERVED_EXTRA = {"title", "type", "id", "labels"}
+
+#: Node properties written by analysis (``netlens analyse``), with the ``<metric>_scope`` of each metric; an input
+#: column may not use them (the next ``analyse`` would overwrite it). Defined here, not in the store, because the
+#: validator refuses such columns and the store imports the validator (:mod:`netlens.store.schema` re-exports it).
+RESULT_PROPERTIES = frozenset(
+    {
+        "degree",
+        "strength",
+        "betweenness",
+        "closeness",
+        "harmonic",
+        "eigenvector",
+        "pagerank",
+        "kcore",
+        "community",
+        "constraint",
+        "effective_size",
+        "articulation",
+        "split_size",
+        "gf_coordinator",
+        "gf_itinerant",
+        "gf_gatekeeper",
+        "gf_representative",
+        "gf_liaison",
+        *(f"{metric}_scope" for metric in METRICS),
+    }
+)
 
 #: tables whose ids a member reference may point to
 MEMBER_TABLES = ("cities", "organisations")
