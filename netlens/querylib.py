@@ -226,8 +226,7 @@ def single_statement(cypher: str) -> str:
 
 
 _MEMBERS = (
-    "MATCH (m) WHERE m:City OR m:Organisation "
-    "RETURN m.id AS id, m.name AS name, m.country AS country, labels(m)[0] AS kind"
+    "MATCH (m) WHERE m:City OR m:Organisation RETURN m.id AS id, m.name AS name, m.country AS country, labels(m)[0] AS kind"
 )
 
 

@@ -5,8 +5,8 @@
 // partner. `degree` and `pagerank` come from `netlens analyse` at `$level` (empty before, and for
 // members of the other level).
 //
-// $top: int = 10   how many members to list
 // $level: str = city   the level of the analysis `degree` and `pagerank` come from: city or organisation
+// $top: int = 10   how many members to list
 MATCH (m)-[:PARTICIPATES_IN|ATTENDED]->(a)<-[:PARTICIPATES_IN|ATTENDED]-(p)
 WHERE (m:City OR m:Organisation) AND p <> m
 WITH m, count(DISTINCT p) AS partners, count(DISTINCT a) AS shared_activities

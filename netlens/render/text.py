@@ -14,7 +14,16 @@ from netlens.store.schema import INVENTED, LABEL_OF_TABLE
 from netlens.validation import SPECS
 from netlens.values import jsonable
 
-__all__ = ["FORMATS", "render_frame", "format_info", "format_load", "format_routes", "format_map_stats", "render_records", "graph_value"]
+__all__ = [
+    "FORMATS",
+    "render_frame",
+    "format_info",
+    "format_load",
+    "format_routes",
+    "format_map_stats",
+    "render_records",
+    "graph_value",
+]
 
 FORMATS = ("table", "csv", "json")
 
@@ -175,7 +184,8 @@ def graph_value(v: Any) -> Any:
     Nodes are labels + property map (no engine-internal id; the ``title``/``type`` kglite invents are hidden),
     relationships ``[:TYPE {…}]``, paths ``(…)-[:TYPE]->(…)``; lists are converted element by element.
 
-    >>> graph_value({"id": 0, "labels": ["City"], "properties": {"id": "paris", "name": "Paris", "type": "City", "title": "Paris"}})
+    >>> paris = {"id": "paris", "name": "Paris", "type": "City", "title": "Paris"}
+    >>> graph_value({"id": 0, "labels": ["City"], "properties": paris})
     '(:City {id: "paris", name: "Paris"})'
     >>> graph_value({"id": 3, "start": 1, "end": 0, "type": "BASED_IN", "properties": {}})
     '[:BASED_IN]'
