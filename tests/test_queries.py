@@ -403,7 +403,11 @@ def test_brokers_before_and_after_analysis(tiny: EmbeddedStore) -> None:
         ("org-solo", 0, 1),
     ]
     assert rows[0]["betweenness"] is None and rows[0]["burt_constraint"] is None
-    frame = pd.DataFrame({"betweenness": [0.5, 0.1], "constraint": [0.3, 0.9]}, index=["brno", "graz"])
+    scope = ["city; all dates"] * 2
+    frame = pd.DataFrame(
+        {"betweenness": [0.5, 0.1], "centrality_scope": scope, "constraint": [0.3, 0.9], "brokers_scope": scope},
+        index=["brno", "graz"],
+    )
     tiny.write_node_properties(frame, {"brno": "City", "graz": "City"})
     rows = q(tiny, "brokers", top="3")
     assert [(r["id"], r["betweenness"], r["burt_constraint"]) for r in rows] == [
@@ -411,6 +415,8 @@ def test_brokers_before_and_after_analysis(tiny: EmbeddedStore) -> None:
         ("graz", 0.1, 0.9),
         ("org-hub", None, None),
     ]
+    # values of an organisation-level run are not shown as city-level ones, and the other way round
+    assert [r["betweenness"] for r in q(tiny, "brokers", top="3", level="organisation")] == [None, None, None]
 
 
 def test_city_partners(tiny: EmbeddedStore) -> None:
@@ -566,20 +572,36 @@ def test_strongest_ties_after_analysis(tiny: EmbeddedStore) -> None:
         {"a_id": "wien", "a_name": "Wien", "b_id": "graz", "b_name": "Graz", "strength": 1.0, "breakdown": "2 projects"},
     ]
     assert [r["a_id"] for r in q(tiny, "strongest-ties", top="1")] == ["brno"]
+    # once the organisation level has TIEs too, each level lists its own ties once
+    org_ties = pd.DataFrame({"u": ["org-uni"], "v": ["org-hub"], "strength": [9.0], "breakdown": ["x"]})
+    tiny.write_ties(org_ties, {"org-uni": "Organisation", "org-hub": "Organisation"}, "organisation")
+    assert [(r["a_id"], r["b_id"]) for r in q(tiny, "strongest-ties")] == [("brno", "plzen"), ("wien", "graz")]
+    assert [(r["a_id"], r["b_id"]) for r in q(tiny, "strongest-ties", level="organisation")] == [("org-uni", "org-hub")]
+
+
+def test_top_hubs_shows_analysis_values_of_its_level_only(tiny: EmbeddedStore) -> None:
+    frame = pd.DataFrame({"degree": [3.0], "pagerank": [0.4], "centrality_scope": ["bipartite; all dates"]}, index=["plzen"])
+    tiny.write_node_properties(frame, {"plzen": "City"})
+    assert [(r["id"], r["pagerank"]) for r in q(tiny, "top-hubs", top="1")] == [("plzen", None)]
+    frame["centrality_scope"] = "city; all dates"
+    tiny.write_node_properties(frame, {"plzen": "City"})
+    assert [(r["id"], r["degree"], r["pagerank"]) for r in q(tiny, "top-hubs", top="1")] == [("plzen", 3.0, 0.4)]
 
 
 def test_communities_after_analysis(tiny: EmbeddedStore) -> None:
     assert q(tiny, "communities") == []
     frame = pd.DataFrame(
-        {"community": [0, 0, 0, 1, 1], "pagerank": [0.3, 0.2, 0.1, 0.25, 0.15]},
+        {"community": [0, 0, 0, 1, 1], "pagerank": [0.3, 0.2, 0.1, 0.25, 0.15], "communities_scope": "city; all dates"},
         index=["brno", "plzen", "org-uni", "wien", "graz"],
     )
+    frame["centrality_scope"] = frame["communities_scope"]
     kinds = {"brno": "City", "plzen": "City", "org-uni": "Organisation", "wien": "City", "graz": "City"}
     tiny.write_node_properties(frame, kinds)
     assert q(tiny, "communities") == [
         {"community": 0, "members": 3, "leading_members": ["Brno", "Plzeň", "Masaryk University"], "countries": ["CZ"]},
         {"community": 1, "members": 2, "leading_members": ["Wien", "Graz"], "countries": ["AT"]},
     ]
+    assert q(tiny, "communities", level="organisation") == []
 
 
 def test_new_partners(tiny: EmbeddedStore) -> None:
