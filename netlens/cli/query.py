@@ -35,9 +35,9 @@ def _params(values: tuple[str, ...]) -> dict[str, str]:
             "netlens query --list",
             "netlens query city-partners --param city=Nantes",
             "netlens query --file my-question.cypher --param top=5",
-            "netlens query --cypher 'MATCH (c:City) RETURN c.name, c.pagerank ORDER BY c.pagerank IS NULL, c.pagerank DESC LIMIT 5'",
+            "netlens query -c 'MATCH (c:City) RETURN c.name, c.pagerank ORDER BY c.pagerank IS NULL, c.pagerank DESC LIMIT 5'",
         ],
-        "0 ok, 2 usage, 4 store, 5 query error or a write without --write, 6 query not found, 8 output file not written",
+        "0 ok, 2 usage, 4 store, 5 query error or a write without --write, 6 query or city not found, 8 output file not written",
     )
 )
 @click.argument("name", required=False)
