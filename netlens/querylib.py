@@ -7,13 +7,19 @@ Neo4j 5. It starts with a header comment::
     //
     // Everyone a city (or organisation) shares a project or an exchange with, and what they share.
     //
-    // $city: str        the city's id or name, e.g. nantes or Plzeň
+    // $city: city       the city's id or name, e.g. nantes or Plzeň
     // $top: int = 10    how many rows to show
 
 The first header line is the title, the other plain lines are the description, and each ``// $name``
-line declares a parameter: an optional type (``str``, ``int``, ``float``, ``bool``, ``date``, ``list``),
-an optional default after ``=`` (quote it if it has spaces) and a description. The header ends at the
-first line that is not a ``//`` comment.
+line declares a parameter: an optional type (``str``, ``int``, ``float``, ``bool``, ``date``, ``list``,
+``city``), an optional default after ``=`` (quote it if it has spaces) and a description. The header ends
+at the first line that is not a ``//`` comment. A ``city`` parameter names a city or organisation by id or
+name; :func:`run` resolves it against the store first (accents folded; an unknown name raises
+:class:`~netlens.errors.NotFoundError` listing the closest members with their countries).
+
+A query is one statement (a trailing ``;`` is allowed): :func:`run` refuses ``;``-separated statements.
+Library queries are found by name only (:func:`load_query` never opens a path); a file of one's own is
+opened with :func:`load_file`, which accepts ``.cypher`` files only.
 
 Parameters are also found in the query text itself (:func:`netlens.cypher.params.named_parameters`, which
 ignores ``$x`` inside string literals and comments, like datasette's ``named_parameters``), so ad-hoc

@@ -8,7 +8,7 @@
 MATCH (n)
 WHERE (n:City OR n:Organisation) AND n.community IS NOT NULL AND n.communities_scope STARTS WITH $level + ';'
 WITH n, CASE WHEN n.centrality_scope STARTS WITH $level + ';' THEN n.pagerank END AS pagerank
-WITH n ORDER BY coalesce(pagerank, 0.0) DESC, n.name
+ORDER BY coalesce(pagerank, 0.0) DESC, n.name
 RETURN n.community AS community, count(n) AS members, collect(n.name)[..5] AS leading_members,
        collect(DISTINCT n.country) AS countries
 ORDER BY members DESC, community
