@@ -4,8 +4,8 @@
 // projects and exchanges, tandems, transfers and organisations' home cities (topics do not count).
 // Empty when the two are not connected within 12 steps.
 //
-// $source: str   id or name of the first city, e.g. amsterdam
-// $target: str   id or name of the second city, e.g. berlin
+// $source: city  id or name of the first city, e.g. amsterdam
+// $target: city  id or name of the second city, e.g. berlin
 MATCH (a)
 WHERE (a:City OR a:Organisation) AND (a.id = $source OR toLower(a.name) = toLower($source))
 MATCH (b)

@@ -13,18 +13,23 @@ import re
 import shlex
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
+from click.testing import CliRunner
 
+from netlens.cli import main as cli_main
 from netlens.cypher.params import Param, bind, convert, named_parameters
 from netlens.cypher.readonly import check_read_only, is_write, write_operations
-from netlens.errors import NotFoundError, QueryError, ReadOnlyQueryError
+from netlens.errors import NotFoundError, QueryError, ReadOnlyQueryError, UsageError
+from netlens.model.network import Network
 from netlens.querylib import (
     QueryFile,
     default_folder,
     library_frame,
     list_queries,
+    load_file,
     load_query,
     parse_query,
     run,
@@ -42,7 +47,7 @@ SAMPLE = Path(os.environ.get("NETLENS_SAMPLE_DIR", REPO / "data" / "sample"))
 
 
 @pytest.fixture(scope="module")
-def tiny_tables(tmp_path_factory: pytest.TempPathFactory) -> dict[str, pd.DataFrame]:
+def tiny_tables(tmp_path_factory: pytest.TempPathFactory) -> Network:
     tables, _ = validate_or_raise(
         read_package(write_package(tmp_path_factory.mktemp("tiny"), {k: textwrap.dedent(v) for k, v in TINY.items()}))
     )
@@ -50,13 +55,13 @@ def tiny_tables(tmp_path_factory: pytest.TempPathFactory) -> dict[str, pd.DataFr
 
 
 @pytest.fixture()
-def tiny(tmp_path: Path, tiny_tables: dict[str, pd.DataFrame]) -> EmbeddedStore:
+def tiny(tmp_path: Path, tiny_tables: Network) -> EmbeddedStore:
     store = EmbeddedStore(tmp_path / "tiny.kgl")
     store.load(tiny_tables)
     return store
 
 
-def q(store: EmbeddedStore, name: str, **params: str) -> list[dict[str, object]]:
+def q(store: EmbeddedStore, name: str, **params: str) -> list[dict[str, Any]]:
     return run(store, load_query(name), params).rows
 
 
@@ -212,8 +217,8 @@ def test_library_frame_lists_names_titles_parameters() -> None:
     frame = library_frame()
     row = frame.set_index("name").loc["top-hubs"]
     assert row["title"] == "Top hubs"
-    assert row["parameters"] == "$top: int = 10"
-    assert frame.set_index("name").loc["shortest-route", "parameters"] == "$source: str $target: str"
+    assert row["parameters"] == "$level: str = city $top: int = 10"
+    assert frame.set_index("name").loc["shortest-route", "parameters"] == "$source: city $target: city"
     assert frame.set_index("name").loc["knowledge-transfers", "parameters"] == '$topic: str = ""'
 
 
@@ -221,15 +226,68 @@ def test_load_query_by_name_and_path(tmp_path: Path) -> None:
     assert load_query("top-hubs").path == default_folder() / "top-hubs.cypher"
     own = tmp_path / "mine.cypher"
     own.write_text("// Mine\n// $x: int\nRETURN $x AS x\n", encoding="utf-8")
-    qf = load_query(str(own))
+    qf = load_file(str(own))
     assert (qf.name, qf.title, qf.parameters) == ("mine", "Mine", ["x"])
+    with pytest.raises(NotFoundError, match="no query named"):  # a path is never a library name
+        load_query(str(own))
 
 
 def test_load_query_unknown_names_suggest() -> None:
     with pytest.raises(NotFoundError, match=r"no query named 'top-hub' in the library; did you mean top-hubs\?"):
         load_query("top-hub")
     with pytest.raises(NotFoundError, match="nowhere.cypher: no such query file"):
-        load_query("nowhere.cypher")
+        load_file("nowhere.cypher")
+
+
+@pytest.mark.parametrize("name", ["../../../../etc/passwd", "../queries/top-hubs", "top-hubs.cypher", "/etc/hostname"])
+def test_query_names_never_leave_the_library(name: str) -> None:
+    with pytest.raises(NotFoundError, match="no query named .* in the library"):
+        load_query(name)
+
+
+def test_query_files_must_be_cypher_files(tmp_path: Path) -> None:
+    secret = tmp_path / "passwd"
+    secret.write_text("root:x:0:0:root:/root:/bin/bash\n", encoding="utf-8")
+    with pytest.raises(UsageError, match="must end in .cypher") as err:
+        load_file(secret)
+    assert "root:x" not in str(err.value)
+
+
+def test_cli_query_refuses_paths_as_names(tmp_path: Path) -> None:
+    secret = tmp_path / "passwd"
+    secret.write_text("root:x:0:0:root:/root:/bin/bash\n", encoding="utf-8")
+    store = ["--store-path", str(tmp_path / "s.kgl")]
+    by_name = CliRunner().invoke(cli_main, ["query", str(secret), *store])
+    assert by_name.exit_code == 6 and "root:x" not in by_name.output
+    by_file = CliRunner().invoke(cli_main, ["query", "--file", str(secret), *store])
+    assert by_file.exit_code == 2 and "root:x" not in by_file.output and "must end in .cypher" in by_file.output
+
+
+def test_several_statements_are_refused_before_running(tiny: EmbeddedStore) -> None:
+    before = tiny.path.read_bytes()
+    with pytest.raises(QueryError, match="2 statements separated by ';'"):
+        run(tiny, "RETURN 1 AS a; RETURN 2 AS b")
+    with pytest.raises(QueryError, match="2 statements"):  # with --write: nothing is saved
+        run(tiny, "MATCH (c:City {id: 'koper'}) SET c.x = 1; RETURN nonsense(", write=True)
+    assert tiny.path.read_bytes() == before
+    assert run(tiny, "RETURN ';' AS a;  // one statement, a trailing ';'").rows == [{"a": ";"}]
+
+
+def test_huge_integer_parameters_are_a_query_error(tiny: EmbeddedStore) -> None:
+    with pytest.raises(QueryError, match=r"parameter \$top: 99999999999999999999 is out of range"):
+        run(tiny, load_query("top-hubs"), {"top": "99999999999999999999"})
+    with pytest.raises(QueryError, match="out of range"):  # undeclared: guessed as an integer
+        run(tiny, "RETURN $n AS n", {"n": "-99999999999999999999"})
+    args = ["query", "top-hubs", "--param", "top=99999999999999999999", "--store-path", str(tiny.path)]
+    result = CliRunner().invoke(cli_main, args)
+    assert result.exit_code == 5 and "out of range" in result.output and "Traceback" not in result.output
+
+
+def test_unknown_city_names_closest_members(tiny: EmbeddedStore) -> None:
+    with pytest.raises(NotFoundError, match=r"no city or organisation 'Brnoo' in the store; closest: Brno \(city brno, CZ\)"):
+        run(tiny, load_query("city-partners"), {"city": "Brnoo"})
+    # accents folded: Plzen finds Plzeň
+    assert {r["partner_id"] for r in q(tiny, "city-partners", city="Plzen")} == {"brno", "graz", "wien", "org-uni", "org-hub"}
 
 
 def test_default_folder(tmp_path: Path) -> None:
@@ -272,8 +330,8 @@ def test_convert() -> None:
 
 def test_bind_uses_header_types_and_defaults() -> None:
     qf = load_query("top-hubs")
-    assert bind(qf, {}) == {"top": 10}
-    assert bind(qf, {"top": "3"}) == {"top": 3}
+    assert bind(qf, {}) == {"level": "city", "top": 10}
+    assert bind(qf, {"top": "3"}) == {"level": "city", "top": 3}
     assert bind(load_query("knowledge-transfers"), {}) == {"topic": ""}
     assert bind(load_query("city-partners"), {"city": "2022"}) == {"city": "2022"}  # declared str: no guessing
 
@@ -282,7 +340,7 @@ def test_bind_reports_missing_and_unknown_before_running() -> None:
     with pytest.raises(QueryError) as err:
         bind(load_query("shortest-route"), {"source": "brno", "tagret": "graz"})
     assert str(err.value) == (
-        "missing parameter $target: str (id or name of the second city, e.g. berlin); unknown parameter $tagret "
+        "missing parameter $target: city (id or name of the second city, e.g. berlin); unknown parameter $tagret "
         "(this query takes $source, $target)"
     )
     with pytest.raises(QueryError, match=r"^unknown parameter \$x \(this query takes no parameters\)$"):
@@ -345,7 +403,11 @@ def test_brokers_before_and_after_analysis(tiny: EmbeddedStore) -> None:
         ("org-solo", 0, 1),
     ]
     assert rows[0]["betweenness"] is None and rows[0]["burt_constraint"] is None
-    frame = pd.DataFrame({"betweenness": [0.5, 0.1], "constraint": [0.3, 0.9]}, index=["brno", "graz"])
+    scope = ["city; all dates"] * 2
+    frame = pd.DataFrame(
+        {"betweenness": [0.5, 0.1], "centrality_scope": scope, "constraint": [0.3, 0.9], "brokers_scope": scope},
+        index=["brno", "graz"],
+    )
     tiny.write_node_properties(frame, {"brno": "City", "graz": "City"})
     rows = q(tiny, "brokers", top="3")
     assert [(r["id"], r["betweenness"], r["burt_constraint"]) for r in rows] == [
@@ -353,6 +415,8 @@ def test_brokers_before_and_after_analysis(tiny: EmbeddedStore) -> None:
         ("graz", 0.1, 0.9),
         ("org-hub", None, None),
     ]
+    # values of an organisation-level run are not shown as city-level ones, and the other way round
+    assert [r["betweenness"] for r in q(tiny, "brokers", top="3", level="organisation")] == [None, None, None]
 
 
 def test_city_partners(tiny: EmbeddedStore) -> None:
@@ -361,9 +425,8 @@ def test_city_partners(tiny: EmbeddedStore) -> None:
         ("graz", 1, 1, dt.date(2018, 1, 1)),
         ("plzen", 1, 1, dt.date(2018, 1, 1)),
         ("wien", 1, 1, dt.date(2018, 1, 1)),
-        ("org-uni", 1, 0, dt.date(2018, 1, 1)),
         ("org-hub", 0, 1, dt.date(2019, 9, 1)),
-    ]
+    ]  # org-uni (Masaryk University) is based in Brno: it takes part as Brno, not as its partner
     assert rows[0]["shared_projects"] == ["Alpha"] and rows[-1]["shared_projects"] == []
     assert rows[3]["kind"] == "Organisation"
     # by name, any case, with diacritics
@@ -382,6 +445,7 @@ def test_city_tandems(tiny: EmbeddedStore) -> None:
     rows = q(tiny, "city-tandems", city="brno")
     assert rows == [
         {
+            "member": "Brno",
             "partner_id": "plzen",
             "partner": "Plzeň",
             "country": "CZ",
@@ -392,6 +456,7 @@ def test_city_tandems(tiny: EmbeddedStore) -> None:
             "joint_exchanges": 1,
         },
         {
+            "member": "Brno",
             "partner_id": "wien",
             "partner": "Wien",
             "country": "AT",
@@ -507,25 +572,41 @@ def test_strongest_ties_after_analysis(tiny: EmbeddedStore) -> None:
         {"a_id": "wien", "a_name": "Wien", "b_id": "graz", "b_name": "Graz", "strength": 1.0, "breakdown": "2 projects"},
     ]
     assert [r["a_id"] for r in q(tiny, "strongest-ties", top="1")] == ["brno"]
+    # once the organisation level has TIEs too, each level lists its own ties once
+    org_ties = pd.DataFrame({"u": ["org-uni"], "v": ["org-hub"], "strength": [9.0], "breakdown": ["x"]})
+    tiny.write_ties(org_ties, {"org-uni": "Organisation", "org-hub": "Organisation"}, "organisation")
+    assert [(r["a_id"], r["b_id"]) for r in q(tiny, "strongest-ties")] == [("brno", "plzen"), ("wien", "graz")]
+    assert [(r["a_id"], r["b_id"]) for r in q(tiny, "strongest-ties", level="organisation")] == [("org-uni", "org-hub")]
+
+
+def test_top_hubs_shows_analysis_values_of_its_level_only(tiny: EmbeddedStore) -> None:
+    frame = pd.DataFrame({"degree": [3.0], "pagerank": [0.4], "centrality_scope": ["bipartite; all dates"]}, index=["plzen"])
+    tiny.write_node_properties(frame, {"plzen": "City"})
+    assert [(r["id"], r["pagerank"]) for r in q(tiny, "top-hubs", top="1")] == [("plzen", None)]
+    frame["centrality_scope"] = "city; all dates"
+    tiny.write_node_properties(frame, {"plzen": "City"})
+    assert [(r["id"], r["degree"], r["pagerank"]) for r in q(tiny, "top-hubs", top="1")] == [("plzen", 3.0, 0.4)]
 
 
 def test_communities_after_analysis(tiny: EmbeddedStore) -> None:
     assert q(tiny, "communities") == []
     frame = pd.DataFrame(
-        {"community": [0, 0, 0, 1, 1], "pagerank": [0.3, 0.2, 0.1, 0.25, 0.15]},
+        {"community": [0, 0, 0, 1, 1], "pagerank": [0.3, 0.2, 0.1, 0.25, 0.15], "communities_scope": "city; all dates"},
         index=["brno", "plzen", "org-uni", "wien", "graz"],
     )
+    frame["centrality_scope"] = frame["communities_scope"]
     kinds = {"brno": "City", "plzen": "City", "org-uni": "Organisation", "wien": "City", "graz": "City"}
     tiny.write_node_properties(frame, kinds)
     assert q(tiny, "communities") == [
         {"community": 0, "members": 3, "leading_members": ["Brno", "Plzeň", "Masaryk University"], "countries": ["CZ"]},
         {"community": 1, "members": 2, "leading_members": ["Wien", "Graz"], "countries": ["AT"]},
     ]
+    assert q(tiny, "communities", level="organisation") == []
 
 
 def test_new_partners(tiny: EmbeddedStore) -> None:
     assert q(tiny, "new-partners", city="brno") == [
-        {"year": 2018, "new_partners": 4, "names": ["Graz", "Masaryk University", "Plzeň", "Wien"]},
+        {"year": 2018, "new_partners": 3, "names": ["Graz", "Plzeň", "Wien"]},  # Masaryk University is in Brno
         {"year": 2019, "new_partners": 1, "names": ["Urban Innovation Hub"]},
     ]
 
@@ -558,7 +639,12 @@ def test_knowledge_transfers(tiny: EmbeddedStore) -> None:
 @pytest.mark.parametrize("name", [qf.name for qf in list_queries()])
 def test_every_query_runs_on_an_empty_store(tmp_path: Path, name: str) -> None:
     qf = load_query(name)
-    params = {p: "x" for p in qf.parameters if qf.param(p) is None or qf.param(p).default is None}  # type: ignore[union-attr]
+    required = [p for p in qf.params if p.default is None]
+    params = {p.name: "x" for p in required}
+    if any(p.type == "city" for p in required):  # a city is looked up first: none in an empty store
+        with pytest.raises(NotFoundError, match=r"no city or organisation 'x' in the store$"):
+            run(EmbeddedStore(tmp_path / "empty.kgl"), qf, params)
+        return
     assert run(EmbeddedStore(tmp_path / "empty.kgl"), qf, params).rows == []
 
 

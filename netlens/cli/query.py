@@ -34,13 +34,15 @@ def _params(values: tuple[str, ...]) -> dict[str, str]:
         [
             "netlens query --list",
             "netlens query city-partners --param city=Nantes",
-            "netlens query --cypher 'MATCH (c:City) RETURN c.name, c.pagerank ORDER BY c.pagerank DESC LIMIT 5'",
+            "netlens query --file my-question.cypher --param top=5",
+            "netlens query -c 'MATCH (c:City) RETURN c.name, c.pagerank ORDER BY c.pagerank IS NULL, c.pagerank DESC LIMIT 5'",
         ],
-        "0 ok, 2 usage, 4 store, 5 query error or a write without --write, 6 query not found, 8 output file not written",
+        "0 ok, 2 usage, 4 store, 5 query error or a write without --write, 6 query or city not found, 8 output file not written",
     )
 )
 @click.argument("name", required=False)
 @click.option("--cypher", "-c", default=None, help="Run this Cypher text instead of a library query.")
+@click.option("--file", "-f", "file_", default=None, metavar="PATH", help="Run the query in this .cypher file.")
 @click.option(
     "--param",
     "-p",
@@ -58,6 +60,7 @@ def _params(values: tuple[str, ...]) -> dict[str, str]:
 def query(
     name: str | None,
     cypher: str | None,
+    file_: str | None,
     params: tuple[str, ...],
     list_: bool,
     show: bool,
@@ -67,21 +70,24 @@ def query(
     store: Store,
     steps: Steps,
 ) -> None:
-    """Run a library query (NAME, e.g. top-hubs), a .cypher FILE, or --cypher TEXT. Read-only unless --write."""
+    """Run a library query (NAME, e.g. top-hubs), a --file PATH.cypher, or --cypher TEXT. Read-only unless --write."""
     from netlens import querylib as qs
     from netlens.render import text as reports  # lazy: start-up time
 
     if list_:
         emit(reports.render_frame(qs.library_frame(), fmt, index=False), output)
         return
-    if bool(name) == bool(cypher):
-        raise UsageError("give a query NAME or FILE, or --cypher TEXT (netlens query --list shows the library)")
-    q: Any = qs.load_query(name) if name else cypher
+    if sum(1 for x in (name, cypher, file_) if x) != 1:
+        raise UsageError("give one query NAME, --file PATH or --cypher TEXT (netlens query --list shows the library)")
+    q: Any = qs.load_query(name) if name else qs.load_file(file_) if file_ else cypher
     if show:
-        click.echo(q.cypher if name else q)
+        click.echo(q if cypher else q.cypher)
         return
     with steps.step("running the query"):
         result = qs.run(store, q, _params(params), write=write)
-    emit(reports.render_frame(result.to_frame(), fmt, index=False), output)
+    frame = result.to_frame()
+    for column in frame.columns:
+        frame[column] = [reports.graph_value(v) for v in frame[column]]
+    emit(reports.render_frame(frame, fmt, index=False), output)
     if fmt == "table" and not output:
         click.echo(f"# {len(result.rows)} row(s)", err=True)

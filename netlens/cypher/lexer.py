@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-__all__ = ["PARAM_NAME", "scan", "code_only"]
+__all__ = ["PARAM_NAME", "scan", "code_only", "statements"]
 
 #: a parameter name after ``$`` (a back-quoted name is scanned as ``quoted``)
 PARAM_NAME = r"[A-Za-z_][A-Za-z0-9_]*|[0-9]+"
@@ -86,3 +86,27 @@ def code_only(cypher: str) -> str:
         else:
             parts.append(" ")
     return "".join(parts)
+
+
+def statements(cypher: str) -> list[str]:
+    """The ``;``-separated statements of ``cypher`` (a ``;`` inside a string or comment does not count).
+
+    Empty statements (a trailing ``;``, comments only) are left out.
+
+    >>> statements("RETURN 1 AS a; RETURN ';' AS b;  // done")
+    ['RETURN 1 AS a', " RETURN ';' AS b"]
+    """
+    out: list[str] = []
+    current: list[str] = []
+    for kind, chunk in scan(cypher):
+        if kind != "code":
+            current.append(chunk)
+            continue
+        *done, rest = chunk.split(";")
+        for piece in done:
+            current.append(piece)
+            out.append("".join(current))
+            current = []
+        current.append(rest)
+    out.append("".join(current))
+    return [s for s in out if code_only(s).strip()]

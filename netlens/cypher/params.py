@@ -22,8 +22,19 @@ from netlens.errors import QueryError, UsageError
 
 __all__ = ["TYPES", "Param", "DeclaredQuery", "named_parameters", "convert", "bind"]
 
-#: parameter types a query header may declare
-TYPES = ("str", "int", "float", "bool", "date", "list")
+#: parameter types a query header may declare; ``city`` is text naming a city or organisation (id or name),
+#: which :func:`netlens.querylib.run` resolves against the store before the query runs
+TYPES = ("str", "int", "float", "bool", "date", "list", "city")
+
+#: the range of a Cypher integer (64-bit signed, in Neo4j and kglite alike)
+INT_RANGE = (-(2**63), 2**63 - 1)
+
+
+def _checked_int(value: str, name: str) -> int:
+    number = int(value.strip())
+    if not INT_RANGE[0] <= number <= INT_RANGE[1]:
+        raise QueryError(f"parameter ${name}: {value.strip()} is out of range (a Cypher integer is at most {INT_RANGE[1]:,})")
+    return number
 
 
 @dataclass(frozen=True)
@@ -90,13 +101,13 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TRUE, _FALSE = {"true", "yes", "1"}, {"false", "no", "0"}
 
 
-def _guess(value: str) -> Any:
+def _guess(value: str, name: str = "value") -> Any:
     """An undeclared value: bool, int, float, ISO date, else the text itself."""
     low = value.strip().lower()
     if low in ("true", "false"):
         return low == "true"
     if _INT.match(value.strip()):
-        return int(value)
+        return _checked_int(value, name)
     if _FLOAT.match(value.strip()):
         return float(value)
     if _DATE.match(value.strip()):
@@ -107,12 +118,12 @@ def _guess(value: str) -> Any:
     return value
 
 
-def _typed(value: str, type_: str) -> Any:
+def _typed(value: str, type_: str, name: str) -> Any:
     """``value`` as ``type_``; raises ValueError when it is not one (None for an unknown type)."""
-    if type_ == "str":
+    if type_ in ("str", "city"):
         return value
     if type_ == "int":
-        return int(value.strip())
+        return _checked_int(value, name)
     if type_ == "float":
         return float(value.strip())
     if type_ == "bool":
@@ -138,13 +149,17 @@ def convert(value: str, type_: str | None = None, name: str = "value") -> Any:
     (10, datetime.date(2020, 5, 1), 0.5, True, 'nantes')
     >>> convert("2022", "str"), convert("energy; ict", "list")
     ('2022', ['energy', 'ict'])
+    >>> convert("99999999999999999999", "int", "top")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    netlens.errors.QueryError: parameter $top: 99999999999999999999 is out of range (a Cypher integer is at most ...)
     """
     if type_ is None:
-        return _guess(value)
+        return _guess(value, name)
     if type_ not in TYPES:
         raise UsageError(f"parameter ${name}: unknown type {type_!r}; expected one of {', '.join(TYPES)}")
     try:
-        return _typed(value, type_)
+        return _typed(value, type_, name)
     except ValueError:
         expected = {"int": "a whole number", "float": "a number", "bool": "true or false", "date": "an ISO date YYYY-MM-DD"}[
             type_

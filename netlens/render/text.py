@@ -10,11 +10,26 @@ from typing import Any
 import pandas as pd
 
 from netlens.store import LoadResult, StoreInfo
+from netlens.store.schema import INVENTED, LABEL_OF_TABLE
+from netlens.validation import SPECS
 from netlens.values import jsonable
 
-__all__ = ["FORMATS", "render_frame", "format_info", "format_load", "format_routes", "format_map_stats", "render_records"]
+__all__ = [
+    "FORMATS",
+    "render_frame",
+    "format_info",
+    "format_load",
+    "format_routes",
+    "format_map_stats",
+    "render_records",
+    "graph_value",
+]
 
 FORMATS = ("table", "csv", "json")
+
+
+#: the input columns of each node label (which of kglite's invented properties are real)
+LABEL_COLUMNS = {label: frozenset(SPECS[table].column_names) for table, label in LABEL_OF_TABLE.items() if table in SPECS}
 
 
 def _cell(v: Any) -> str:
@@ -135,3 +150,60 @@ def format_map_stats(output: str, stats: Any, *, geo: bool = False) -> str:
         + (f" ({stats.edges_hidden:,} weakest hidden to keep the page fast)" if stats.edges_hidden else "")
         + (f"; {stats.nodes_unplaced:,} without coordinates listed beside the map" if geo and stats.nodes_unplaced else "")
     )
+
+
+def _is_node(v: Any) -> bool:
+    return isinstance(v, Mapping) and "labels" in v and "properties" in v
+
+
+def _is_relationship(v: Any) -> bool:
+    return isinstance(v, Mapping) and "type" in v and "properties" in v and "start" in v and "end" in v
+
+
+def _property_map(props: Mapping[str, Any]) -> str:
+    if not props:
+        return ""
+    inner = ", ".join(f"{k}: {json.dumps(jsonable(props[k]), ensure_ascii=False, default=str)}" for k in sorted(props))
+    return " {" + inner + "}"
+
+
+def _node_text(v: Mapping[str, Any]) -> str:
+    labels = [str(x) for x in v.get("labels") or []]
+    props = dict(v.get("properties") or {})
+    for label in labels:  # kglite invents `title` and `type` on nodes whose schema lacks them
+        own = LABEL_COLUMNS.get(label, frozenset())
+        for inv in INVENTED:
+            if inv in props and (inv not in own or props[inv] == label):
+                props.pop(inv)
+    return "(" + "".join(f":{x}" for x in labels) + _property_map(props) + ")"
+
+
+def graph_value(v: Any) -> Any:
+    """A node, relationship or path of a query result as Neo4j Browser's table view shows it; other values as is.
+
+    Nodes are labels + property map (no engine-internal id; the ``title``/``type`` kglite invents are hidden),
+    relationships ``[:TYPE {…}]``, paths ``(…)-[:TYPE]->(…)``; lists are converted element by element.
+
+    >>> paris = {"id": "paris", "name": "Paris", "type": "City", "title": "Paris"}
+    >>> graph_value({"id": 0, "labels": ["City"], "properties": paris})
+    '(:City {id: "paris", name: "Paris"})'
+    >>> graph_value({"id": 3, "start": 1, "end": 0, "type": "BASED_IN", "properties": {}})
+    '[:BASED_IN]'
+    >>> graph_value([1, {"labels": ["Topic"], "properties": {"name": "energy"}}])
+    [1, '(:Topic {name: "energy"})']
+    """
+    if isinstance(v, list):
+        return [graph_value(x) for x in v]
+    if _is_node(v):
+        return _node_text(v)
+    if _is_relationship(v):
+        return f"[:{v['type']}{_property_map(v.get('properties') or {})}]"
+    if isinstance(v, Mapping) and set(v) == {"nodes", "relationships"} and v["nodes"]:
+        nodes, rels = list(v["nodes"]), list(v["relationships"])
+        text = _node_text(nodes[0])
+        for node_prev, node, rel in zip(nodes, nodes[1:], rels, strict=False):
+            arrow = f"[:{rel.get('type')}{_property_map(rel.get('properties') or {})}]"
+            forward = rel.get("start") == node_prev.get("id")
+            text += (f"-{arrow}->" if forward else f"<-{arrow}-") + _node_text(node)
+        return text
+    return v
