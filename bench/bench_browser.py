@@ -117,14 +117,14 @@ _STEP_JS = """async ([kind, what, n]) => {
         const R = netlens.renderer, cam = R.getCamera(), st = cam.getState();
         R.once('afterRender', () => requestAnimationFrame(() => resolve()));
         if (what === 'zoom') cam.setState({ratio: st.ratio * (s % 2 ? 1.25 : 0.8)});
-        else { const d = (s % 2 ? 1 : -1) * 60 * st.ratio / R.getGraphDimensions().width * 1;
-               const a = R.viewportToFramedGraph({x: 0, y: 0}), b = R.viewportToFramedGraph({x: 60, y: 0});
+        else { const a = R.viewportToFramedGraph({x: 0, y: 0}), b = R.viewportToFramedGraph({x: 60, y: 0});
                cam.setState({x: st.x + (s % 2 ? 1 : -1) * (b.x - a.x)}); }
       } else {
         const net = window.network;
         net.once('afterDrawing', () => requestAnimationFrame(() => resolve()));
         if (what === 'zoom') net.moveTo({scale: net.getScale() * (s % 2 ? 0.8 : 1.25)});
-        else { const p = net.getViewPosition(); net.moveTo({position: {x: p.x + (s % 2 ? 1 : -1) * 60 / net.getScale(), y: p.y}}); }
+        else { const p = net.getViewPosition();
+               net.moveTo({position: {x: p.x + (s % 2 ? 1 : -1) * 60 / net.getScale(), y: p.y}}); }
       }
     });
     out.push(performance.now() - t0);
@@ -265,7 +265,10 @@ def main() -> None:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         print(f"# chromium {browser.version}, args {' '.join(ARGS)}")
         print(f"# WebGL: {webgl_info(browser)}")
-        print(f"# viewport {vw}x{vh}; {a.steps} zoom and pan steps, hovers on up to {max(3, a.steps // 2)} members; {a.rounds} rounds")
+        print(
+            f"# viewport {vw}x{vh}; {a.steps} zoom and pan steps, "
+            f"hovers on up to {max(3, a.steps // 2)} members; {a.rounds} rounds"
+        )
         print("# times in ms: median (min–max); first draw = navigation start to first rendered frame")
         for src in (Path(m) for m in a.maps):
             text = src.read_text(encoding="utf-8")
@@ -276,7 +279,9 @@ def main() -> None:
                 f"\n## {src.name}: {meta['nodes_shown']:,} members, {meta['edges_shown']:,} ties drawn; "
                 f"{src.stat().st_size / 1e6:.2f} MB (vis) / {new.stat().st_size / 1e6:.2f} MB (webgl)"
             )
-            acc: dict[str, dict[str, list[float]]] = {k: {"first": [], "zoom": [], "pan": [], "hover": []} for k in ("vis", "webgl")}
+            acc: dict[str, dict[str, list[float]]] = {
+                k: {"first": [], "zoom": [], "pan": [], "hover": []} for k in ("vis", "webgl")
+            }
             notes: dict[str, set[str]] = {"vis": set(), "webgl": set()}
             for r in range(a.rounds):
                 for kind, path in (("vis", src), ("webgl", new)):

@@ -409,6 +409,15 @@
   renderer.on("leaveEdge", hideTip);
   renderer.on("leaveStage", hideTip);
   container.addEventListener("mouseleave", hideTip);
+  /* sigma keeps its hovered member across a zoom or a trip outside the map (no new enterNode
+     when the pointer comes back onto it): show the tooltip again on the next move. */
+  container.addEventListener("mousemove", function (ev) {
+    var id = renderer.hoveredNode;
+    if (!tip.hidden || id === null || id === undefined || !graph.hasNode(id)) return;
+    var r = container.getBoundingClientRect(), k = byId[id];
+    api.hovered = id;
+    showTip(nodeLines(k, 12), N.name[k], ev.clientX - r.left, ev.clientY - r.top);
+  });
   window.addEventListener("blur", hideTip);
   camera.on("updated", function () { if (!tip.hidden) hideTip(); });
 
