@@ -71,7 +71,9 @@
   }
   var cats = M.categories;
   var paleOf = cats.map(function (c) { return pale(c.color); });
-  var edgeGrey = "rgba(110,110,110," + M.edge_alpha + ")";
+  /* WebGL lines are thinner and lighter than vis' canvas strokes (anti-aliased sub-pixel edges):
+     a darker grey and about twice vis' opacity give the same look. */
+  var edgeGrey = "rgba(90,90,90," + Math.min(0.7, 2 * M.edge_alpha) + ")";
 
   /* ---- graph ---- */
   var graph = new LIB.Graph({type: M.directed ? "directed" : "undirected", multi: false, allowSelfLoops: false});
@@ -86,8 +88,11 @@
       color: edgeOnPath[j] ? PATH_COLOR : edgeGrey, zIndex: edgeOnPath[j] ? 2 : 0
     }};
   }
-  graph.import({nodes: gNodes, edges: gEdges});
-  gNodes = gEdges = null;
+  /* Large maps draw their members first and add the ties right after that first frame (one
+     import, one re-render): the map shows up about a second sooner at CORDIS scale. */
+  var PROGRESSIVE = nE > 5000;
+  graph.import({nodes: gNodes, edges: PROGRESSIVE ? [] : gEdges});
+  gNodes = null;
 
   /* ---- filter state ---- */
   var state = {cats: cats.map(function () { return true; }), sel: {}, y0: null, y1: null};
@@ -357,14 +362,34 @@
     drawOutlines(T);
     drawLabels(T);
     api.frames++;
-    if (!api.ready && renderer.getGraph() === graph) {
+    if (renderer.getGraph() !== graph) return;
+    if (api.firstDrawMs === undefined) {
       timing.firstFrame = performance.now() - T0;
       api.firstDrawMs = performance.now();
+      if (gEdges) { setTimeout(addEdges, 0); return; }
+    }
+    if (!api.ready && !gEdges) {
+      timing.complete = performance.now() - T0;
+      api.completeMs = performance.now();
       api.ready = true;
       window.netlensReady = true;
       document.body.setAttribute("data-netlens-ready", "1");
     }
   });
+  function addEdges() {
+    var list = gEdges;
+    gEdges = null;
+    quietly(function () { graph.import({edges: list}); });
+  }
+  /* Change the graph with sigma's graph listeners off, then re-index once: sigma reacts to each
+     added edge with a partial refresh and to each dropped one with a full re-indexation. */
+  function quietly(change) {
+    var can = typeof renderer.unbindGraphHandlers === "function" && typeof renderer.bindGraphHandlers === "function";
+    if (can) renderer.unbindGraphHandlers();
+    try { change(); } finally { if (can) renderer.bindGraphHandlers(); }
+    renderer.refresh();
+  }
+  if (!PROGRESSIVE) gEdges = null;
 
   /* ---- tooltip: shown on hover, hidden on leave, on any camera move and when the pointer
      leaves the map, so it can never stay behind ---- */
@@ -445,11 +470,12 @@
     focusEdges = [];
   }
   function setFocus(k) {
-    dropFocusEdges();
-    inFocus.fill(0);
-    focus = k;
-    focusList = k === null ? [] : tiesOf(k);
-    if (k !== null) {
+    quietly(function () {
+      dropFocusEdges();
+      inFocus.fill(0);
+      focus = k;
+      focusList = k === null ? [] : tiesOf(k);
+      if (k === null) return;
       inFocus[k] = 1;
       var widthOf = hiddenWidth();
       focusList.forEach(function (x) {
@@ -460,8 +486,7 @@
         graph.addEdgeWithKey(key, s, t, {h: x.h, size: widthOf(x.w) * EDGE_K + 0.5, color: HIDDEN_TIE_COLOR, zIndex: 3});
         focusEdges.push(key);
       });
-    }
-    renderer.refresh();
+    });
   }
   function hiddenWidth() {  // same rule as the Python side: 1..7 px by sqrt of the weight's place
     var lo = Infinity, hi = -Infinity;
