@@ -112,7 +112,9 @@ _STEP_JS = """async ([kind, what, n]) => {
   for (let s = 0; s < n; s++) {
     await raf(); await raf();
     const t0 = performance.now();
-    await new Promise(resolve => {
+    let timer = null;
+    const guard = new Promise(resolve => { timer = setTimeout(() => resolve('timeout'), 10000); });
+    const r = await Promise.race([guard, new Promise(resolve => {
       if (kind === 'webgl') {
         const R = netlens.renderer, cam = R.getCamera(), st = cam.getState();
         R.once('afterRender', () => requestAnimationFrame(() => resolve()));
@@ -126,8 +128,9 @@ _STEP_JS = """async ([kind, what, n]) => {
         else { const p = net.getViewPosition();
                net.moveTo({position: {x: p.x + (s % 2 ? 1 : -1) * 60 / net.getScale(), y: p.y}}); }
       }
-    });
-    out.push(performance.now() - t0);
+    })]);
+    clearTimeout(timer);
+    out.push(r === 'timeout' ? -1 : performance.now() - t0);
   }
   return out;
 }"""
@@ -220,8 +223,14 @@ def measure(browser: Any, path: Path, kind: str, steps: int, shot: Path | None, 
     if shot:
         page.screenshot(path=str(shot))
     rec["zoom"] = page.evaluate(_STEP_JS, [kind, "zoom", steps])
+    print(f"#   {path.name} {kind}: zoom done", file=sys.stderr, flush=True)
     rec["pan"] = page.evaluate(_STEP_JS, [kind, "pan", steps])
+    print(f"#   {path.name} {kind}: pan done", file=sys.stderr, flush=True)
     rec["hover"] = _hover(page, kind, max(3, steps // 2))
+    print(f"#   {path.name} {kind}: hover done", file=sys.stderr, flush=True)
+    for k in ("zoom", "pan"):  # a step whose frame never came (10 s) is counted, not timed
+        rec[k + "_timeouts"] = sum(1 for v in rec[k] if v < 0)
+        rec[k] = [v for v in rec[k] if v >= 0]
     others = [u for u in rec["requests"] if u != rec["url"] and not u.startswith("data:")]
     rec["other_requests"] = len(others)
     page.close()
@@ -299,6 +308,8 @@ def main() -> None:
                     for k in ("zoom", "pan", "hover"):
                         acc[kind][k].extend(rec[k])
                     notes[kind].add(f"requests besides the file: {rec['other_requests']}, console errors: {len(rec['errors'])}")
+                    if rec["zoom_timeouts"] or rec["pan_timeouts"]:
+                        notes[kind].add(f"steps without a frame in 10 s: zoom {rec['zoom_timeouts']}, pan {rec['pan_timeouts']}")
                     for e in rec["errors"][:3]:
                         notes[kind].add("error: " + e[:200])
             print(f"{'renderer':<9}{'first draw':>26}{'all ties drawn':>26}{'zoom step':>26}{'pan step':>26}{'hover':>26}")
