@@ -1,0 +1,328 @@
+"""Browser benchmark of the map renderers: today's vis-network page against the WebGL (sigma.js) page
+built from the same data block, in the same Chromium, alternating.
+
+Usage: python bench/bench_browser.py MAP.html [MAP.html …] [--steps 15] [--out DIR] [--shots]
+
+Each MAP.html is a page written by ``netlens map`` / ``netlens.render.maps.write_map`` (vis-network);
+its WebGL twin is made by :func:`webgl_page` (same JSON block, CSP and template placeholders; only
+the inlined scripts, CSS and template differ).  Per renderer and map it records:
+
+- requests besides the file itself (must be 0) and console errors;
+- ``first draw``: navigation start to the first rendered frame (vis ``afterDrawing`` /
+  sigma ``afterRender``), from ``performance.now()`` in the page;
+- ``zoom``: a programmatic camera zoom step (alternately ×1.25 in and out) until the next frame has
+  been rendered (the render-complete event, then one ``requestAnimationFrame``);
+- ``pan``: a programmatic camera move of 60 px, same timing;
+- ``hover``: a real mouse move (playwright) onto a member's screen position until the tooltip is
+  shown and the next frame is rendered, timed in the page from the ``mousemove`` event.
+
+Chromium is Debian's /usr/bin/chromium with WebGL through SwiftShader (no GPU on this machine).
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import hashlib
+import html
+import json
+import os
+import platform
+import re
+import statistics
+import sys
+import time
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from netlens.render.maps import read_map_data  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--use-angle=swiftshader",
+    "--enable-unsafe-swiftshader",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+WEBGL_LIB = "sigma-graphology.min.js"
+WEBGL_JS = "map-webgl.js"
+WEBGL_CSS = "map-webgl.css"
+WEBGL_HTML = "map-webgl.html"
+
+
+def _asset(name: str) -> str:
+    return resources.files("netlens").joinpath("assets", name).read_text(encoding="utf-8")
+
+
+def _script_safe(js: str) -> str:
+    if re.search(r"</script|<!--", js, flags=re.I):
+        raise RuntimeError("an inline script contains </script or <!--")
+    return js
+
+
+def _json_block(data: Any) -> str:
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _csp(*scripts: str) -> str:
+    hashes = " ".join("'sha256-" + base64.b64encode(hashlib.sha256(s.encode("utf-8")).digest()).decode() + "'" for s in scripts)
+    return (
+        "default-src 'none'; script-src " + hashes + "; style-src 'unsafe-inline'; "
+        "img-src data:; font-src data:; connect-src 'none'; base-uri 'none'; form-action 'none'"
+    )
+
+
+def webgl_html(data: dict[str, Any]) -> str:
+    """The WebGL page for a ``netlens-map/1`` data block: what ``maps._to_html`` makes once it
+    inlines the WebGL assets (see ASSEMBLE.patch)."""
+    title = str(data["meta"].get("title", "netlens map"))
+    lib = _script_safe(re.sub(r"\n//# sourceMappingURL=\S*\s*$", "\n", _asset(WEBGL_LIB)))
+    app = _script_safe(_asset(WEBGL_JS))
+    parts = {
+        "TITLE": html.escape(title, quote=True),
+        "CSS": _asset(WEBGL_CSS),
+        "DATA": _json_block(data),
+        "VIS_JS": lib,
+        "APP_JS": app,
+        "CSP": html.escape(_csp(lib, app), quote=True),
+    }
+    return re.sub(r"\{\{([A-Z_]+)\}\}", lambda m: parts[m.group(1)], _asset(WEBGL_HTML))
+
+
+def webgl_page(page: str) -> str:
+    """Swap a vis-network map page for the WebGL renderer, keeping its data block."""
+    return webgl_html(read_map_data(page))
+
+
+# ----------------------------------------------------------------------------------------------
+# in-page measurements (functions evaluated by playwright; the page's CSP forbids eval, but
+# playwright's evaluate runs in an isolated world through the DevTools protocol)
+
+_STEP_JS = """async ([kind, what, n]) => {
+  const raf = () => new Promise(r => requestAnimationFrame(() => r()));
+  const out = [];
+  for (let s = 0; s < n; s++) {
+    await raf(); await raf();
+    const t0 = performance.now();
+    let timer = null;
+    const guard = new Promise(resolve => { timer = setTimeout(() => resolve('timeout'), 10000); });
+    const r = await Promise.race([guard, new Promise(resolve => {
+      if (kind === 'webgl') {
+        const R = netlens.renderer, cam = R.getCamera(), st = cam.getState();
+        R.once('afterRender', () => requestAnimationFrame(() => resolve()));
+        if (what === 'zoom') cam.setState({ratio: st.ratio * (s % 2 ? 1.25 : 0.8)});
+        else { const a = R.viewportToFramedGraph({x: 0, y: 0}), b = R.viewportToFramedGraph({x: 60, y: 0});
+               cam.setState({x: st.x + (s % 2 ? 1 : -1) * (b.x - a.x)}); }
+      } else {
+        const net = window.network;
+        net.once('afterDrawing', () => requestAnimationFrame(() => resolve()));
+        if (what === 'zoom') net.moveTo({scale: net.getScale() * (s % 2 ? 0.8 : 1.25)});
+        else { const p = net.getViewPosition();
+               net.moveTo({position: {x: p.x + (s % 2 ? 1 : -1) * 60 / net.getScale(), y: p.y}}); }
+      }
+    })]);
+    clearTimeout(timer);
+    out.push(r === 'timeout' ? -1 : performance.now() - t0);
+  }
+  return out;
+}"""
+
+_HOVER_ARM_JS = """() => {
+  const tip = document.getElementById('nl-tooltip');
+  window.__hover = {t0: null, t1: null};
+  const c = document.getElementById('nl-network');
+  const onMove = () => { if (window.__hover.t0 === null) window.__hover.t0 = performance.now(); };
+  c.addEventListener('mousemove', onMove, {capture: true});
+  const obs = new MutationObserver(() => {
+    if (!tip.hidden && window.__hover.t1 === null) {
+      requestAnimationFrame(() => { window.__hover.t1 = performance.now(); });
+      obs.disconnect(); c.removeEventListener('mousemove', onMove, {capture: true});
+    }
+  });
+  obs.observe(tip, {attributes: true, attributeFilter: ['hidden']});
+}"""
+
+_NODE_POS_JS = {
+    "webgl": "(id) => { const p = netlens.nodeViewport(id); return [p.x, p.y]; }",
+    "vis": "(id) => { const p = network.canvasToDOM(network.getPosition(id)); return [p.x, p.y]; }",
+}
+_NODE_AT_JS = {
+    "webgl": "([x, y]) => { const n = netlens.renderer.getNodeAtPosition({x, y}); return n === null ? null : n; }",
+    "vis": "([x, y]) => { const n = network.getNodeAt({x, y}); return n === undefined ? null : String(n); }",
+}
+
+
+def _open(browser: Any, path: Path, viewport: tuple[int, int]) -> tuple[Any, dict[str, Any]]:
+    page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]})
+    rec: dict[str, Any] = {"requests": [], "errors": []}
+    page.on("request", lambda r: rec["requests"].append(r.url))
+    page.on("console", lambda m: rec["errors"].append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: rec["errors"].append(str(e)))
+    url = path.resolve().as_uri()
+    t = time.perf_counter()
+    page.goto(url, timeout=300_000)
+    page.wait_for_selector('body[data-netlens-ready="1"]', state="attached", timeout=300_000)
+    rec["ready_s"] = time.perf_counter() - t
+    rec["first_draw_ms"] = page.evaluate("netlens.firstDrawMs")
+    # complete: every tie drawn too (the WebGL page adds the ties of large maps after the first
+    # frame; vis' ready = first frame with final positions)
+    rec["complete_ms"] = page.evaluate("netlens.completeMs || netlens.readyMs || netlens.firstDrawMs")
+    rec["url"] = url
+    return page, rec
+
+
+def _hover_targets(page: Any, kind: str, n: int) -> list[tuple[float, float]]:
+    """Screen positions of large visible members that are the member under the pointer there."""
+    ids = page.evaluate("() => netlens.data.meta.path.length >= 0 && netlens.data.nodes.label.map(k => netlens.data.nodes.id[k])")
+    out: list[tuple[float, float]] = []
+    box = page.locator("#nl-network").bounding_box()
+    for node_id in ids:
+        x, y = page.evaluate(_NODE_POS_JS[kind], node_id)
+        if not (20 < x < box["width"] - 20 and 20 < y < box["height"] - 20):
+            continue
+        if page.evaluate(_NODE_AT_JS[kind], [x, y]) != node_id:
+            continue
+        out.append((box["x"] + x, box["y"] + y))
+        if len(out) >= n:
+            break
+    return out
+
+
+def _hover(page: Any, kind: str, n: int) -> list[float]:
+    targets = _hover_targets(page, kind, n)
+    box = page.locator("#nl-network").bounding_box()
+    times: list[float] = []
+    for x, y in targets:
+        page.mouse.move(box["x"] + 3, box["y"] + box["height"] - 3)  # an empty corner: no hover
+        page.wait_for_timeout(150)
+        if page.evaluate("!document.getElementById('nl-tooltip').hidden"):
+            continue
+        page.evaluate(_HOVER_ARM_JS)
+        page.mouse.move(x, y)
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            h = page.evaluate("window.__hover")
+            if h["t1"] is not None and h["t0"] is not None:
+                times.append(h["t1"] - h["t0"])
+                break
+            page.wait_for_timeout(10)
+    return times
+
+
+def measure(browser: Any, path: Path, kind: str, steps: int, shot: Path | None, viewport: tuple[int, int]) -> dict[str, Any]:
+    page, rec = _open(browser, path, viewport)
+    page.wait_for_timeout(300)
+    if shot:
+        page.screenshot(path=str(shot))
+    rec["zoom"] = page.evaluate(_STEP_JS, [kind, "zoom", steps])
+    print(f"#   {path.name} {kind}: zoom done", file=sys.stderr, flush=True)
+    rec["pan"] = page.evaluate(_STEP_JS, [kind, "pan", steps])
+    print(f"#   {path.name} {kind}: pan done", file=sys.stderr, flush=True)
+    rec["hover"] = _hover(page, kind, max(3, steps // 2))
+    print(f"#   {path.name} {kind}: hover done", file=sys.stderr, flush=True)
+    for k in ("zoom", "pan"):  # a step whose frame never came (10 s) is counted, not timed
+        rec[k + "_timeouts"] = sum(1 for v in rec[k] if v < 0)
+        rec[k] = [v for v in rec[k] if v >= 0]
+    others = [u for u in rec["requests"] if u != rec["url"] and not u.startswith("data:")]
+    rec["other_requests"] = len(others)
+    page.close()
+    return rec
+
+
+def webgl_info(browser: Any) -> dict[str, Any]:
+    page = browser.new_page()
+    page.goto("about:blank")
+    info = page.evaluate(
+        """() => { const c = document.createElement('canvas'), gl = c.getContext('webgl');
+        if (!gl) return {webgl: false};
+        const e = gl.getExtension('WEBGL_debug_renderer_info');
+        return {webgl: true, webgl2: !!document.createElement('canvas').getContext('webgl2'),
+                renderer: e ? gl.getParameter(e.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER)}; }"""
+    )
+    page.close()
+    return dict(info)
+
+
+def _fmt(xs: list[float]) -> str:
+    if not xs:
+        return "n/a"
+    return f"{statistics.median(xs):7.1f} ({min(xs):.1f}–{max(xs):.1f})"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("maps", nargs="+", help="map pages written by netlens (vis-network)")
+    ap.add_argument("--steps", type=int, default=15)
+    ap.add_argument("--rounds", type=int, default=2, help="alternating rounds old/new per map")
+    ap.add_argument("--out", default="/tmp/netlens-bench-browser")
+    ap.add_argument("--shots", action="store_true", help="save a screenshot of each page after load")
+    ap.add_argument("--viewport", default="1400x900")
+    a = ap.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    out = Path(a.out)
+    out.mkdir(parents=True, exist_ok=True)
+    vw, vh = (int(v) for v in a.viewport.split("x"))
+    print(f"# bench_browser {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
+    print(f"# machine: {platform.machine()}, {os.cpu_count()} cores, {platform.system()} {platform.release()}; no GPU")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        print(f"# chromium {browser.version}, args {' '.join(ARGS)}")
+        print(f"# WebGL: {webgl_info(browser)}")
+        print(
+            f"# viewport {vw}x{vh}; {a.steps} zoom and pan steps, "
+            f"hovers on up to {max(3, a.steps // 2)} members; {a.rounds} rounds"
+        )
+        print(
+            "# times in ms: median (min–max); first draw = navigation start to the first rendered frame; "
+            "all ties drawn = to the first frame with every tie (WebGL draws the ties of maps over 5,000 "
+            "ties one frame later)"
+        )
+        for src in (Path(m) for m in a.maps):
+            text = src.read_text(encoding="utf-8")
+            new = out / f"{src.stem}.webgl.html"
+            new.write_text(webgl_page(text), encoding="utf-8")
+            meta = read_map_data(text)["meta"]["counts"]
+            print(
+                f"\n## {src.name}: {meta['nodes_shown']:,} members, {meta['edges_shown']:,} ties drawn; "
+                f"{src.stat().st_size / 1e6:.2f} MB (vis) / {new.stat().st_size / 1e6:.2f} MB (webgl)"
+            )
+            acc: dict[str, dict[str, list[float]]] = {
+                k: {"first": [], "complete": [], "zoom": [], "pan": [], "hover": []} for k in ("vis", "webgl")
+            }
+            notes: dict[str, set[str]] = {"vis": set(), "webgl": set()}
+            for r in range(a.rounds):
+                for kind, path in (("vis", src), ("webgl", new)):
+                    shot = out / f"{src.stem}.{kind}.png" if a.shots and r == 0 else None
+                    rec = measure(browser, path, kind, a.steps, shot, (vw, vh))
+                    acc[kind]["first"].append(rec["first_draw_ms"])
+                    acc[kind]["complete"].append(rec["complete_ms"])
+                    for k in ("zoom", "pan", "hover"):
+                        acc[kind][k].extend(rec[k])
+                    notes[kind].add(f"requests besides the file: {rec['other_requests']}, console errors: {len(rec['errors'])}")
+                    if rec["zoom_timeouts"] or rec["pan_timeouts"]:
+                        notes[kind].add(f"steps without a frame in 10 s: zoom {rec['zoom_timeouts']}, pan {rec['pan_timeouts']}")
+                    for e in rec["errors"][:3]:
+                        notes[kind].add("error: " + e[:200])
+            print(f"{'renderer':<9}{'first draw':>26}{'all ties drawn':>26}{'zoom step':>26}{'pan step':>26}{'hover':>26}")
+            for kind in ("vis", "webgl"):
+                r2 = acc[kind]
+                cols = "".join(f"{_fmt(r2[k]):>26}" for k in ("first", "complete", "zoom", "pan", "hover"))
+                print(f"{kind:<9}{cols}")
+            for kind in ("vis", "webgl"):
+                z = statistics.median(acc["vis"]["zoom"]) / statistics.median(acc[kind]["zoom"]) if acc[kind]["zoom"] else 0
+                print(f"# {kind}: {'; '.join(sorted(notes[kind]))}" + (f"; zoom speed-up ×{z:.1f}" if kind == "webgl" else ""))
+            sys.stdout.flush()
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,873 @@
+/* netlens map viewer, WebGL edition: draws the embedded `netlens-map/1` JSON block with sigma.js 3
+ * (WebGL) on a graphology graph; labels, rings and geographic outlines go on two 2D canvases of
+ * our own (under and over sigma's layers).
+ * Every piece of data-derived text reaches the DOM through textContent (never innerHTML) and
+ * labels are drawn on a canvas, so names from CSV files cannot inject markup. */
+(function () {
+  "use strict";
+  var T0 = performance.now();
+  var D = JSON.parse(document.getElementById("netlens-data").textContent);
+  var timing = {parse: performance.now() - T0};
+  var M = D.meta, N = D.nodes, E = D.edges;
+  var nN = N.id.length, nE = E.source.length;
+  var LIB = window.NetlensSigma;
+  var PATH_COLOR = "#d62728", HIDDEN_TIE_COLOR = "rgba(230,120,0,0.85)", FOCUS_TIE_COLOR = "rgba(40,40,40,0.8)";
+  var byId = Object.create(null);
+  var i, j;
+  for (i = 0; i < nN; i++) byId[N.id[i]] = i;
+
+  function $(id) { return document.getElementById(id); }
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined && text !== null) e.textContent = String(text);
+    return e;
+  }
+  function fmt(v) {
+    if (v === null || v === undefined) return "";
+    if (Array.isArray(v)) return v.join("; ");
+    if (typeof v === "number") {
+      if (Number.isInteger(v)) return Math.abs(v) >= 10000 ? v.toLocaleString("en") : String(v);
+      return Math.abs(v) >= 1000 ? v.toLocaleString("en", {maximumFractionDigits: 0}) : String(Number(v.toPrecision(4)));
+    }
+    return String(v);
+  }
+  function g(v) { return v.toLocaleString("en"); }
+
+  /* ---- adjacency: drawn ties, and (when the data block carries them) the thinned ones ---- */
+  var adj = new Array(nN);
+  for (i = 0; i < nN; i++) adj[i] = [];
+  for (j = 0; j < nE; j++) { adj[E.source[j]].push(j); adj[E.target[j]].push(j); }
+  var H = D.hidden_edges || null;  // {source, target, weight[, count, t0, t1]}: ties thinned away
+  var hadj = null;
+  function hiddenAdj() {
+    if (hadj || !H) return hadj;
+    hadj = new Array(nN);
+    for (var k = 0; k < nN; k++) hadj[k] = [];
+    for (var h = 0; h < H.source.length; h++) { hadj[H.source[h]].push(h); hadj[H.target[h]].push(h); }
+    return hadj;
+  }
+  var onPath = new Uint8Array(nN);
+  (M.path || []).forEach(function (k) { onPath[k] = 1; });
+  var edgeOnPath = new Uint8Array(nE);
+  (E.path || []).forEach(function (k) { edgeOnPath[k] = 1; });
+  var topLabel = new Uint8Array(nN);
+  (N.label || []).forEach(function (k) { topLabel[k] = 1; });
+
+  /* ---- sizes: sigma sizes are screen pixels at the "fit" zoom, growing with sqrt(zoom) ---- */
+  var SIZE_K = nN <= 300 ? 0.6 : nN <= 3000 ? 0.42 : nN <= 15000 ? 0.3 : 0.24;
+  var EDGE_K = nE <= 2000 ? 1 : nE <= 20000 ? 0.6 : 0.4;
+  function sizeOf(k) { return Math.max(1.6, N.size[k] * SIZE_K); }
+  var order = [];  // largest first: label priority
+  for (i = 0; i < nN; i++) order.push(i);
+  order.sort(function (a, b) { return N.size[b] - N.size[a] || (N.id[a] < N.id[b] ? -1 : 1); });
+
+  function pale(hex) {
+    var m = /^#([0-9a-f]{6})$/i.exec(hex);
+    if (!m) return "#e4e4e4";
+    var v = parseInt(m[1], 16), r = v >> 16, gg = (v >> 8) & 255, b = v & 255;
+    function mix(c) { return Math.round(c + (255 - c) * 0.82); }
+    return "rgb(" + mix(r) + "," + mix(gg) + "," + mix(b) + ")";
+  }
+  var cats = M.categories;
+  var paleOf = cats.map(function (c) { return pale(c.color); });
+  /* WebGL lines are thinner and lighter than vis' canvas strokes (anti-aliased sub-pixel edges):
+     a darker grey and about twice vis' opacity give the same look. */
+  var edgeGrey = "rgba(90,90,90," + Math.min(0.7, 2 * M.edge_alpha) + ")";
+
+  /* ---- graph ---- */
+  var graph = new LIB.Graph({type: M.directed ? "directed" : "undirected", multi: false, allowSelfLoops: false});
+  /* one import of plain arrays: about twice as fast as addNode/addEdge one by one */
+  var gNodes = new Array(nN), gEdges = new Array(nE);
+  for (i = 0; i < nN; i++) {
+    gNodes[i] = {key: N.id[i], attributes: {i: i, x: N.x[i], y: -N.y[i], size: sizeOf(i), color: cats[N.cat[i]].color, label: N.name[i]}};
+  }
+  for (j = 0; j < nE; j++) {
+    gEdges[j] = {key: "e" + j, source: N.id[E.source[j]], target: N.id[E.target[j]], attributes: {
+      j: j, size: Math.max(0.5, E.width[j] * EDGE_K) + (edgeOnPath[j] ? 2.5 : 0),
+      color: edgeOnPath[j] ? PATH_COLOR : edgeGrey, zIndex: edgeOnPath[j] ? 2 : 0
+    }};
+  }
+  /* Large maps draw their members first and add the ties right after that first frame (one
+     import, one re-render): the map shows up about a second sooner at CORDIS scale. */
+  var PROGRESSIVE = nE > 5000;
+  graph.import({nodes: gNodes, edges: PROGRESSIVE ? [] : gEdges});
+  gNodes = null;
+
+  /* ---- filter state ---- */
+  var state = {cats: cats.map(function () { return true; }), sel: {}, y0: null, y1: null};
+  var attrCol = {};
+  (M.attrs || []).forEach(function (k) { attrCol[k] = N.attrs[k]; });
+  function overlapsWith(a, b, lo, hi) {
+    if (a === null || a === undefined) return true;
+    if (lo !== null && b !== null && b !== undefined && b < lo) return false;
+    if (hi !== null && a > hi) return false;
+    return true;
+  }
+  function yearsInverted() { return state.y0 !== null && state.y1 !== null && state.y0 > state.y1; }
+  /* One test per active filter, so an empty view can say which filter empties it. */
+  function activeTests() {
+    var tests = [];
+    var hiddenCats = [];
+    cats.forEach(function (c, n) { if (!state.cats[n]) hiddenCats.push(c.label); });
+    if (hiddenCats.length) tests.push({what: "hidden in the legend: " + hiddenCats.join(", "), ok: function (k) { return state.cats[N.cat[k]]; }});
+    Object.keys(state.sel).forEach(function (key) {
+      var want = state.sel[key];
+      if (want === "") return;
+      var col = attrCol[key];
+      tests.push({what: key + " = " + want, ok: function (k) {
+        var v = col[k];
+        if (Array.isArray(v)) return v.indexOf(want) >= 0;
+        return v !== null && v !== undefined && String(v) === want;
+      }});
+    });
+    if (N.t0 && (state.y0 !== null || state.y1 !== null)) {
+      var lo = state.y0, hi = state.y1;
+      tests.push({what: "years " + (lo === null ? M.time.min : lo) + "–" + (hi === null ? M.time.max : hi),
+                  ok: function (k) { return !yearsInverted() && overlapsWith(N.t0[k], N.t1[k], lo, hi); }});
+    }
+    return tests;
+  }
+  var visibleNode = new Uint8Array(nN), nVisible = nN;
+  function computeVisible() {
+    var tests = activeTests();
+    nVisible = 0;
+    for (var k = 0; k < nN; k++) {
+      var ok = true;
+      for (var q = 0; ok && q < tests.length; q++) ok = tests[q].ok(k);
+      visibleNode[k] = ok ? 1 : 0;
+      nVisible += visibleNode[k];
+    }
+    return tests;
+  }
+  function edgeVisible(jj) {
+    if (!visibleNode[E.source[jj]] || !visibleNode[E.target[jj]]) return false;
+    if (yearsInverted()) return false;
+    if (E.t0) return overlapsWith(E.t0[jj], E.t1[jj], state.y0, state.y1);
+    return true;
+  }
+  computeVisible();
+
+  /* ---- focus (selection) ---- */
+  var focus = null;           // node index or null
+  var inFocus = new Uint8Array(nN);
+  var focusEdges = [];        // keys of the temporary edges for thinned ties
+  function nodeReducer(key, a) {
+    var k = a.i, out = {x: a.x, y: a.y, size: a.size, color: a.color, label: a.label, zIndex: 0};
+    if (!visibleNode[k]) { out.hidden = true; return out; }
+    if (focus !== null) {
+      if (inFocus[k]) { out.zIndex = 2; if (k === focus) out.size = a.size + 2; }
+      else out.color = paleOf[N.cat[k]];
+    }
+    if (onPath[k]) out.zIndex = Math.max(out.zIndex, 1);
+    return out;
+  }
+  function edgeReducer(key, a) {
+    var out = {size: a.size, color: a.color, zIndex: a.zIndex};
+    if (a.j === undefined) { out.hidden = focus === null; return out; }  // a thinned tie shown in focus
+    if (!edgeVisible(a.j)) { out.hidden = true; return out; }
+    if (focus !== null) {
+      var s = E.source[a.j], t = E.target[a.j];
+      if (s === focus || t === focus) { out.color = edgeOnPath[a.j] ? PATH_COLOR : FOCUS_TIE_COLOR; out.size = a.size + 0.8; out.zIndex = 3; }
+      else if (!edgeOnPath[a.j]) out.color = "rgba(150,150,150,0.06)";
+    }
+    return out;
+  }
+
+  /* ---- renderer ---- */
+  var container = $("nl-network");
+  var wrap = $("nl-canvas-wrap");
+  timing.graph = performance.now() - T0;
+  /* sigma starts on an empty graph (its constructor renders at once, before our listeners exist);
+     the real graph comes with setGraph below, after them: one indexation, one first frame. */
+  var renderer = new LIB.Sigma(new LIB.Graph(), container, {
+    renderLabels: false,            // our own collision-free labels (drawLabels)
+    renderEdgeLabels: false,
+    enableEdgeEvents: nE <= 20000,
+    zIndex: true,
+    defaultEdgeType: "rectangle",
+    edgeProgramClasses: {rectangle: LIB.EdgeRectangleProgram},
+    nodeReducer: nodeReducer,
+    edgeReducer: edgeReducer,
+    minCameraRatio: 0.002,
+    maxCameraRatio: 4,
+    labelFont: "system-ui, sans-serif",
+    labelSize: 13,
+    minEdgeThickness: 0.6,
+    stagePadding: 40,
+    zoomDuration: 200
+  });
+  timing.sigma = performance.now() - T0;
+  var camera = renderer.getCamera();
+  var layers = renderer.getCanvases();
+  function addCanvas(id, before) {
+    var c = document.createElement("canvas");
+    c.id = id;
+    container.insertBefore(c, before);
+    return c;
+  }
+  var bg = addCanvas("nl-bg", layers.edges);
+  var overlay = addCanvas("nl-overlay", layers.hovers || layers.mouse);
+
+  var api = {renderer: renderer, graph: graph, data: D, camera: camera, ready: false, selected: null,
+             state: state, labels: [], frames: 0, timing: timing};
+  window.netlens = api;
+  window.netlensReady = false;
+
+  /* ---- per-frame overlay: outlines under the map; labels and rings over it ---- */
+  function sizeCanvas(c) {
+    var dpr = window.devicePixelRatio || 1, w = container.clientWidth, h = container.clientHeight;
+    if (c.width !== Math.round(w * dpr) || c.height !== Math.round(h * dpr)) {
+      c.width = Math.round(w * dpr); c.height = Math.round(h * dpr);
+      c.style.width = w + "px"; c.style.height = h + "px";
+    }
+    var ctx = c.getContext("2d");
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, w, h);
+    return ctx;
+  }
+  function transform() {  // graph -> viewport is affine (no rotation): three points give it
+    var o = renderer.graphToViewport({x: 0, y: 0}), px = renderer.graphToViewport({x: 1, y: 0}),
+        py = renderer.graphToViewport({x: 0, y: 1});
+    return {ax: px.x - o.x, bx: py.x - o.x, cx: o.x, ay: px.y - o.y, by: py.y - o.y, cy: o.y};
+  }
+  function drawOutlines(T) {
+    var ctx = sizeCanvas(bg), O = D.outlines;
+    if (!O) return;
+    function stroke(lines, colour) {
+      ctx.strokeStyle = colour;
+      ctx.lineWidth = 1;
+      ctx.beginPath();
+      for (var a = 0; a < lines.length; a++) {
+        var L = lines[a];
+        for (var b = 0; b < L.length; b += 2) {
+          var x = L[b], y = -L[b + 1];
+          var vx = T.ax * x + T.bx * y + T.cx, vy = T.ay * x + T.by * y + T.cy;
+          if (b === 0) ctx.moveTo(vx, vy); else ctx.lineTo(vx, vy);
+        }
+      }
+      ctx.stroke();
+    }
+    ctx.lineJoin = "round";
+    stroke(O.graticule || [], "#eeeeee");
+    stroke(O.arcs || [], "#b9b9b9");
+  }
+
+  var widthCache = Object.create(null);
+  var FONT = "system-ui, sans-serif";
+  function textWidth(ctx, k, bold) {
+    var key = (bold ? "b" : "") + k, w = widthCache[key];
+    if (w === undefined) {
+      ctx.font = (bold ? "bold 13px " : "12px ") + FONT;
+      w = widthCache[key] = ctx.measureText(N.name[k]).width;
+    }
+    return w;
+  }
+  var searched = null;  // index of the last member picked in the search box
+  /* Greedy, collision-free labels: forced ones first (selected, searched, path), then focus
+     neighbours, then by size; a label is drawn only where it overlaps no drawn label. How many
+     qualify grows with the zoom: a member is labelled once its dot is LOD_PX wide on screen. */
+  var LOD_PX = 3.6;
+  function drawLabels(T) {
+    var ctx = sizeCanvas(overlay), W = container.clientWidth, Hh = container.clientHeight;
+    var px = renderer.scaleSize(1), CELL = 80, grid = Object.create(null), placed = [];
+    var budget = Math.max(40, Math.min(500, Math.round(W * Hh / 2500)));
+    function pos(k) {
+      var x = N.x[k], y = -N.y[k];
+      return {x: T.ax * x + T.bx * y + T.cx, y: T.ay * x + T.by * y + T.cy};
+    }
+    function fits(bx) {
+      var c0 = Math.floor(bx.l / CELL), c1 = Math.floor(bx.r / CELL), r0 = Math.floor(bx.t / CELL), r1 = Math.floor(bx.b / CELL);
+      for (var cx = c0; cx <= c1; cx++) for (var cy = r0; cy <= r1; cy++) {
+        var list = grid[cx + "," + cy];
+        if (!list) continue;
+        for (var q = 0; q < list.length; q++) {
+          var o = list[q];
+          if (bx.l < o.r && bx.r > o.l && bx.t < o.b && bx.b > o.t) return false;
+        }
+      }
+      return true;
+    }
+    function put(bx) {
+      var c0 = Math.floor(bx.l / CELL), c1 = Math.floor(bx.r / CELL), r0 = Math.floor(bx.t / CELL), r1 = Math.floor(bx.b / CELL);
+      for (var cx = c0; cx <= c1; cx++) for (var cy = r0; cy <= r1; cy++) {
+        var key = cx + "," + cy;
+        (grid[key] || (grid[key] = [])).push(bx);
+      }
+      placed.push(bx);
+    }
+    function tryLabel(k, forced) {
+      var p = pos(k), r = graph.getNodeAttribute(N.id[k], "size") * px;
+      if (p.x < -200 || p.x > W + 50 || p.y < -20 || p.y > Hh + 20) return false;
+      var bold = forced, w = textWidth(ctx, k, bold), h = bold ? 15 : 14;
+      var l = p.x + r + 2;
+      if (l + w + 2 > W && p.x - r - 4 - w >= 0) l = p.x - r - 4 - w;  // flip left at the right edge
+      var bx = {l: l, r: l + w + 2, t: p.y - h / 2, b: p.y + h / 2, k: k, bold: bold, x: p.x, y: p.y};
+      if (!forced && !fits(bx)) return false;
+      put(bx);
+      return true;
+    }
+    var forced = [];
+    if (focus !== null) forced.push(focus);
+    if (searched !== null && searched !== focus && visibleNode[searched]) forced.push(searched);
+    (M.path || []).forEach(function (k) { if (visibleNode[k] && forced.indexOf(k) < 0) forced.push(k); });
+    forced.forEach(function (k) { tryLabel(k, true); });
+    var q, k;
+    if (focus !== null) {
+      var nb = focusList.slice(0, 400);
+      for (q = 0; q < nb.length && placed.length < budget; q++) if (visibleNode[nb[q].o]) tryLabel(nb[q].o, false);
+    } else {
+      for (q = 0; q < nN && placed.length < budget; q++) {
+        k = order[q];
+        if (!visibleNode[k] || onPath[k]) continue;
+        if (sizeOf(k) * px < LOD_PX && !topLabel[k]) {
+          if (sizeOf(k) * px < LOD_PX * 0.5) break;  // sorted by size: nothing smaller qualifies
+          continue;
+        }
+        tryLabel(k, false);
+      }
+    }
+    /* rings: path members red, the focused member black, its partners orange */
+    ctx.lineWidth = 2;
+    if ((M.path || []).length) {
+      ctx.strokeStyle = PATH_COLOR;
+      ctx.beginPath();
+      M.path.forEach(function (kk) {
+        if (!visibleNode[kk]) return;
+        var p = pos(kk), r = graph.getNodeAttribute(N.id[kk], "size") * px + 2;
+        ctx.moveTo(p.x + r, p.y); ctx.arc(p.x, p.y, r, 0, 2 * Math.PI);
+      });
+      ctx.stroke();
+    }
+    if (focus !== null) {
+      var p0 = pos(focus), r0 = (sizeOf(focus) + 2) * px + 3;
+      ctx.lineWidth = 3; ctx.strokeStyle = "#111";
+      ctx.beginPath(); ctx.arc(p0.x, p0.y, r0, 0, 2 * Math.PI); ctx.stroke();
+    }
+    ctx.textBaseline = "middle";
+    ctx.lineJoin = "round";
+    for (q = 0; q < placed.length; q++) {
+      var b = placed[q];
+      ctx.font = (b.bold ? "bold 13px " : "12px ") + FONT;
+      ctx.lineWidth = 3.5;
+      ctx.strokeStyle = "rgba(255,255,255,0.9)";
+      ctx.strokeText(N.name[b.k], b.l, (b.t + b.b) / 2);
+      ctx.fillStyle = "#111";
+      ctx.fillText(N.name[b.k], b.l, (b.t + b.b) / 2);
+    }
+    api.labels = placed.map(function (bx) { return {id: N.id[bx.k], l: bx.l, r: bx.r, t: bx.t, b: bx.b}; });
+  }
+  renderer.on("afterRender", function () {
+    var T = transform();
+    drawOutlines(T);
+    drawLabels(T);
+    api.frames++;
+    if (renderer.getGraph() !== graph) return;
+    if (api.firstDrawMs === undefined) {
+      timing.firstFrame = performance.now() - T0;
+      api.firstDrawMs = performance.now();
+      if (gEdges) { setTimeout(addEdges, 0); return; }
+    }
+    if (!api.ready && !gEdges) {
+      timing.complete = performance.now() - T0;
+      api.completeMs = performance.now();
+      api.ready = true;
+      window.netlensReady = true;
+      document.body.setAttribute("data-netlens-ready", "1");
+    }
+  });
+  function addEdges() {
+    var list = gEdges;
+    gEdges = null;
+    quietly(function () { graph.import({edges: list}); });
+  }
+  /* Change the graph with sigma's graph listeners off, then re-index once: sigma reacts to each
+     added edge with a partial refresh and to each dropped one with a full re-indexation. */
+  function quietly(change) {
+    var can = typeof renderer.unbindGraphHandlers === "function" && typeof renderer.bindGraphHandlers === "function";
+    if (can) renderer.unbindGraphHandlers();
+    try { change(); } finally { if (can) renderer.bindGraphHandlers(); }
+    renderer.refresh();
+  }
+  if (!PROGRESSIVE) gEdges = null;
+
+  /* ---- tooltip: shown on hover, hidden on leave, on any camera move and when the pointer
+     leaves the map, so it can never stay behind ---- */
+  var tip = $("nl-tooltip");
+  function hideTip() { tip.hidden = true; api.hovered = null; }
+  function showTip(lines, title, x, y) {
+    tip.textContent = "";
+    tip.appendChild(el("b", null, title));
+    lines.forEach(function (l) { tip.appendChild(el("div", null, l)); });
+    tip.hidden = false;
+    var w = wrap.clientWidth, h = wrap.clientHeight;
+    tip.style.left = Math.max(0, Math.min(x + 14, w - tip.offsetWidth - 4)) + "px";
+    tip.style.top = Math.max(0, Math.min(y + 14, h - tip.offsetHeight - 4)) + "px";
+  }
+  function nodeLines(k, limit) {
+    var lines = [M.metric + ": " + fmt(N.metric[k])];
+    lines.push("ties: " + fmt(N.deg[k]) + (adj[k].length !== N.deg[k] ? " (" + fmt(adj[k].length) + " drawn)" : ""));
+    for (var q = 0; q < M.attrs.length && lines.length < limit; q++) {
+      var key = M.attrs[q], v = N.attrs[key][k];
+      if (v === null || v === undefined || v === "" || key === M.metric) continue;
+      lines.push(key + ": " + fmt(v));
+    }
+    return lines;
+  }
+  renderer.on("enterNode", function (ev) {
+    var k = byId[ev.node];
+    if (k === undefined) return;
+    api.hovered = ev.node;
+    showTip(nodeLines(k, 12), N.name[k], ev.event.x, ev.event.y);
+    container.style.cursor = "pointer";
+  });
+  renderer.on("leaveNode", function () { hideTip(); container.style.cursor = ""; });
+  renderer.on("enterEdge", function (ev) {
+    var a = graph.getEdgeAttributes(ev.edge), s = byId[graph.source(ev.edge)], t = byId[graph.target(ev.edge)], lines;
+    if (a.j !== undefined) {
+      lines = ["weight: " + fmt(E.weight[a.j])];
+      if (E.count) lines.push("shared activities: " + fmt(E.count[a.j]));
+      if (E.t0 && E.t0[a.j] !== null) lines.push("years: " + E.t0[a.j] + (E.t1[a.j] !== E.t0[a.j] ? "–" + E.t1[a.j] : ""));
+    } else lines = ["weight: " + fmt(H.weight[a.h]), "not drawn on the full map (thinned)"];
+    showTip(lines, N.name[s] + " — " + N.name[t], ev.event.x, ev.event.y);
+  });
+  renderer.on("leaveEdge", hideTip);
+  renderer.on("leaveStage", hideTip);
+  container.addEventListener("mouseleave", hideTip);
+  /* sigma keeps its hovered member across a zoom or a trip outside the map (no new enterNode
+     when the pointer comes back onto it): show the tooltip again on the next move. */
+  container.addEventListener("mousemove", function (ev) {
+    var id = renderer.hoveredNode;
+    if (!tip.hidden || id === null || id === undefined || !graph.hasNode(id)) return;
+    var r = container.getBoundingClientRect(), k = byId[id];
+    api.hovered = id;
+    showTip(nodeLines(k, 12), N.name[k], ev.clientX - r.left, ev.clientY - r.top);
+  });
+  window.addEventListener("blur", hideTip);
+  camera.on("updated", function () { if (!tip.hidden) hideTip(); });
+
+  /* ---- selection: focus mode + details panel (an overlay: the map keeps its size) ---- */
+  var panel = $("nl-panel");
+  var focusList = [];
+  function tiesOf(k) {
+    var nb = [];
+    adj[k].forEach(function (jj) {
+      if (!edgeVisible(jj)) return;
+      nb.push({o: E.source[jj] === k ? E.target[jj] : E.source[jj], w: E.weight[jj], hidden: false});
+    });
+    var ha = hiddenAdj();
+    if (ha) ha[k].forEach(function (h) {
+      var o = H.source[h] === k ? H.target[h] : H.source[h];
+      if (!visibleNode[o]) return;
+      if (H.t0 && !overlapsWith(H.t0[h], H.t1[h], state.y0, state.y1)) return;
+      nb.push({o: o, w: H.weight[h], hidden: true, h: h});
+    });
+    nb.sort(function (a, b) { return b.w - a.w || (N.name[a.o] < N.name[b.o] ? -1 : 1); });
+    return nb;
+  }
+  function dropFocusEdges() {
+    focusEdges.forEach(function (key) { if (graph.hasEdge(key)) graph.dropEdge(key); });
+    focusEdges = [];
+  }
+  function setFocus(k) {
+    quietly(function () {
+      dropFocusEdges();
+      inFocus.fill(0);
+      focus = k;
+      focusList = k === null ? [] : tiesOf(k);
+      if (k === null) return;
+      inFocus[k] = 1;
+      var widthOf = hiddenWidth();
+      focusList.forEach(function (x) {
+        inFocus[x.o] = 1;
+        if (!x.hidden) return;
+        var key = "h" + x.h, s = N.id[H.source[x.h]], t = N.id[H.target[x.h]];
+        if (graph.hasEdge(key) || graph.hasEdge(s, t)) return;
+        graph.addEdgeWithKey(key, s, t, {h: x.h, size: widthOf(x.w) * EDGE_K + 0.5, color: HIDDEN_TIE_COLOR, zIndex: 3});
+        focusEdges.push(key);
+      });
+    });
+  }
+  function hiddenWidth() {  // same rule as the Python side: 1..7 px by sqrt of the weight's place
+    var lo = Infinity, hi = -Infinity;
+    for (var q = 0; q < nE; q++) { var w = E.weight[q]; if (w < lo) lo = w; if (w > hi) hi = w; }
+    return function (w) {
+      if (!(hi > lo)) return 1.5;
+      var f = Math.max(0, Math.min(1, (w - lo) / (hi - lo)));
+      return 1 + 6 * Math.sqrt(f);
+    };
+  }
+  function fillPanel(k) {
+    $("nl-panel-title").textContent = N.name[k];
+    var table = $("nl-panel-attrs");
+    table.textContent = "";
+    function row(key, val) {
+      var tr = el("tr");
+      tr.appendChild(el("th", null, key));
+      tr.appendChild(el("td", null, val));
+      table.appendChild(tr);
+    }
+    row("id", N.id[k]);
+    row(M.metric + " (size)", fmt(N.metric[k]));
+    if (M.metric !== "degree") row("ties", fmt(N.deg[k]));
+    M.attrs.forEach(function (key) {
+      var v = N.attrs[key][k];
+      if (v !== null && v !== undefined && v !== "" && key !== M.metric) row(key, fmt(v));
+    });
+    var nb = focusList, drawn = 0, thinned = 0;
+    nb.forEach(function (x) { if (x.hidden) thinned++; else drawn++; });
+    var missing = N.deg[k] - drawn - thinned;
+    $("nl-panel-nb-title").textContent = "Ties (" + g(nb.length) + ")";
+    var note = [];
+    if (thinned) note.push(g(drawn) + " drawn on the map, " + g(thinned) + " thinned ties shown in orange only in this view");
+    if (missing > 0) note.push(g(missing) + (H ? " with members hidden by filters or not on this map" : " not in this file (thinned away or outside the map)"));
+    $("nl-panel-nb-note").textContent = note.join("; ");
+    var ol = $("nl-panel-neighbours");
+    ol.textContent = "";
+    nb.slice(0, 500).forEach(function (x) {
+      var li = el("li", x.hidden ? "nl-hidden-tie" : null, N.name[x.o]);
+      li.appendChild(el("span", "nl-sub", "w " + fmt(x.w) + (x.hidden ? " · thinned" : "")));
+      li.setAttribute("data-id", N.id[x.o]);
+      li.addEventListener("click", function () { select(N.id[x.o], true); });
+      ol.appendChild(li);
+    });
+    if (nb.length > 500) ol.appendChild(el("li", "nl-sub", "… " + g(nb.length - 500) + " more"));
+    panel.hidden = false;
+  }
+  function select(id, zoomTo) {
+    var k = byId[id];
+    if (k === undefined || !visibleNode[k]) return false;
+    hideTip();
+    api.selected = id;
+    setFocus(k);
+    fillPanel(k);
+    if (zoomTo) zoomToNode(k);
+    return true;
+  }
+  function clearSelection() {
+    if (focus === null && panel.hidden) return;
+    api.selected = null;
+    panel.hidden = true;
+    setFocus(null);
+  }
+  /* Centre the member in the part of the map the panel leaves free, zoomed in enough for it
+     to be a clear dot with its label. */
+  function zoomToNode(k) {
+    var d = renderer.getNodeDisplayData(N.id[k]);
+    if (!d) return;
+    var st = camera.getState();
+    var ratio = Math.min(st.ratio, Math.max(0.01, Math.min(1, Math.sqrt(150 / Math.max(1, nN)))));
+    var a = renderer.viewportToFramedGraph({x: 0, y: 0}), b = renderer.viewportToFramedGraph({x: 1, y: 0});
+    var perPx = (b.x - a.x) / st.ratio * ratio;
+    var free = panel.hidden ? 0 : Math.min(panel.offsetWidth, container.clientWidth / 2);
+    camera.animate({x: d.x + perPx * free / 2, y: d.y, ratio: ratio}, {duration: 300});
+  }
+  api.select = select;
+  api.clearSelection = clearSelection;
+  api.focusList = function () { return focusList.map(function (x) { return {id: N.id[x.o], weight: x.w, hidden: x.hidden}; }); };
+  $("nl-panel-close").addEventListener("click", clearSelection);
+  renderer.on("clickNode", function (ev) { select(ev.node, false); });
+  renderer.on("clickStage", function () { clearSelection(); });
+
+  /* ---- search: exact, then prefix / word-start (by size), then anywhere (by size); accents
+     and case folded ---- */
+  function fold(s) { return String(s).normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/ß/g, "ss").toLowerCase(); }
+  var folded = null, foldedId = null;  // built on the first search (36k names: ~0.1 s)
+  var input = $("nl-search"), results = $("nl-results"), active = 0, current = [];
+  function search(q) {
+    q = fold(q).trim().replace(/\s+/g, " ");
+    if (!q) return [];
+    if (!folded) { folded = N.name.map(fold); foldedId = N.id.map(fold); }
+    var hits = [];
+    for (var k = 0; k < nN; k++) {
+      if (!visibleNode[k]) continue;
+      var s = folded[k], rank;
+      if (s === q || foldedId[k] === q) rank = 0;
+      else {
+        var pos = s.indexOf(q);
+        if (pos < 0) continue;
+        rank = 2;
+        while (pos >= 0) {
+          if (pos === 0 || !/[a-z0-9]/.test(s.charAt(pos - 1))) { rank = 1; break; }
+          pos = s.indexOf(q, pos + 1);
+        }
+      }
+      hits.push([rank, -N.size[k], s, k]);
+    }
+    hits.sort(function (a, b) { return a[0] - b[0] || a[1] - b[1] || (a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0); });
+    return hits.slice(0, 15).map(function (h) { return h[3]; });
+  }
+  api.search = function (q) { return search(q).map(function (k) { return N.id[k]; }); };
+  function renderResults() {
+    results.textContent = "";
+    current.forEach(function (k, n) {
+      var li = el("li", n === active ? "nl-active" : null, N.name[k]);
+      var sub = [];
+      if (attrCol.kind && attrCol.kind[k]) sub.push(attrCol.kind[k]);
+      if (attrCol.country && attrCol.country[k]) sub.push(attrCol.country[k]);
+      if (sub.length) li.appendChild(el("span", "nl-sub", sub.join(", ")));
+      li.setAttribute("role", "option");
+      li.setAttribute("data-id", N.id[k]);
+      li.addEventListener("mousedown", function (ev) { ev.preventDefault(); choose(k); });
+      results.appendChild(li);
+    });
+  }
+  function choose(k) {
+    current = [];
+    renderResults();
+    input.value = N.name[k];
+    searched = k;
+    select(N.id[k], true);
+  }
+  input.addEventListener("input", function () { current = search(input.value); active = 0; renderResults(); });
+  input.addEventListener("keydown", function (ev) {
+    if (ev.key === "ArrowDown") { active = Math.min(active + 1, current.length - 1); renderResults(); ev.preventDefault(); }
+    else if (ev.key === "ArrowUp") { active = Math.max(active - 1, 0); renderResults(); ev.preventDefault(); }
+    else if (ev.key === "Enter") {
+      if (!current.length) { current = search(input.value); active = 0; }
+      if (current.length) choose(current[Math.max(0, active)]);
+      ev.preventDefault();
+    } else if (ev.key === "Escape") { current = []; renderResults(); input.blur(); escape(); ev.stopPropagation(); }
+  });
+  input.addEventListener("blur", function () { current = []; renderResults(); });
+
+  /* ---- view controls: +/−, fit, Esc, PNG ---- */
+  function zoomIn() { camera.animatedZoom({duration: 200}); }
+  function zoomOut() { camera.animatedUnzoom({duration: 200}); }
+  function fit() { camera.animatedReset({duration: 250}); }
+  function escape() {
+    hideTip();
+    current = []; renderResults();
+    searched = null;
+    clearSelection();
+  }
+  $("nl-zoom-in").addEventListener("click", zoomIn);
+  $("nl-zoom-out").addEventListener("click", zoomOut);
+  $("nl-fit").addEventListener("click", fit);
+  document.addEventListener("keydown", function (ev) {
+    var t = ev.target, typing = t && (t.tagName === "INPUT" || t.tagName === "SELECT" || t.tagName === "TEXTAREA");
+    if (ev.key === "Escape") { escape(); return; }
+    if (typing || ev.ctrlKey || ev.metaKey || ev.altKey) return;
+    if (ev.key === "+" || ev.key === "=") { zoomIn(); ev.preventDefault(); }
+    else if (ev.key === "-" || ev.key === "_") { zoomOut(); ev.preventDefault(); }
+    else if (ev.key === "0") { fit(); ev.preventDefault(); }
+  });
+  api.fit = fit; api.zoomIn = zoomIn; api.zoomOut = zoomOut; api.escape = escape;
+  /* The current view as PNG: render once synchronously and copy every layer (WebGL buffers are
+     still intact within the same task) onto one white canvas. */
+  function snapshot() {
+    renderer.refresh();
+    var dpr = window.devicePixelRatio || 1, w = container.clientWidth, h = container.clientHeight;
+    var out = document.createElement("canvas");
+    out.width = Math.round(w * dpr); out.height = Math.round(h * dpr);
+    var ctx = out.getContext("2d");
+    ctx.fillStyle = "#fff";
+    ctx.fillRect(0, 0, out.width, out.height);
+    [bg, layers.edges, layers.nodes, overlay].forEach(function (c) { if (c) ctx.drawImage(c, 0, 0, out.width, out.height); });
+    return out;
+  }
+  api.exportPNG = function () { return snapshot().toDataURL("image/png"); };
+  $("nl-export").addEventListener("click", function () {
+    snapshot().toBlob(function (blob) {
+      if (!blob) return;
+      var a = el("a");
+      a.href = URL.createObjectURL(blob);
+      a.download = (M.title || "netlens-map").replace(/[^\w.-]+/g, "_").slice(0, 80) + ".png";
+      document.body.appendChild(a);
+      a.click();
+      setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
+    }, "image/png");
+  });
+  var sideToggle = $("nl-side-toggle");
+  if (window.innerWidth < 1000) { document.body.classList.add("nl-side-closed"); sideToggle.setAttribute("aria-expanded", "false"); }
+  sideToggle.addEventListener("click", function () {
+    var closed = document.body.classList.toggle("nl-side-closed");
+    sideToggle.setAttribute("aria-expanded", closed ? "false" : "true");
+  });
+
+  /* ---- legend: colours (with toggles), sizes, widths ---- */
+  var legend = $("nl-legend-items");
+  cats.forEach(function (c, n) {
+    var lab = el("label"), cb = el("input");
+    cb.type = "checkbox";
+    cb.checked = true;
+    cb.setAttribute("data-cat", String(n));
+    cb.addEventListener("change", function () { state.cats[n] = cb.checked; applyFilters(); });
+    var sw = el("span", "nl-swatch");
+    sw.style.background = c.color;
+    lab.appendChild(cb);
+    lab.appendChild(sw);
+    lab.appendChild(el("span", null, c.label));
+    lab.appendChild(el("span", "nl-count", c.count.toLocaleString("en")));
+    legend.appendChild(lab);
+  });
+  (function sizeLegend() {
+    var box = $("nl-legend-sizes");
+    function row(key, text) {
+      var r = el("div", "nl-row"), kbox = el("span", "nl-key");
+      kbox.appendChild(key);
+      r.appendChild(kbox);
+      r.appendChild(el("span", null, text));
+      box.appendChild(r);
+    }
+    if (nN) {
+      var lo = order[nN - 1], hi = order[0];
+      [hi, lo].forEach(function (k) {
+        var d = el("span", "nl-dot"), s = Math.max(3, Math.round(2 * sizeOf(k)));
+        d.style.width = s + "px"; d.style.height = s + "px";
+        row(d, M.metric + " " + fmt(N.metric[k]));
+      });
+    }
+    if (nE) {
+      var jlo = 0, jhi = 0;
+      for (var q = 1; q < nE; q++) { if (E.weight[q] < E.weight[jlo]) jlo = q; if (E.weight[q] > E.weight[jhi]) jhi = q; }
+      [jhi, jlo].forEach(function (jj) {
+        var ln = el("span", "nl-line");
+        ln.style.height = Math.max(1, Math.round(E.width[jj] * EDGE_K * 1.3)) + "px";
+        row(ln, "tie weight " + fmt(E.weight[jj]));
+      });
+    }
+  })();
+  $("nl-legend-scale").textContent = "Colour: " + M.color_by + ". Dot size: " + M.metric +
+    ". Line width: tie strength (weight)." + ((M.path || []).length ? " Red: highlighted path." : "") +
+    (H ? " Orange (when a member is selected): its ties thinned from the full map." : "");
+
+  /* ---- filters, time slider ---- */
+  var fbox = $("nl-filter-items");
+  (M.filters || []).forEach(function (f) {
+    var lab = el("label", null, f.label), sel = el("select");
+    sel.setAttribute("data-filter", f.key);
+    sel.appendChild(el("option", null, "all")).value = "";
+    f.values.forEach(function (v) { sel.appendChild(el("option", null, v[0] + " (" + v[1] + ")")).value = v[0]; });
+    sel.addEventListener("change", function () { state.sel[f.key] = sel.value; applyFilters(); });
+    lab.appendChild(sel);
+    fbox.appendChild(lab);
+  });
+  var yFrom = $("nl-year-from"), yTo = $("nl-year-to"), playBtn = $("nl-play"), playing = null;
+  if (M.time && M.time.max >= M.time.min) {
+    $("nl-time").hidden = false;
+    [yFrom, yTo].forEach(function (x, n) {
+      x.min = M.time.min; x.max = M.time.max;
+      x.value = n ? M.time.max : M.time.min;
+      x.addEventListener("input", function () { stopPlay(); readYears(); });
+    });
+  }
+  function showYears() {
+    var lo = parseInt(yFrom.value, 10), hi = parseInt(yTo.value, 10);
+    $("nl-years-text").textContent = lo === hi ? String(lo) : lo + "–" + hi;
+  }
+  function readYears() {
+    var lo = parseInt(yFrom.value, 10), hi = parseInt(yTo.value, 10);
+    state.y0 = isNaN(lo) || lo <= M.time.min ? null : lo;
+    state.y1 = isNaN(hi) || hi >= M.time.max ? null : hi;
+    if (!isNaN(lo) && !isNaN(hi) && lo > hi) { state.y0 = lo; state.y1 = hi; }  // kept: the view says why it is empty
+    showYears();
+    applyFilters();
+  }
+  function setYears(lo, hi) { yFrom.value = lo; yTo.value = hi; readYears(); }
+  function stopPlay() { if (playing) { clearInterval(playing); playing = null; playBtn.textContent = "▶"; } }
+  /* Play: a window as wide as the current range (one year if it is the whole span) walks from
+     the first year to the last. */
+  function play() {
+    if (playing) { stopPlay(); return; }
+    var lo = parseInt(yFrom.value, 10), hi = parseInt(yTo.value, 10);
+    var width = hi - lo;
+    if (width < 0 || width >= M.time.max - M.time.min) width = 0;
+    var y = M.time.min;
+    setYears(y, y + width);
+    playBtn.textContent = "❚❚";
+    playing = setInterval(function () {
+      y++;
+      if (y + width > M.time.max) { stopPlay(); return; }
+      setYears(y, y + width);
+    }, 900);
+  }
+  if (M.time) { playBtn.addEventListener("click", play); showYears(); }
+  api.setYears = setYears;
+  api.play = play;
+  if (!fbox.childNodes.length) fbox.appendChild(el("p", "nl-sub", "Use the legend to hide categories."));
+  var reset = el("button", null, "Reset filters");
+  reset.id = "nl-filter-reset";
+  reset.type = "button";
+  reset.addEventListener("click", resetFilters);
+  fbox.appendChild(reset);
+  function resetFilters() {
+    stopPlay();
+    state.sel = {}; state.y0 = null; state.y1 = null;
+    state.cats = cats.map(function () { return true; });
+    fbox.querySelectorAll("select").forEach(function (s) { s.value = ""; });
+    legend.querySelectorAll("input").forEach(function (s) { s.checked = true; });
+    if (M.time) { yFrom.value = M.time.min; yTo.value = M.time.max; showYears(); }
+    applyFilters();
+  }
+  api.resetFilters = resetFilters;
+  /* An empty view says why: which filters are on and how many members each leaves alone. */
+  function explainEmpty(tests) {
+    var box = $("nl-empty");
+    box.textContent = "";
+    if (nVisible > 0 || !nN) { box.hidden = true; return; }
+    box.appendChild(el("p", null, "No member matches the current filters."));
+    if (yearsInverted()) box.appendChild(el("p", null, "The year range is inverted: from " + state.y0 + " is after to " + state.y1 + "."));
+    var ul = el("ul");
+    tests.forEach(function (t) {
+      var c = 0;
+      for (var k = 0; k < nN; k++) if (t.ok(k)) c++;
+      ul.appendChild(el("li", null, t.what + ": " + g(c) + " member" + (c === 1 ? "" : "s") + " on its own"));
+    });
+    box.appendChild(ul);
+    var b = el("button", null, "Reset filters");
+    b.type = "button";
+    b.addEventListener("click", resetFilters);
+    box.appendChild(b);
+    box.hidden = false;
+  }
+  function applyFilters() {
+    var tests = computeVisible();
+    if (focus !== null && !visibleNode[focus]) { api.selected = null; panel.hidden = true; focus = null; }
+    if (focus !== null) { setFocus(focus); fillPanel(focus); } else renderer.refresh();
+    explainEmpty(tests);
+    updateCounter();
+  }
+  api.applyFilters = applyFilters;
+  function countEdges() {
+    var c = 0;
+    for (var q = 0; q < nE; q++) if (edgeVisible(q)) c++;
+    return c;
+  }
+  api.countEdges = countEdges;
+  api.countNodes = function () { return nVisible; };
+  function updateCounter() {
+    $("nl-counter").textContent = g(nVisible) + " of " + g(nN) + " members, " + g(countEdges()) + " of " + g(nE) + " ties drawn";
+  }
+  updateCounter();
+
+  /* ---- notes, path, unplaced ---- */
+  var notes = $("nl-notes");
+  (M.notes || []).forEach(function (t) { notes.appendChild(el("p", null, t)); });
+  if ((M.path || []).length) {
+    $("nl-path").hidden = false;
+    var pl = $("nl-path-items");
+    M.path.forEach(function (k) {
+      var li = el("li", null, N.name[k]);
+      li.addEventListener("click", function () { select(N.id[k], true); });
+      pl.appendChild(li);
+    });
+  }
+  if (D.unplaced && D.unplaced.id.length) {
+    $("nl-unplaced").hidden = false;
+    $("nl-unplaced-note").textContent = D.unplaced.id.length + " members have no coordinates and are not drawn:";
+    var ul = $("nl-unplaced-items");
+    D.unplaced.name.slice(0, 1000).forEach(function (nm) { ul.appendChild(el("li", null, nm)); });
+    if (D.unplaced.id.length > 1000) ul.appendChild(el("li", null, "… " + (D.unplaced.id.length - 1000) + " more"));
+  }
+
+  /* ---- test/bench hooks (no data-derived markup) ---- */
+  api.nodeViewport = function (id) {
+    var a = graph.getNodeAttributes(id);
+    return renderer.graphToViewport({x: a.x, y: a.y});
+  };
+  api.nodeRadius = function (id) { return graph.getNodeAttribute(id, "size") * renderer.scaleSize(1); };
+  window.addEventListener("resize", function () { renderer.refresh(); });
+  timing.ui = performance.now() - T0;
+  renderer.setGraph(graph);
+})();
