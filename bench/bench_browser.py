@@ -22,23 +22,17 @@ Chromium is Debian's /usr/bin/chromium with WebGL through SwiftShader (no GPU on
 from __future__ import annotations
 
 import argparse
-import base64
-import hashlib
-import html
-import json
 import os
 import platform
-import re
 import statistics
 import sys
 import time
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from netlens.render.maps import read_map_data  # noqa: E402
+from netlens.render.maps import assemble, read_map_data  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -51,50 +45,11 @@ ARGS = [
     "--no-first-run",
     "--disable-sync",
 ]
-WEBGL_LIB = "sigma-graphology.min.js"
-WEBGL_JS = "map-webgl.js"
-WEBGL_CSS = "map-webgl.css"
-WEBGL_HTML = "map-webgl.html"
-
-
-def _asset(name: str) -> str:
-    return resources.files("netlens").joinpath("assets", name).read_text(encoding="utf-8")
-
-
-def _script_safe(js: str) -> str:
-    if re.search(r"</script|<!--", js, flags=re.I):
-        raise RuntimeError("an inline script contains </script or <!--")
-    return js
-
-
-def _json_block(data: Any) -> str:
-    text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-
-
-def _csp(*scripts: str) -> str:
-    hashes = " ".join("'sha256-" + base64.b64encode(hashlib.sha256(s.encode("utf-8")).digest()).decode() + "'" for s in scripts)
-    return (
-        "default-src 'none'; script-src " + hashes + "; style-src 'unsafe-inline'; "
-        "img-src data:; font-src data:; connect-src 'none'; base-uri 'none'; form-action 'none'"
-    )
 
 
 def webgl_html(data: dict[str, Any]) -> str:
-    """The WebGL page for a ``netlens-map/1`` data block: what ``maps._to_html`` makes once it
-    inlines the WebGL assets (see ASSEMBLE.patch)."""
-    title = str(data["meta"].get("title", "netlens map"))
-    lib = _script_safe(re.sub(r"\n//# sourceMappingURL=\S*\s*$", "\n", _asset(WEBGL_LIB)))
-    app = _script_safe(_asset(WEBGL_JS))
-    parts = {
-        "TITLE": html.escape(title, quote=True),
-        "CSS": _asset(WEBGL_CSS),
-        "DATA": _json_block(data),
-        "VIS_JS": lib,
-        "APP_JS": app,
-        "CSP": html.escape(_csp(lib, app), quote=True),
-    }
-    return re.sub(r"\{\{([A-Z_]+)\}\}", lambda m: parts[m.group(1)], _asset(WEBGL_HTML))
+    """The WebGL page for a ``netlens-map/1`` data block (what ``netlens map --renderer webgl`` writes)."""
+    return assemble.to_html(data, str(data["meta"].get("title", "netlens map")), "webgl")
 
 
 def webgl_page(page: str) -> str:

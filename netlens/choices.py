@@ -21,6 +21,7 @@ __all__ = [
     "OUTPUT_FORMATS",
     "EXPORT_FORMATS",
     "COLOR_BY",
+    "RENDERERS",
 ]
 
 #: levels of the member–member projections
@@ -46,3 +47,5 @@ OUTPUT_FORMATS = ("table", "csv", "json")
 EXPORT_FORMATS = ("graphml", "gexf", "neo4j-csv")
 #: node colourings of ``netlens map``
 COLOR_BY = ("kind", "type", "country", "community", "programme")
+#: map renderers: vis-network (canvas) or sigma.js + graphology (WebGL)
+RENDERERS = ("vis", "webgl")

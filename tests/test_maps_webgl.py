@@ -603,3 +603,25 @@ def test_geo_map_draws_outlines(session: Session, graph: nx.Graph, tmp_path: Pat
     assert inked > 500
     page.screenshot(path=str(tmp_path / "geo.png"))
     session.assert_clean()
+
+
+def test_netlens_map_renderer_webgl_writes_the_webgl_page(session: Session, tmp_path: Path) -> None:
+    """`netlens map --renderer webgl` writes the same data block in the WebGL page, which opens offline."""
+    from click.testing import CliRunner
+
+    from netlens.cli import main
+
+    from .conftest import SAMPLE
+
+    store = str(tmp_path / "s.kgl")
+    assert CliRunner().invoke(main, ["load", str(SAMPLE), "--store-path", store]).exit_code == 0
+    vis, webgl = tmp_path / "vis.html", tmp_path / "webgl.html"
+    for out, renderer in ((vis, "vis"), (webgl, "webgl")):
+        r = CliRunner().invoke(main, ["map", "-o", str(out), "--renderer", renderer, "--store-path", store])
+        assert r.exit_code == 0, r.output
+    text = webgl.read_text(encoding="utf-8")
+    assert "vis.Network" not in text and "NetlensSigma" in text
+    assert read_map_data(text) == read_map_data(vis.read_text(encoding="utf-8"))
+    page = session.open(webgl)
+    assert page.evaluate("netlens.graph.order") == 35
+    assert session.requests == [session.url] and not session.errors

@@ -54,6 +54,13 @@ __all__ = ["map_cmd"]
 @click.option("--label-top", type=click.IntRange(min=0), default=50, show_default=True, help="Nodes whose name is drawn.")
 @click.option("--title", default=None, help="Page title [netlens: LEVEL network].")
 @click.option("--seed", type=int, default=0, show_default=True, help="Layout seed: same input and seed, same file.")
+@click.option(
+    "--renderer",
+    type=click.Choice(choices.RENDERERS),
+    default="vis",
+    show_default=True,
+    help="vis: vis-network on a canvas; webgl: sigma.js on WebGL (smooth on maps of 35k members, focus mode, year slider).",
+)
 @click.option("--output", "-o", type=click.Path(dir_okay=False), required=True, help="The HTML file to write.")
 @store_options
 @quiet_option
@@ -71,6 +78,7 @@ def map_cmd(
     label_top: int,
     title: str | None,
     seed: int,
+    renderer: str,
     output: str,
     store: Store,
     steps: Steps,
@@ -100,6 +108,7 @@ def map_cmd(
             top=top,
             label_top=label_top,
             title=title or f"netlens: {level} network",
+            renderer=renderer,
         )
     if drawn.route is not None:
         click.echo(drawn.route.text, err=True)

@@ -131,6 +131,7 @@ def render_map(
     seed: int = 0,
     physics: bool | None = None,
     max_edges: int | None = DEFAULT_MAX_EDGES,
+    renderer: str = "vis",
 ) -> str:
     """Render ``G`` as one self-contained interactive HTML page and return its text.
 
@@ -171,6 +172,9 @@ def render_map(
     max_edges : int or None
         Edge budget for the browser (default :data:`DEFAULT_MAX_EDGES`, with ``geo=True``
         :data:`GEO_MAX_EDGES`; ``None``: no limit).  See the module docstring for the thinning rule.
+    renderer : {"vis", "webgl"}
+        ``vis``: vis-network on a canvas (the default); ``webgl``: sigma.js + graphology on WebGL, smooth at CORDIS
+        scale (labels without collisions, focus mode, ranked search, year slider, PNG export; ``assets/README.md``).
 
     Returns
     -------
@@ -210,7 +214,7 @@ def render_map(
         physics=physics,
         max_edges=max_edges,
     )
-    return assemble.to_html(built.data, title)
+    return assemble.to_html(built.data, title, renderer)
 
 
 def write_map(G: nx.Graph, path: str | os.PathLike[str], **kw: Any) -> MapStats:
@@ -232,8 +236,9 @@ def write_map(G: nx.Graph, path: str | os.PathLike[str], **kw: Any) -> MapStats:
     if not os.path.isdir(parent):
         raise NotFoundError(f"folder does not exist: {parent}")
     title = kw.pop("title", "netlens map")
+    renderer = kw.pop("renderer", "vis")
     built = _build(G, title=title, **_only_known(kw))
-    raw = assemble.to_html(built.data, title).encode("utf-8")
+    raw = assemble.to_html(built.data, title, renderer).encode("utf-8")
     with open(target, "wb") as fh:
         fh.write(raw)
     c = built.counts

@@ -238,20 +238,31 @@ def read_map_data(page: str) -> dict[str, Any]:
     return json.loads(m.group(1))  # type: ignore[no-any-return]
 
 
-def to_html(data: Mapping[str, Any], title: str) -> str:
-    """The page: ``assets/map.html`` with its placeholders filled (see the module doc)."""
-    vis_js = _vis_js()
-    app_js = _script_safe(_asset("map.js"))
+#: renderer -> (page template, stylesheet, app script, library): vis-network (canvas) or sigma.js + graphology (WebGL)
+_RENDERERS = {
+    "vis": ("map.html", "map.css", "map.js", "vis-network.min.js"),
+    "webgl": ("map-webgl.html", "map-webgl.css", "map-webgl.js", "sigma-graphology.min.js"),
+}
+
+
+def to_html(data: Mapping[str, Any], title: str, renderer: str = "vis") -> str:
+    """The page: the renderer's template (``assets/map.html`` or ``assets/map-webgl.html``) with its placeholders
+    filled (see the module doc). Both renderers read the same data block and keep the same CSP."""
+    if renderer not in _RENDERERS:
+        raise UsageError(f"unknown renderer {renderer!r}; expected one of {', '.join(_RENDERERS)}")
+    template, css, app, library = _RENDERERS[renderer]
+    vis_js = _library_js(library)
+    app_js = _script_safe(_asset(app))
     parts = {
         "TITLE": html.escape(title, quote=True),
-        "CSS": _asset("map.css"),
+        "CSS": _asset(css),
         "DATA": _json_block(data),
         "VIS_JS": vis_js,
         "APP_JS": app_js,
         "CSP": html.escape(_csp(vis_js, app_js), quote=True),
     }
     # One pass, so text inside the data can never be taken for a placeholder.
-    return re.sub(r"\{\{([A-Z_]+)\}\}", lambda m: parts[m.group(1)], _asset("map.html"))
+    return re.sub(r"\{\{([A-Z_]+)\}\}", lambda m: parts[m.group(1)], _asset(template))
 
 
 @cache
@@ -259,9 +270,9 @@ def _asset(name: str) -> str:
     return resources.files("netlens").joinpath("assets", name).read_text(encoding="utf-8")
 
 
-@lru_cache(maxsize=1)
-def _vis_js() -> str:
-    js = _asset("vis-network.min.js")
+@lru_cache(maxsize=2)
+def _library_js(name: str) -> str:
+    js = _asset(name)
     # The source map is not shipped; drop the pointer so no tool ever tries to fetch it.
     js = re.sub(r"\n//# sourceMappingURL=\S*\s*$", "\n", js)
     return _script_safe(js)
