@@ -315,3 +315,20 @@ def test_unchanged_reload_sends_no_write_statements(mini: Path, tmp_path: Path) 
     store.before_statement = sent.append
     store.load(tables_of(mini))
     assert [s.what for s in sent if "MERGE" in s.cypher or "SET" in s.cypher] == []
+
+
+def test_changed_reload_sends_only_the_changed_rows(mini: Path, tmp_path: Path) -> None:
+    path = tmp_path / "g.kgl"
+    EmbeddedStore(path).load(tables_of(mini))
+    changed = {**MINI, "participations.csv": MINI["participations.csv"].replace("rijeka,follower", "rijeka,partner")}
+    store = EmbeddedStore(path)
+    sent: list[Statement] = []
+    store.before_statement = sent.append
+    counts = store.load(tables_of(write_package(tmp_path / "changed", changed)))
+    writes = [s for s in sent if "MERGE" in s.cypher or "CREATE (a)" in s.cypher]
+    assert [(s.what, s.rows) for s in writes] == [
+        ("PARTICIPATES_IN City->Project", [{"a": "rijeka", "b": "p-msl", "props": {"role": "partner"}}])
+    ]
+    assert counts.relationships_created == 0
+    part = EmbeddedStore(path).read_tables()["participations"]
+    assert dict(zip(part["member_id"], part["role"]))["rijeka"] == "partner"

@@ -34,6 +34,7 @@ from netlens.store.plan import (
 __all__ = [
     "Statement",
     "render",
+    "relationship_statement",
     "statements",
     "write_statements",
     "node_property_statements",
@@ -96,10 +97,18 @@ def _present(props: dict[str, Any]) -> dict[str, Any]:
 
 @render.register
 def _relationships(item: RelationshipWrite) -> Statement:
+    return relationship_statement(item)
+
+
+def relationship_statement(item: RelationshipWrite, *, new: bool = False) -> Statement:
+    """The statement of ``item``: MERGE, or with ``new`` (the caller knows none of the relationships exists and
+    ``item`` has no two rows with the same ends and key) CREATE, which costs the same for every row: a MERGE looks
+    through the relationships of ``a``, so it grows with the degree (CORDIS organisations have thousands)."""
     key = f" {{{item.key_name}: row.key}}" if item.key_name else ""
+    verb = "CREATE" if new else "MERGE"
     cypher = (
         f"UNWIND $rows AS row MATCH (a:{item.from_label} {{id: row.a}}) MATCH (b:{item.to_label} {{id: row.b}}) "
-        f"MERGE (a)-[r:{item.type}{key}]->(b) SET r += row.props"
+        f"{verb} (a)-[r:{item.type}{key}]->(b) SET r += row.props"
     )
     if item.key_name:
         rows = [

@@ -26,6 +26,7 @@ import sys
 import time
 import warnings
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +38,13 @@ from netlens.cypher.readonly import check_read_only
 from netlens.errors import QueryError, ReadOnlyQueryError, StoreError
 from netlens.model.network import Network, Tables
 from netlens.store import readback, schema
-from netlens.store.cypher_render import Statement, node_property_statements, statements, tie_statements
+from netlens.store.cypher_render import (
+    Statement,
+    node_property_statements,
+    relationship_statement,
+    statements,
+    tie_statements,
+)
 from netlens.store.plan import NodeWrite, PlanItem, RelationshipWrite, write_plan
 from netlens.store.protocol import LoadResult, QueryResult, StoreInfo
 from netlens.validation import SPECS
@@ -332,7 +339,9 @@ def _titles_kept(run: readback.Runner, item: NodeWrite) -> Statement | None:
     return Statement(cypher, rows, f"{item.label} titles")
 
 
-def _relationship_changes(run: readback.Runner, item: RelationshipWrite) -> list[PlanItem]:
+def _relationship_changes(run: readback.Runner, item: RelationshipWrite) -> list[Statement]:
+    """Rows of ``item`` the graph lacks (CREATEd, duplicates folded in order as MERGE would) and rows whose
+    values changed (MERGEd); unchanged rows are left out."""
     key = f"r.{item.key_name}" if item.key_name else "''"
     recs = run(
         f"MATCH (a:{item.from_label})-[r:{item.type}]->(b:{item.to_label}) "
@@ -340,46 +349,52 @@ def _relationship_changes(run: readback.Runner, item: RelationshipWrite) -> list
     )
     stored = {(r["a"], r["b"], r["k"]): r["p"] for r in recs}
     keys = item.keys if item.key_name else ("",) * len(item.starts)
-    keep = [
-        j
-        for j, (a, b, k, p) in enumerate(zip(item.starts, item.ends, keys, item.props))
-        if not _unchanged(stored.get((a, b, k)), p)
-    ]
-    if not keep:
-        return []
-
-    def pick(col: tuple[Any, ...]) -> tuple[Any, ...]:
-        return tuple(col[j] for j in keep)
-
-    return [
-        RelationshipWrite(
-            item.type,
-            item.from_label,
-            item.to_label,
-            pick(item.starts),
-            pick(item.ends),
-            pick(item.props),
-            item.key_name,
-            pick(item.keys) if item.key_name else (),
+    new: dict[tuple[Any, Any, Any], dict[str, Any]] = {}
+    changed: list[int] = []
+    for j, (a, b, k, p) in enumerate(zip(item.starts, item.ends, keys, item.props)):
+        found = stored.get((a, b, k))
+        if found is None:
+            new.setdefault((a, b, k), {}).update({c: v for c, v in p.items() if v is not None})
+        elif not _unchanged(found, p):
+            changed.append(j)
+    out: list[Statement] = []
+    if new:
+        ends = list(new)
+        out.append(
+            relationship_statement(
+                replace(
+                    item,
+                    starts=tuple(e[0] for e in ends),
+                    ends=tuple(e[1] for e in ends),
+                    props=tuple(new[e] for e in ends),
+                    keys=tuple(e[2] for e in ends) if item.key_name else (),
+                ),
+                new=True,
+            )
         )
-    ]
+    if changed:
+
+        def pick(col: tuple[Any, ...]) -> tuple[Any, ...]:
+            return tuple(col[j] for j in changed)
+
+        rows = replace(item, starts=pick(item.starts), ends=pick(item.ends), props=pick(item.props))
+        out.append(relationship_statement(replace(rows, keys=pick(item.keys)) if item.key_name else rows))
+    return out
 
 
 def _changes(run: readback.Runner, items: list[PlanItem]) -> list[Statement]:
     """The statements of ``items`` without the nodes and relationships the graph already holds with the same
     values: an unchanged re-load sends no writes, a changed one only its changed rows (stored values are read
     once per label and relationship type, before any write)."""
-    changed: list[PlanItem] = []
-    for item in items:
-        if isinstance(item, NodeWrite):
-            changed += _node_changes(run, item)
-        elif isinstance(item, RelationshipWrite):
-            changed += _relationship_changes(run, item)
-        else:
-            changed.append(item)
     out: list[Statement] = []
-    for item in changed:
-        out += statements([item])
-        if isinstance(item, NodeWrite) and (titles := _titles_kept(run, item)) is not None:
-            out.append(titles)
+    for item in items:
+        if isinstance(item, RelationshipWrite):
+            out += _relationship_changes(run, item)
+        elif isinstance(item, NodeWrite):
+            for nodes in _node_changes(run, item):
+                titles = _titles_kept(run, nodes) if isinstance(nodes, NodeWrite) else None  # read before the write
+                out += statements([nodes])
+                out += [titles] if titles is not None else []
+        else:
+            out += statements([item])
     return out
