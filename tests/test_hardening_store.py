@@ -192,8 +192,9 @@ def test_failed_save_leaves_no_temporary(mini: Path, tmp_path: Path) -> None:
     EmbeddedStore(path).load(tables_of(mini))
     before = path.read_bytes()
     store = EmbeddedStore(path)
-    with file_size_limit(len(before) // 2), pytest.raises(StoreError):
-        store.load(tables_of(mini))
+    more = tables_of(write_package(tmp_path / "more", {**MINI, "cities.csv": MINI["cities.csv"] + "oulu,Oulu,FI,65.01,25.47,\n"}))
+    with file_size_limit(len(before) // 2), pytest.raises(StoreError, match="cannot save"):
+        store.load(more)
     assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(("g.kgl", ".g.kgl"))) == [
         "g.kgl",
@@ -332,3 +333,11 @@ def test_changed_reload_sends_only_the_changed_rows(mini: Path, tmp_path: Path) 
     assert counts.relationships_created == 0
     part = EmbeddedStore(path).read_tables()["participations"]
     assert dict(zip(part["member_id"], part["role"]))["rijeka"] == "partner"
+
+
+def test_unchanged_reload_keeps_the_file(mini: Path, tmp_path: Path) -> None:
+    path = tmp_path / "g.kgl"
+    EmbeddedStore(path).load(tables_of(mini))
+    stamp = cache.file_stamp(path)
+    again = EmbeddedStore(path).load(tables_of(mini))
+    assert again.nodes_created == 0 and cache.file_stamp(path) == stamp  # not rewritten: the read-back cache stays valid

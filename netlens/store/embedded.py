@@ -72,6 +72,7 @@ class EmbeddedStore:
         self._stamp: str | None = None  # cache.file_stamp of the file self._graph came from
         self._tables: tuple[str | None, Network] | None = None  # the last read_tables() and the file it came from
         self._written: tuple[str | None, str | None] | None = None  # the last write: (stamp before, stamp after)
+        self._unchanged = False  # set by a write that changed nothing: the file is not saved again
         #: test hook: called before every statement of a write (used to inject failures mid-load)
         self.before_statement: Callable[[Statement], None] | None = None
 
@@ -150,8 +151,10 @@ class EmbeddedStore:
                 ) from None
             before = cache.file_stamp(self.real_path)  # under the lock: the file this write starts from
             graph = kglite.KnowledgeGraph() if fresh else self._load_graph()
+            self._unchanged = False
             yield graph  # an exception here leaves the file untouched
-            self._save(graph)
+            if fresh or before is None or not self._unchanged:  # an unchanged re-load keeps the file (and its stamp)
+                self._save(graph)
             self._graph = graph
             self._stamp = cache.file_stamp(self.real_path)
             self._written = (before, self._stamp)
@@ -202,6 +205,7 @@ class EmbeddedStore:
         with self._writing(fresh=replace) as graph:
             plan = _changes(self._rows(graph), items)
             totals = self._execute(graph, plan)
+            self._unchanged = not any(totals.values())
         return LoadResult.from_counts(totals, int((time.perf_counter() - t0) * 1000))
 
     def _tables_key(self, stamp: str | None) -> tuple[str, str]:
