@@ -152,7 +152,7 @@ def run_analysis(
         written = write_back(store, network, a, ties_mode=ties_mode, progress=progress) if write else ""
     except StoreError as exc:
         raise ResultsNotWritten(
-            f"results not written to {store.description}: {exc}. The results shown are complete; run the same "
+            f"results not written: {exc}. The results shown are complete; run the same "
             "command again to write them into the store (or add --no-write to only show them)",
             a,
         ) from None
