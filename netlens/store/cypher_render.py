@@ -92,6 +92,8 @@ def _nodes(item: NodeWrite) -> Statement:
 def _present(props: dict[str, Any]) -> dict[str, Any]:
     """``props`` without missing values: ``SET n += {lat: null}`` would erase the stored ``lat``, so a merge load
     of a package without (or with an empty) column keeps what the store holds; ``--replace`` starts empty."""
+    if not any(v is None for v in props.values()):
+        return props
     return {k: v for k, v in props.items() if v is not None}
 
 

@@ -358,7 +358,8 @@ def _relationship_changes(run: readback.Runner, item: RelationshipWrite) -> list
     for j, (a, b, k, p) in enumerate(zip(item.starts, item.ends, keys, item.props)):
         found = stored.get((a, b, k))
         if found is None:
-            new.setdefault((a, b, k), {}).update({c: v for c, v in p.items() if v is not None})
+            seen = new.get((a, b, k))
+            new[(a, b, k)] = p if seen is None else {**seen, **{c: v for c, v in p.items() if v is not None}}
         elif not _unchanged(found, p):
             changed.append(j)
     out: list[Statement] = []
