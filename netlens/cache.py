@@ -1,24 +1,40 @@
 """A small on-disk cache for results that are slow to rebuild and derived only from files (never the truth).
 
-Entries live in ``$XDG_CACHE_HOME/netlens`` (default ``~/.cache/netlens``) as pickles written atomically
-(temporary file + rename), one file per *slot* (e.g. one per store file), so entries do not pile up; a new
-value for a slot replaces the old one. The *key* stored with a value must change whenever the inputs change:
-callers build it from the input files' identity (:func:`file_stamp`) and from the source of the code that
-computes the value (:func:`source_digest`), so a new netlens version never reads an old entry. ``NETLENS_CACHE=0`` turns the
-cache off. An entry that cannot be read (damaged, foreign, from another pandas) is ignored and rebuilt;
-one that cannot be written is skipped. The cache only holds what the user's own files already contain.
+Entries live in ``$XDG_CACHE_HOME/netlens`` (default ``~/.cache/netlens``, made ``0700``) as JSON files written
+atomically (temporary file, fsync, rename; the temporary is removed when the write fails), one file per *slot*
+(e.g. one per store file); a new value for a slot replaces the old one. JSON cannot run code when read (a planted
+file is at worst ignored); values may be JSON values, ``datetime.date`` and pandas DataFrames (object columns).
+The *key* stored with a value must change whenever the inputs change: callers build it from the input files'
+identity (:func:`file_stamp`) and from the source of the code that computes the value (:func:`source_digest`), so
+a new netlens version never reads an old entry. ``NETLENS_CACHE=0`` turns the cache off. An entry that cannot be
+read (damaged, foreign) is ignored and rebuilt; one that cannot be written is skipped.
+
+Eviction, on every write: entries whose ``sources`` (files the caller named) are gone, all but the
+:data:`MAX_ENTRIES` most recently used entries, and temporaries older than a minute (left by a killed run).
 """
 
 from __future__ import annotations
 
+import contextlib
+import datetime as _dt
 import hashlib
+import json
 import os
-import pickle
 import tempfile
+import time
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-__all__ = ["enabled", "folder", "file_stamp", "source_digest", "get", "put"]
+import pandas as pd
+
+__all__ = ["enabled", "folder", "file_stamp", "source_digest", "get", "put", "MAX_ENTRIES"]
+
+#: entries kept (the most recently used); one CORDIS read-back is ~20 MB
+MAX_ENTRIES = 8
+#: a temporary older than this (seconds) belongs to no running write
+_STALE_TEMP_SECONDS = 60
+_FORMAT = "netlens-cache-1"
 
 
 def enabled() -> bool:
@@ -48,30 +64,143 @@ def source_digest(*modules: Any) -> str:
 
 
 def _path(kind: str, slot: str) -> Path:
-    return folder() / f"{kind}-{hashlib.sha256(slot.encode()).hexdigest()[:24]}.pickle"
+    return folder() / f"{kind}-{hashlib.sha256(slot.encode()).hexdigest()[:24]}.json"
+
+
+# ------------------------------------------------------------------------------------------ encoding
+
+
+def _encode(value: Any) -> Any:
+    """``value`` as JSON data; dates and frames become tagged objects. Raises TypeError for anything else."""
+    if value is None or isinstance(value, (str, bool, int, float)):
+        return value
+    if isinstance(value, _dt.datetime):
+        raise TypeError("datetime values are not cached")
+    if isinstance(value, _dt.date):
+        return {"$date": value.isoformat()}
+    if isinstance(value, (list, tuple)):
+        return [_encode(v) for v in value]
+    if isinstance(value, pd.DataFrame):
+        if not isinstance(value.index, pd.RangeIndex) or value.index.start != 0 or value.index.step != 1:
+            raise TypeError("only frames with a default index are cached")
+        cols = [str(c) for c in value.columns]
+        return {"$frame": cols, "data": [[_encode(v) for v in value[c].tolist()] for c in value.columns]}
+    if isinstance(value, dict):
+        if not all(isinstance(k, str) for k in value):
+            raise TypeError("only str keys are cached")
+        return {"$dict": {k: _encode(v) for k, v in value.items()}}
+    item = getattr(value, "item", None)  # numpy scalars
+    if callable(item):
+        return _encode(item())
+    raise TypeError(f"cannot cache a {type(value).__name__}")
+
+
+def _decode(data: Any) -> Any:
+    if isinstance(data, list):
+        return [_decode(v) for v in data]
+    if not isinstance(data, dict):
+        return data
+    if "$date" in data:
+        return _dt.date.fromisoformat(data["$date"])
+    if "$frame" in data:
+        cols = data["$frame"]
+        columns = [[_decode(v) for v in col] for col in data["data"]]
+        frame = pd.DataFrame(dict(zip(cols, columns)), columns=cols, dtype=object)
+        return frame.astype(object)
+    return {k: _decode(v) for k, v in data["$dict"].items()}
+
+
+# ------------------------------------------------------------------------------------------ get / put
 
 
 def get(kind: str, slot: str, key: str) -> Any:
     """The value in ``(kind, slot)`` if it was stored with ``key``, else None."""
     if not enabled():
         return None
+    path = _path(kind, slot)
     try:
-        with open(_path(kind, slot), "rb") as fh:
-            stored_key, value = pickle.load(fh)
-    except Exception:  # absent, damaged or written by other versions of the libraries
+        with open(path, "rb") as fh:
+            doc = json.loads(fh.read())
+        if not (isinstance(doc, dict) and doc.get("format") == _FORMAT and doc.get("key") == key):
+            return None
+        value = _decode(doc["value"])
+    except Exception:  # absent, damaged or foreign: rebuilt by the caller
         return None
-    return value if stored_key == key else None
+    with contextlib.suppress(OSError):
+        os.utime(path)  # most recently used
+    return value
 
 
-def put(kind: str, slot: str, key: str, value: Any) -> None:
-    """Store ``value`` with ``key`` in ``(kind, slot)``, replacing what the slot held."""
+def _private_folder() -> Path:
+    d = folder()
+    d.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if d.stat().st_mode & 0o077:
+        d.chmod(0o700)
+    return d
+
+
+def put(kind: str, slot: str, key: str, value: Any, *, sources: Iterable[str | os.PathLike[str]] = ()) -> None:
+    """Store ``value`` with ``key`` in ``(kind, slot)``, replacing what the slot held, then evict old entries.
+
+    ``sources``: files the value is derived from; the entry is evicted once one of them is gone.
+    A value that cannot be encoded, or a write that fails, is skipped (nothing is left behind).
+    """
     if not enabled():
+        return
+    try:
+        doc = {"format": _FORMAT, "key": key, "sources": [os.fspath(s) for s in sources], "value": _encode(value)}
+        data = json.dumps(doc, separators=(",", ":"), allow_nan=True).encode("utf-8")
+    except (TypeError, ValueError):
         return
     target = _path(kind, slot)
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=target.parent, delete=False, suffix=".tmp") as out:
-            pickle.dump((key, value), out, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(out.name, target)
+        d = _private_folder()
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".tmp", dir=d)
+    except OSError:
+        return
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, target)
     except OSError:
         pass
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+    _evict(d)
+
+
+def _sources_gone(entry: Path) -> bool:
+    try:
+        with open(entry, "rb") as fh:
+            head = fh.read(65536).decode("utf-8", "replace")
+        start = head.index('"sources":') + len('"sources":')
+        sources, _ = json.JSONDecoder().raw_decode(head, start)
+    except (OSError, ValueError):
+        return False
+    return isinstance(sources, list) and any(isinstance(s, str) and not os.path.exists(s) for s in sources)
+
+
+def _evict(d: Path) -> None:
+    """Remove stale temporaries, entries whose sources are gone, and all but the newest MAX_ENTRIES entries."""
+    now = time.time()
+    entries: list[tuple[float, Path]] = []
+    for p in d.iterdir():
+        try:
+            mtime = p.stat().st_mtime
+            if p.name.endswith(".tmp"):
+                if now - mtime > _STALE_TEMP_SECONDS:
+                    p.unlink()
+            elif p.suffix in (".json", ".pickle"):
+                if p.suffix == ".pickle" or _sources_gone(p):  # .pickle: written by older versions, never read
+                    p.unlink()
+                else:
+                    entries.append((mtime, p))
+        except OSError:
+            continue
+    entries.sort(reverse=True)
+    for _, p in entries[MAX_ENTRIES:]:
+        with contextlib.suppress(OSError):
+            p.unlink()

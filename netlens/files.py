@@ -19,7 +19,7 @@ from typing import IO
 
 from netlens.errors import OutputError
 
-__all__ = ["atomic_write", "write_text", "write_bytes"]
+__all__ = ["atomic_write", "write_text", "write_bytes", "install"]
 
 
 def _mode_for(target: Path) -> int:
@@ -79,6 +79,34 @@ def atomic_write(path: str | os.PathLike[str]) -> Iterator[IO[bytes]]:
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
+
+
+def _fsync_folder(folder: Path) -> None:
+    with contextlib.suppress(OSError):  # not every file system lets a folder be opened or synced
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def install(tmp: str | os.PathLike[str], target: str | os.PathLike[str]) -> None:
+    """Move the finished file ``tmp`` over ``target`` durably: fsync it, give it ``target``'s permission bits and
+    ownership (or the new-file default), rename it in one step, then fsync the folder. Raises OSError."""
+    tmp, dest = Path(tmp), Path(target)
+    fd = os.open(tmp, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    os.chmod(tmp, _mode_for(dest))
+    with contextlib.suppress(FileNotFoundError):
+        st = dest.stat()
+        if (st.st_uid, st.st_gid) != (os.getuid(), os.getgid()):
+            with contextlib.suppress(PermissionError):  # only root (or a group member) may keep them
+                os.chown(tmp, st.st_uid, st.st_gid)
+    os.replace(tmp, dest)
+    _fsync_folder(dest.parent)
 
 
 def write_text(path: str | os.PathLike[str], text: str, *, encoding: str = "utf-8") -> None:

@@ -324,7 +324,7 @@ def test_bad_output_paths_fail_before_any_work(store: str, tmp_path: Path) -> No
     assert r.exit_code == 2 and "folder" in r.output and "does not exist" in r.output and "Traceback" not in r.output
     assert EmbeddedStore(Path(store)).query("MATCH (c:City) RETURN count(c.pagerank) AS n").rows == [{"n": 0}]
     r = run("map", "-o", "/dev/full", "--store-path", store)
-    assert r.exit_code == 2 and r.output.startswith("Error: cannot write /dev/full")
+    assert r.exit_code == 8 and r.output.startswith("Error: cannot write /dev/full")
     r = run("export", str(tmp_path / "e"), "--formats", "", "--store-path", store)
     assert r.exit_code == 2 and "--formats is empty" in r.output
 

@@ -122,10 +122,10 @@ def test_index_is_cached_and_a_bad_cache_is_ignored(tmp_path: Path, monkeypatch:
     )
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     first = Geocoder.from_files(csv)
-    files = list((tmp_path / "cache" / "netlens").glob("geonames-*.pickle"))
+    files = list((tmp_path / "cache" / "netlens").glob("geonames-*.json"))
     assert len(files) == 1
     assert Geocoder.from_files(csv).lookup("munich", "DE") == first.lookup("Munich", "DE")
-    files[0].write_bytes(b"not a pickle")
+    files[0].write_bytes(b"not a cache entry")
     assert found(Geocoder.from_files(csv), "muenchen", "DE").geonameid == 1  # rebuilt
     csv.write_text(csv.read_text(encoding="utf-8").replace("München", "Munchen City"), encoding="utf-8")
     assert found(Geocoder.from_files(csv), "Munchen City", "DE").geonameid == 1  # changed file: new index

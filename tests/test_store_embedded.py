@@ -70,7 +70,7 @@ def test_failure_mid_load_leaves_store_unchanged(mini: Path, tmp_path: Path) -> 
 
     def fail_on_relationships(st: Statement) -> None:
         seen.append(st.what)
-        if st.what.startswith("PARTICIPATES_IN"):  # nodes are written by now; fail half-way
+        if st.what.startswith("TANDEM"):  # the new city is written by now; fail half-way
             raise RuntimeError("disk on fire")
 
     store.before_statement = fail_on_relationships
@@ -148,19 +148,19 @@ def test_read_tables_is_cached_per_store_file_and_follows_writes(
     store = EmbeddedStore(path)
     store.load(tables_of(mini))
     first = store.read_tables()
-    assert len(list((tmp_path / "cache" / "netlens").glob("tables-*.pickle"))) == 1
+    assert len(list((tmp_path / "cache" / "netlens").glob("tables-*.json"))) == 1
     again = EmbeddedStore(path).read_tables()  # a new process would read the cache
     for name in first:
         pd.testing.assert_frame_equal(first[name], again[name])
     EmbeddedStore(path).query("MATCH (c:City {id: 'nantes'}) SET c.name = 'Naoned'", write=True)
     names = EmbeddedStore(path).read_tables()["cities"].set_index("id")["name"]
     assert names["nantes"] == "Naoned"  # the store changed: the cached tables are not used
-    assert len(list((tmp_path / "cache" / "netlens").glob("tables-*.pickle"))) == 1  # one slot per store
+    assert len(list((tmp_path / "cache" / "netlens").glob("tables-*.json"))) == 1  # one slot per store
     monkeypatch.setenv("NETLENS_CACHE", "0")
     other = tmp_path / "h.kgl"
     EmbeddedStore(other).load(tables_of(mini))
     EmbeddedStore(other).read_tables()
-    assert len(list((tmp_path / "cache" / "netlens").glob("tables-*.pickle"))) == 1
+    assert len(list((tmp_path / "cache" / "netlens").glob("tables-*.json"))) == 1
 
 
 def test_result_writes_keep_the_cached_tables(mini: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

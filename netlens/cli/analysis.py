@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -114,7 +114,8 @@ def analyse(
     """
     from netlens.pipeline import commands  # lazy: start-up time
 
-    a, written = commands.run_analysis(
+    a, written, unwritten = _analysed(
+        commands,
         store,
         metric,
         write=not no_write,
@@ -137,6 +138,17 @@ def analyse(
     if written:
         notes.append(f"written to {store.description}: {written}")
     print_table(a.table, fmt, output, None if all_rows or metric == "structure" else top, notes)
+    if unwritten is not None:
+        raise unwritten
+
+
+def _analysed(commands: Any, *args: Any, **kwargs: Any) -> tuple[Any, str, Any]:
+    """``commands.run_analysis``; a failed write-back still gives the results (and the error to raise after them)."""
+    try:
+        a, written = commands.run_analysis(*args, **kwargs)
+    except commands.ResultsNotWritten as exc:
+        return exc.analysis, "", exc
+    return a, written, None
 
 
 @main.command(
@@ -206,7 +218,8 @@ def tandems(
         notes = [f"{len(rec)} recommendation(s): complementary topics × closeness (resource allocation)"]
         print_table(shown, fmt, output, None, notes)
         return
-    an, written = commands.run_analysis(
+    an, written, unwritten = _analysed(
+        commands,
         store,
         "tandems",
         write=not no_write,
@@ -218,6 +231,8 @@ def tandems(
     )
     notes = [f"tandems at level {level}", *an.notes] + ([f"written to {store.description}: {written}"] if written else [])
     print_table(an.table, fmt, output, None if all_rows else top, notes)
+    if unwritten is not None:
+        raise unwritten
 
 
 @main.command(

@@ -17,7 +17,7 @@ from typing import Any, Protocol
 from netlens.analysis.explain import PairExplanation, explain_pair
 from netlens.analysis.paths import Route, transfer_paths
 from netlens.analysis.recommend import recommend
-from netlens.errors import UsageError
+from netlens.errors import StoreError, UsageError
 from netlens.model.network import Network, as_network
 from netlens.pipeline.analyses import Analysis, analyse, results_for_store, ties_to_write
 from netlens.pipeline.graphs import build_graph, map_graph
@@ -31,6 +31,7 @@ __all__ = [
     "Progress",
     "NO_PROGRESS",
     "Loaded",
+    "ResultsNotWritten",
     "MapDrawn",
     "load_source",
     "stored_network",
@@ -116,6 +117,17 @@ def write_back(store: Store, network: Network, a: Analysis, *, ties_mode: str = 
     return "; ".join(parts)
 
 
+class ResultsNotWritten(StoreError):
+    """The analysis ran but its write-back failed (e.g. another process was writing the store).
+
+    ``analysis`` holds the complete results, so the caller can still show them before reporting the failure.
+    """
+
+    def __init__(self, message: str, analysis: Analysis) -> None:
+        super().__init__(message)
+        self.analysis = analysis
+
+
 def run_analysis(
     store: Store,
     metric: str,
@@ -126,7 +138,9 @@ def run_analysis(
     **options: Any,
 ) -> tuple[Analysis, str]:
     """Read the network, compute ``metric`` (``options`` as :func:`~netlens.pipeline.analyses.analyse` takes them)
-    and, unless ``write`` is false, write the results back. Returns the analysis and what was written, in words."""
+    and, unless ``write`` is false, write the results back. Returns the analysis and what was written, in words.
+
+    A failed write-back raises :class:`ResultsNotWritten`, which carries the analysis (the results are not lost)."""
     network = stored_network(store, progress)
     level = options.get("level", "city")
     if metric != "tandems" and options.get("graph") is None:
@@ -134,7 +148,14 @@ def run_analysis(
             options["graph"] = build_graph(network, level, since=options.get("since"), until=options.get("until"))
     with progress.step(f"analysing {metric}"):
         a = analyse(network, metric, **options)
-    written = write_back(store, network, a, ties_mode=ties_mode, progress=progress) if write else ""
+    try:
+        written = write_back(store, network, a, ties_mode=ties_mode, progress=progress) if write else ""
+    except StoreError as exc:
+        raise ResultsNotWritten(
+            f"results not written: {exc}. The results shown are complete; run the same "
+            "command again to write them into the store (or add --no-write to only show them)",
+            a,
+        ) from None
     return a, written
 
 

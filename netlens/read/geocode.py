@@ -24,12 +24,14 @@ cache off. A cache that cannot be read or written is ignored (the index is simpl
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sys
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -214,11 +216,26 @@ class Geocoder:
         slot = "|".join(str(Path(x).resolve()) for x in paths)
         key = "|".join([cache.source_digest(sys.modules[__name__]), *(cache.file_stamp(x) or "" for x in paths)])
         found = cache.get("geonames", slot, key)
-        if isinstance(found, cls):
-            return found
+        if isinstance(found, dict):
+            with contextlib.suppress(KeyError, TypeError, ValueError):  # a foreign entry: rebuilt
+                return cls._from_state(found)
         built = cls._build(paths)
-        cache.put("geonames", slot, key, built)
+        cache.put("geonames", slot, key, built._state(), sources=paths)
         return built
+
+    def _state(self) -> dict[str, Any]:
+        """The built index as plain lists (what :mod:`netlens.cache` stores; it runs no code when read)."""
+        cols = {n: getattr(self, f"_{n}").tolist() for n in ("id", "name", "country", "lat", "lon", "pop")}
+        return {**cols, "index": [[c, k, r] for (c, k), r in self._index.items()]}
+
+    @classmethod
+    def _from_state(cls, state: dict[str, Any]) -> Geocoder:
+        self = cls.__new__(cls)
+        self._id, self._pop = np.array(state["id"], dtype=np.int64), np.array(state["pop"], dtype=np.int64)
+        self._name, self._country = np.array(state["name"], dtype=object), np.array(state["country"], dtype=object)
+        self._lat, self._lon = np.array(state["lat"], dtype=float), np.array(state["lon"], dtype=float)
+        self._index = {(str(c), str(k)): int(r) for c, k, r in state["index"]}
+        return self
 
     @classmethod
     def _build(cls, paths: tuple[str | Path, ...]) -> Geocoder:

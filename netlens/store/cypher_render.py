@@ -3,6 +3,7 @@
 Takes plan items (:mod:`netlens.store.plan`); returns :class:`Statement` objects (Cypher text + the rows it
 UNWINDs). Every value travels as a parameter (``UNWIND $rows AS row … SET n += row.props``); only labels,
 relationship types and result property names (all from :mod:`netlens.store.schema`) are written into the text.
+A load never sends a missing value (None) as a property: a merge keeps what the store holds.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from netlens.store.plan import (
 __all__ = [
     "Statement",
     "render",
+    "relationship_statement",
     "statements",
     "write_statements",
     "node_property_statements",
@@ -83,20 +85,39 @@ def _nodes(item: NodeWrite) -> Statement:
     merge = f"UNWIND $rows AS row MERGE (n:{item.label} {{id: row.id}}) "
     if item.name_is_id:
         return Statement(merge + "SET n.name = row.id", [{"id": i} for i in item.ids], item.what)
-    return Statement(merge + "SET n += row.props", [{"id": i, "props": p} for i, p in zip(item.ids, item.props)], item.what)
+    rows = [{"id": i, "props": _present(p)} for i, p in zip(item.ids, item.props)]
+    return Statement(merge + "SET n += row.props", rows, item.what)
+
+
+def _present(props: dict[str, Any]) -> dict[str, Any]:
+    """``props`` without missing values: ``SET n += {lat: null}`` would erase the stored ``lat``, so a merge load
+    of a package without (or with an empty) column keeps what the store holds; ``--replace`` starts empty."""
+    if not any(v is None for v in props.values()):
+        return props
+    return {k: v for k, v in props.items() if v is not None}
 
 
 @render.register
 def _relationships(item: RelationshipWrite) -> Statement:
+    return relationship_statement(item)
+
+
+def relationship_statement(item: RelationshipWrite, *, new: bool = False) -> Statement:
+    """The statement of ``item``: MERGE, or with ``new`` (the caller knows none of the relationships exists and
+    ``item`` has no two rows with the same ends and key) CREATE, which costs the same for every row: a MERGE looks
+    through the relationships of ``a``, so it grows with the degree (CORDIS organisations have thousands)."""
     key = f" {{{item.key_name}: row.key}}" if item.key_name else ""
+    verb = "CREATE" if new else "MERGE"
     cypher = (
         f"UNWIND $rows AS row MATCH (a:{item.from_label} {{id: row.a}}) MATCH (b:{item.to_label} {{id: row.b}}) "
-        f"MERGE (a)-[r:{item.type}{key}]->(b) SET r += row.props"
+        f"{verb} (a)-[r:{item.type}{key}]->(b) SET r += row.props"
     )
     if item.key_name:
-        rows = [{"a": a, "b": b, "key": k, "props": p} for a, b, k, p in zip(item.starts, item.ends, item.keys, item.props)]
+        rows = [
+            {"a": a, "b": b, "key": k, "props": _present(p)} for a, b, k, p in zip(item.starts, item.ends, item.keys, item.props)
+        ]
     else:
-        rows = [{"a": a, "b": b, "props": p} for a, b, p in zip(item.starts, item.ends, item.props)]
+        rows = [{"a": a, "b": b, "props": _present(p)} for a, b, p in zip(item.starts, item.ends, item.props)]
     return Statement(cypher, rows, item.what)
 
 

@@ -1,9 +1,13 @@
 """The embedded graph store: one kglite file (``.kgl``), no server.
 
 Atomicity: every write (load, analysis results, ``query --write``) works on an in-memory copy of the
-graph and ends with kglite's ``save()``, which writes a sibling temp file and renames it over the store.
-If anything fails before that, the file on disk is untouched: a failed load leaves the store exactly as
-it was. A lock file (``<store>.netlens-lock``, ``fcntl.flock``) keeps two netlens processes from writing at once.
+graph and ends with a save: kglite writes a temporary beside the store, which is fsynced, given the store's
+permission bits and ownership, and renamed over it (:func:`netlens.files.install`). If anything fails before
+the rename, the file on disk is untouched: a failed load leaves the store exactly as it was, and temporaries
+of a killed save are removed by the next write. A store path that is a symbolic link is resolved first (the
+link stays, the real file is written); a read-only store file is refused. A lock file beside the real file
+(``<store>.netlens-lock``, mode 0600, opened without following links, ``fcntl.flock``) keeps two netlens
+processes from writing at once; a write reads the file's stamp under that lock.
 
 kglite quirks handled here (kglite 0.21.2): it adds ``title`` (= name) and ``type`` (= label) properties
 to nodes that have none, and a ``type`` property to relationships; it announces query warnings on stderr
@@ -13,24 +17,37 @@ to nodes that have none, and a ``type`` property to relationships; it announces 
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
+import glob
+import os
+import stat
 import sys
 import time
 import warnings
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import kglite
 import pandas as pd
 
-from netlens import cache
+from netlens import cache, files
 from netlens.cypher.readonly import check_read_only
 from netlens.errors import QueryError, ReadOnlyQueryError, StoreError
 from netlens.model.network import Network, Tables
 from netlens.store import readback, schema
-from netlens.store.cypher_render import Statement, node_property_statements, tie_statements, write_statements
+from netlens.store.cypher_render import (
+    Statement,
+    node_property_statements,
+    relationship_statement,
+    statements,
+    tie_statements,
+)
+from netlens.store.plan import NodeWrite, PlanItem, RelationshipWrite, write_plan
 from netlens.store.protocol import LoadResult, QueryResult, StoreInfo
+from netlens.validation import SPECS
 from netlens.validation import checks as validate_module
 
 __all__ = ["EmbeddedStore"]
@@ -54,21 +71,28 @@ class EmbeddedStore:
         self._graph: kglite.KnowledgeGraph | None = None
         self._stamp: str | None = None  # cache.file_stamp of the file self._graph came from
         self._tables: tuple[str | None, Network] | None = None  # the last read_tables() and the file it came from
+        self._written: tuple[str | None, str | None] | None = None  # the last write: (stamp before, stamp after)
+        self._unchanged = False  # set by a write that changed nothing: the file is not saved again
         #: test hook: called before every statement of a write (used to inject failures mid-load)
         self.before_statement: Callable[[Statement], None] | None = None
 
+    @property
+    def real_path(self) -> Path:
+        """The file the store lives in: ``path`` with symbolic links resolved (a link is never replaced)."""
+        return Path(os.path.realpath(self.path.expanduser()))
+
     # -------------------------------------------------------------- internals
     def _load_graph(self) -> kglite.KnowledgeGraph:
-        if not self.path.exists():
+        if not self.real_path.exists():
             return kglite.KnowledgeGraph()
         try:
-            return kglite.load(str(self.path))
+            return kglite.load(str(self.real_path))
         except Exception as exc:
             raise StoreError(f"{self.path}: cannot open the embedded store ({exc}); expected a netlens .kgl file") from None
 
     def _read_graph(self) -> kglite.KnowledgeGraph:
         """The graph, re-read when another process (or store object) has saved the file since."""
-        stamp = cache.file_stamp(self.path)
+        stamp = cache.file_stamp(self.real_path)
         if self._graph is None or stamp != self._stamp:
             self._graph = self._load_graph()
             self._stamp = stamp
@@ -76,42 +100,88 @@ class EmbeddedStore:
 
     def _check_is_store(self) -> None:
         """Refuse to replace a file that is not a kglite graph (``--replace`` with a mistyped ``--store-path``)."""
-        if not self.path.exists() or self.path.stat().st_size == 0:
+        real = self.real_path
+        if not real.exists() or real.stat().st_size == 0:
             return
         try:
-            with open(self.path, "rb") as fh:
+            with open(real, "rb") as fh:
                 head = fh.read(3)
         except OSError as exc:
             raise StoreError(f"{self.path}: cannot read the store ({exc.strerror})") from None
         if head != _MAGIC:
             raise StoreError(f"{self.path}: not a netlens store (a kglite graph file); refusing to replace it")
 
+    def _check_writable(self) -> None:
+        """Refuse a store whose file is read-only (``chmod a-w``): it is kept, never silently replaced."""
+        try:
+            mode = self.real_path.stat().st_mode
+        except FileNotFoundError:
+            return
+        if not mode & stat.S_IWUSR:
+            raise StoreError(
+                f"{self.path}: the store file is read-only (mode {stat.S_IMODE(mode):04o}); "
+                "netlens does not replace it (make it writable with chmod u+w to write to it)"
+            )
+
+    def _open_lock(self) -> int:
+        real = self.real_path
+        lock = real.with_name(real.name + ".netlens-lock")
+        try:
+            real.parent.mkdir(parents=True, exist_ok=True)
+            return os.open(lock, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                raise StoreError(
+                    f"{self.path}: the lock file {lock} is a symbolic link; netlens does not follow it (remove the link)"
+                ) from None
+            raise StoreError(f"{self.path}: cannot create the store ({exc.strerror})") from None
+
     @contextlib.contextmanager
     def _writing(self, fresh: bool = False) -> Iterator[kglite.KnowledgeGraph]:
         if fresh:
             self._check_is_store()
+        self._check_writable()
+        fd = self._open_lock()
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            lock = open(self.path.with_name(self.path.name + ".netlens-lock"), "w")
-        except OSError as exc:
-            raise StoreError(f"{self.path}: cannot create the store ({exc.strerror})") from None
-        with lock:
             try:
-                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except OSError:
                 raise StoreError(
                     f"{self.path}: another netlens process is writing this store; try again when it has finished"
                 ) from None
+            before = cache.file_stamp(self.real_path)  # under the lock: the file this write starts from
             graph = kglite.KnowledgeGraph() if fresh else self._load_graph()
+            self._unchanged = False
             yield graph  # an exception here leaves the file untouched
-            try:
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")  # MappedFallbackWarning: advisory, about mapped loads only
-                    graph.save(str(self.path))
-            except Exception as exc:
-                raise StoreError(f"{self.path}: cannot save the store ({exc})") from None
+            if fresh or before is None or not self._unchanged:  # an unchanged re-load keeps the file (and its stamp)
+                self._save(graph)
             self._graph = graph
-            self._stamp = cache.file_stamp(self.path)
+            self._stamp = cache.file_stamp(self.real_path)
+            self._written = (before, self._stamp)
+        finally:
+            os.close(fd)
+
+    def _save(self, graph: kglite.KnowledgeGraph) -> None:
+        """Save under the lock: remove temporaries of killed saves, write a temporary, fsync it, rename it."""
+        real = self.real_path
+        for stale in (
+            *real.parent.glob(f"{glob.escape(real.name)}.tmp.*"),
+            *real.parent.glob(f".{glob.escape(real.name)}.*.tmp"),
+        ):
+            with contextlib.suppress(OSError):  # kglite's own (<store>.tmp.<pid>.<n>) and ours: no save is running
+                stale.unlink()
+        tmp = real.with_name(f".{real.name}.{os.getpid()}.tmp")
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # MappedFallbackWarning: advisory, about mapped loads only
+                graph.save(str(tmp))
+            files.install(tmp, real)
+        except Exception as exc:
+            raise StoreError(f"{self.path}: cannot save the store ({exc}); the store is unchanged") from None
+        finally:
+            for left in (tmp, *real.parent.glob(f"{glob.escape(tmp.name)}.tmp.*")):
+                with contextlib.suppress(OSError):
+                    left.unlink()
 
     def _execute(self, graph: kglite.KnowledgeGraph, statements: list[Statement]) -> dict[str, int]:
         totals: dict[str, int] = {}
@@ -130,38 +200,43 @@ class EmbeddedStore:
 
     # -------------------------------------------------------------- Store protocol
     def load(self, tables: Tables, *, replace: bool = False) -> LoadResult:
-        plan = write_statements(tables)
+        items = write_plan(tables)
         t0 = time.perf_counter()
         with self._writing(fresh=replace) as graph:
+            plan = _changes(self._rows(graph), items)
             totals = self._execute(graph, plan)
+            self._unchanged = not any(totals.values())
         return LoadResult.from_counts(totals, int((time.perf_counter() - t0) * 1000))
 
     def _tables_key(self, stamp: str | None) -> tuple[str, str]:
-        slot = str(self.path.resolve())
+        slot = str(self.real_path)
         code = cache.source_digest(readback, schema, validate_module, sys.modules[__name__])
         return slot, "|".join([stamp or "", code])
 
     def read_tables(self) -> Network:
         """The network as typed tables. Cached per store file (see :mod:`netlens.cache`): reading CORDIS back
         through Cypher takes ~3 s, unpickling the tables a fraction of that. The cache holds the plain dict of
-        tables (not the Network, whose memoised views would be pickled too)."""
-        stamp = cache.file_stamp(self.path)
+        tables (not the Network, whose memoised views would be cached too)."""
+        stamp = cache.file_stamp(self.real_path)
         slot, key = self._tables_key(stamp)
         found = cache.get("tables", slot, key) if stamp is not None else None
         if isinstance(found, dict):
             tables = Network.from_tables(found)
         else:
             tables = readback.read_tables(self._rows(self._read_graph()))
-            if stamp is not None and stamp == cache.file_stamp(self.path):  # not saved by someone else meanwhile
-                cache.put("tables", slot, key, dict(tables))
+            if stamp is not None and stamp == cache.file_stamp(self.real_path):  # not saved by someone else meanwhile
+                cache.put("tables", slot, key, dict(tables), sources=(self.real_path,))
         self._tables = (stamp, tables)
         return tables
 
-    def _results_written(self, before: str | None) -> None:
-        """Analysis results do not change the tables: carry a cached read-back over to the newly saved file."""
-        if self._tables is not None and before is not None and self._tables[0] == before:
-            after = cache.file_stamp(self.path)
-            cache.put("tables", *self._tables_key(after), dict(self._tables[1]))
+    def _results_written(self) -> None:
+        """Analysis results do not change the tables: carry a cached read-back over to the newly saved file, when
+        the write started from the very file the tables were read from (stamps taken under the lock)."""
+        if self._tables is None or self._written is None:
+            return
+        before, after = self._written
+        if before is not None and after is not None and self._tables[0] == before:
+            cache.put("tables", *self._tables_key(after), dict(self._tables[1]), sources=(self.real_path,))
             self._tables = (after, self._tables[1])
 
     def query(self, cypher: str, params: dict[str, Any] | None = None, *, write: bool = False) -> QueryResult:
@@ -196,22 +271,20 @@ class EmbeddedStore:
 
     def write_node_properties(self, frame: pd.DataFrame, kinds: dict[str, str]) -> int:
         statements = node_property_statements(frame, kinds)
-        before = cache.file_stamp(self.path)
         with self._writing() as graph:
             self._execute(graph, statements)
-        self._results_written(before)
+        self._results_written()
         return sum(len(s.rows or []) for s in statements)
 
     def write_ties(self, ties: pd.DataFrame, kinds: dict[str, str], level: str) -> int:
         statements = tie_statements(ties, kinds, level)
-        before = cache.file_stamp(self.path)
         with self._writing() as graph:
             self._execute(graph, statements)
-        self._results_written(before)
+        self._results_written()
         return sum(len(s.rows or []) for s in statements)
 
     def info(self) -> StoreInfo:
-        if not self.path.exists():
+        if not self.real_path.exists():
             return StoreInfo(self.description, exists=False)
         graph = self._read_graph()
         return readback.info_from(self._rows(graph), self.description)
@@ -231,3 +304,102 @@ class EmbeddedStore:
 
     def close(self) -> None:
         self._graph = None
+
+
+def _same(stored: Any, new: Any) -> bool:
+    if isinstance(new, (list, tuple)) and isinstance(stored, (list, tuple)):
+        return list(stored) == list(new)
+    return bool(type(stored) is type(new) and stored == new)
+
+
+def _unchanged(stored: dict[str, Any] | None, props: dict[str, Any]) -> bool:
+    """The graph already holds ``props`` (missing values are kept on a merge, so they change nothing)."""
+    return stored is not None and all(v is None or (k in stored and _same(stored[k], v)) for k, v in props.items())
+
+
+def _node_changes(run: readback.Runner, item: NodeWrite) -> list[PlanItem]:
+    stored = {r["id"]: r["p"] for r in run(f"MATCH (n:{item.label}) RETURN n.id AS id, properties(n) AS p")}
+    if item.name_is_id:
+        new = tuple(i for i in item.ids if i not in stored)
+        return [NodeWrite(item.label, new, tuple({} for _ in new), True)] if new else []
+    keep = [j for j, (i, p) in enumerate(zip(item.ids, item.props)) if not _unchanged(stored.get(i), p)]
+    if not keep:
+        return []
+    ids, props = [item.ids[j] for j in keep], [dict(item.props[j]) for j in keep]
+    return [NodeWrite(item.label, tuple(ids), tuple(props))]
+
+
+def _titles_kept(run: readback.Runner, item: NodeWrite) -> Statement | None:
+    """kglite overwrites ``title`` with ``name`` whenever ``name`` is set: put back the stored title (or none) of
+    the rows of ``item`` that carry no title. Run after ``item``; ``run`` reads the graph before ``item``."""
+    table = next((t for t, lb in schema.LABEL_OF_TABLE.items() if lb == item.label), None)
+    if item.name_is_id or table is None or "title" not in SPECS[table].column_names:
+        return None
+    stored = {r["id"]: r["t"] for r in run(f"MATCH (n:{item.label}) RETURN n.id AS id, n.title AS t")}
+    rows = [{"id": i, "title": stored.get(i)} for i, p in zip(item.ids, item.props) if p.get("title") is None]
+    if not rows:
+        return None
+    cypher = f"UNWIND $rows AS row MATCH (n:{item.label} {{id: row.id}}) SET n.title = row.title"
+    return Statement(cypher, rows, f"{item.label} titles")
+
+
+def _relationship_changes(run: readback.Runner, item: RelationshipWrite) -> list[Statement]:
+    """Rows of ``item`` the graph lacks (CREATEd, duplicates folded in order as MERGE would) and rows whose
+    values changed (MERGEd); unchanged rows are left out."""
+    key = f"r.{item.key_name}" if item.key_name else "''"
+    recs = run(
+        f"MATCH (a:{item.from_label})-[r:{item.type}]->(b:{item.to_label}) "
+        f"RETURN a.id AS a, b.id AS b, {key} AS k, properties(r) AS p"
+    )
+    stored = {(r["a"], r["b"], r["k"]): r["p"] for r in recs}
+    keys = item.keys if item.key_name else ("",) * len(item.starts)
+    new: dict[tuple[Any, Any, Any], dict[str, Any]] = {}
+    changed: list[int] = []
+    for j, (a, b, k, p) in enumerate(zip(item.starts, item.ends, keys, item.props)):
+        found = stored.get((a, b, k))
+        if found is None:
+            seen = new.get((a, b, k))
+            new[(a, b, k)] = p if seen is None else {**seen, **{c: v for c, v in p.items() if v is not None}}
+        elif not _unchanged(found, p):
+            changed.append(j)
+    out: list[Statement] = []
+    if new:
+        ends = list(new)
+        out.append(
+            relationship_statement(
+                replace(
+                    item,
+                    starts=tuple(e[0] for e in ends),
+                    ends=tuple(e[1] for e in ends),
+                    props=tuple(new[e] for e in ends),
+                    keys=tuple(e[2] for e in ends) if item.key_name else (),
+                ),
+                new=True,
+            )
+        )
+    if changed:
+
+        def pick(col: tuple[Any, ...]) -> tuple[Any, ...]:
+            return tuple(col[j] for j in changed)
+
+        rows = replace(item, starts=pick(item.starts), ends=pick(item.ends), props=pick(item.props))
+        out.append(relationship_statement(replace(rows, keys=pick(item.keys)) if item.key_name else rows))
+    return out
+
+
+def _changes(run: readback.Runner, items: list[PlanItem]) -> list[Statement]:
+    """The statements of ``items`` without the nodes and relationships the graph already holds with the same
+    values: an unchanged re-load sends no writes, a changed one only its changed rows (stored values are read
+    once per label and relationship type, before any write)."""
+    out: list[Statement] = []
+    for item in items:
+        if isinstance(item, RelationshipWrite):
+            out += _relationship_changes(run, item)
+        elif isinstance(item, NodeWrite):
+            for nodes in _node_changes(run, item):
+                titles = _titles_kept(run, nodes) if isinstance(nodes, NodeWrite) else None  # read before the write
+                out += statements([nodes])
+                out += [titles] if titles is not None else []
+        else:
+            out += statements([item])
+    return out

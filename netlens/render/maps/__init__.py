@@ -62,6 +62,7 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
+from netlens import files
 from netlens.errors import NotFoundError, UsageError
 
 from . import assemble, extras, place, select, style, thin
@@ -239,8 +240,7 @@ def write_map(G: nx.Graph, path: str | os.PathLike[str], **kw: Any) -> MapStats:
     renderer = kw.pop("renderer", "vis")
     built = _build(G, title=title, **_only_known(kw))
     raw = assemble.to_html(built.data, title, renderer).encode("utf-8")
-    with open(target, "wb") as fh:
-        fh.write(raw)
+    files.write_bytes(target, raw)  # temporary + fsync + rename: a failed write keeps the previous map
     c = built.counts
     return MapStats(
         path=target,
