@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from hypothesis import HealthCheck, given, settings
@@ -103,9 +104,10 @@ def packages(draw):  # type: ignore[no-untyped-def]
     return t
 
 
-def canonical(frame: pd.DataFrame) -> list[dict]:  # type: ignore[type-arg]
+def canonical(frame: pd.DataFrame) -> list[dict[str, Any]]:
     key = [c for c in frame.columns[:3]]
-    return frame.sort_values(key, key=lambda s: s.astype(str)).to_dict("records")
+    records: list[dict[str, Any]] = frame.sort_values(key, key=lambda s: s.astype(str)).to_dict("records")
+    return records
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -29,7 +29,7 @@ def test_load_counts_and_info(mini: Path, tmp_path: Path) -> None:
     info = store.info()
     assert info.nodes == {"City": 3, "Organisation": 1, "Project": 1, "Exchange": 1, "Topic": 3}
     assert info.relationships["ATTENDED"] == 3 and info.relationships["PARTICIPATES_IN"] == 4
-    assert [d.isoformat() for d in info.span] == ["2016-12-01", "2021-11-30"]
+    assert info.span is not None and [d.isoformat() for d in info.span] == ["2016-12-01", "2021-11-30"]
     assert info.countries == ["DE", "ES", "FR", "HR"]
 
 
@@ -172,7 +172,11 @@ def test_result_writes_keep_the_cached_tables(mini: Path, tmp_path: Path, monkey
     store.write_node_properties(pd.DataFrame({"pagerank": [1.0]}, index=["nantes"]), {"nantes": "City"})
     calls: list[str] = []
     fresh = EmbeddedStore(path)
-    monkeypatch.setattr(fresh, "_read_graph", lambda: calls.append("read") or None)  # must not be needed
+
+    def read_graph() -> None:  # must not be needed
+        calls.append("read")
+
+    monkeypatch.setattr(fresh, "_read_graph", read_graph)
     after = fresh.read_tables()
     assert calls == []
     for name in before:
