@@ -83,7 +83,7 @@ from netlens.analysis.explain import explanations
 from netlens.analysis.weights import CHANNELS, TandemWeights
 from netlens.model.network import Tables
 
-__all__ = ["STRENGTH_COLUMNS", "tandem_strength", "strength_frame", "ties_for_store"]
+__all__ = ["STRENGTH_COLUMNS", "tandem_strength", "strength_frame", "ties_for_store", "backbone_pairs"]
 
 
 STRENGTH_COLUMNS = [
@@ -163,6 +163,28 @@ def tandem_strength(
     """
     d = collect_evidence(tables, level=level, weights=weights, since=since, until=until, topic=topic)
     return strength_frame(aggregate(d), d, explain_top)
+
+
+def backbone_pairs(
+    tables: Tables,
+    *,
+    level: str = "city",
+    weights: TandemWeights | None = None,
+    since: _dt.date | None = None,
+    until: _dt.date | None = None,
+) -> pd.DataFrame:
+    """The backbone: the pairs of :func:`tandem_strength` that the disparity filter keeps (``significant``), without
+    the explanations — the one backbone ``tandems --significant-only`` lists and ``map --backbone`` draws.
+
+    Columns ``a, b, a_name, b_name, strength, n_activities, channels, alpha``, strongest first.
+    """
+    d = collect_evidence(tables, level=level, weights=weights, since=since, until=until)
+    agg = aggregate(d)
+    cols = ["a", "b", "a_name", "b_name", "strength", "n_activities", "channels", "alpha"]
+    if agg.empty:
+        return pd.DataFrame({c: pd.Series([], dtype=object) for c in cols})
+    out = ranked_pairs(agg, d)
+    return out.loc[out["significant"].to_numpy(dtype=bool), cols].reset_index(drop=True)
 
 
 def strength_frame(agg: pd.DataFrame, d: TieEvidence, explain_top: int | None) -> pd.DataFrame:
