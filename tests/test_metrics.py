@@ -242,6 +242,18 @@ def test_sampled_betweenness_note_states_the_unknown_errors() -> None:
     assert "their 0 is a lower bound" in note and "below 0.076 (95 %)" in note
 
 
+def test_resolution_modularity_is_labelled_and_the_ordinary_q_given() -> None:
+    # issue 12: at resolution != 1 the printed Q was the resolution-adjusted value without saying so
+    G = nx.karate_club_graph()
+    df = communities(G, resolution=2.0, seed=0)
+    parts = [set(g.index) for _, g in df.groupby("community")]
+    assert df.attrs["modularity"] == pytest.approx(nx.community.modularity(G, parts, resolution=2.0), abs=TOL)
+    assert df.attrs["modularity_standard"] == pytest.approx(nx.community.modularity(G, parts), abs=TOL)
+    a = pipeline.analyse(empty_tables(), "communities", graph=G, resolution=2.0)
+    q = nx.community.modularity(G, parts)
+    assert any(f"ordinary Q at γ = 1 of the same partition is {q:.4f}" in n for n in a.notes)
+
+
 def test_centrality_rejects_bad_arguments() -> None:
     G = path()
     with pytest.raises(UsageError):

@@ -130,7 +130,12 @@ def _communities(
     notes = [
         window,
         f"{a['method']} communities (resolution {a['resolution']:g}, seed {a['seed']}): "
-        f"{_n(a['n_communities'], 'community', 'communities')}, modularity Q = {a['modularity']:.4f}",
+        f"{_n(a['n_communities'], 'community', 'communities')}, modularity Q = {a['modularity']:.4f}"
+        + (
+            f" (resolution-adjusted Q_γ; the ordinary Q at γ = 1 of the same partition is {a['modularity_standard']:.4f})"
+            if a["resolution"] != 1
+            else ""
+        ),
     ]
     return Analysis(
         "communities",
