@@ -473,7 +473,7 @@ def test_resolve_member_organisation_maps_to_city_and_ambiguity() -> None:
     )
     assert resolve_member(t, "town hall") == "a"
     assert resolve_member(t, "town hall", level="organisation") == "o"
-    with pytest.raises(UsageError, match="ambiguous: Springfield \\(a\\), Springfield \\(b\\)"):
+    with pytest.raises(UsageError, match="ambiguous: Springfield \\(a, US\\), Springfield \\(b, GB\\)"):
         resolve_member(t, "springfield")
     with pytest.raises(NotFoundError, match="organisation without a city"):
         resolve_member(t, "o2")

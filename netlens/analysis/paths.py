@@ -324,6 +324,11 @@ def transfer_paths(
             f"{source!r} and {target!r} are the same {'city' if level == 'city' else 'member'} ({s}); "
             "a route needs two different members"
         )
+    if time_respecting and not _any_dated(net):
+        raise UsageError(
+            "--time-respecting needs dated activities, and nothing in this network has a date (no project start or end, "
+            "exchange date, tandem since/until or transfer date); leave out --time-respecting"
+        )
     ties, carriers = _tie_graph(net, level=level, weights=w, since=since, until=until, topic=topic)
     name = net.names()
     ns, nt = name.get(s, s), name.get(t, t)
@@ -344,6 +349,13 @@ def transfer_paths(
             _route(ties, carriers, path, i + 1, mode, None) for i, path in enumerate(Search(ties, cs, ct, mode).routes(want=k))
         ]
     return _timed_routes(ties, carriers, comp, cs, ct, mode, k, f"from {ns} to {nt}{about}")
+
+
+def _any_dated(net: Network) -> bool:
+    """Whether any activity, declared tandem or transfer has a date (time order means something)."""
+    acts = net.activities()
+    cols = [(acts, "start"), (acts, "end"), (net["tandems"], "since"), (net["tandems"], "until"), (net["transfers"], "date")]
+    return any(c in df.columns and bool(df[c].notna().any()) for df, c in cols)
 
 
 def _check_options(mode: str, k: Any) -> None:

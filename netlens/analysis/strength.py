@@ -193,7 +193,8 @@ def strength_frame(agg: pd.DataFrame, d: TieEvidence, explain_top: int | None) -
         return pd.DataFrame({c: pd.Series([], dtype=object) for c in STRENGTH_COLUMNS})
     out = ranked_pairs(agg, d)
     out["explanation"] = explanations(agg, d, explain_top)
-    out.attrs.update(level=d.level, reference_date=d.reference, weights=d.weights.describe(), explain_top=explain_top)
+    described = d.weights.describe(dated=d.reference is not None)
+    out.attrs.update(level=d.level, reference_date=d.reference, weights=described, explain_top=explain_top)
     return out
 
 
