@@ -305,9 +305,9 @@ def _candidates(graph: _TieGraph, agg: pd.DataFrame, per_member: int = TOP_PER_M
     left = (adj @ sp.diags(np.where(small, inv, 0.0))).tocsr()
     left.eliminate_zeros()
     uc, vc = agg["uc"].to_numpy(np.int64), agg["vc"].to_numpy(np.int64)
-    tied = np.unique(np.r_[uc * n + vc, vc * n + uc])
+    tied = np.sort(np.r_[uc * n + vc, vc * n + uc])  # sorted keys of the tied pairs (both orientations)
     two_paths = np.cumsum(left.astype(bool).astype(np.float64) @ deg)
-    rows, cols = [], []
+    rows, cols, vals = [], [], []
     lo = 0
     while lo < n:
         base = two_paths[lo - 1] if lo else 0.0
@@ -322,16 +322,21 @@ def _candidates(graph: _TieGraph, agg: pd.DataFrame, per_member: int = TOP_PER_M
         r, c, v = r[ok], c[ok], v[ok]
         if r.size:
             order = np.argsort(r + (1.0 - v / (float(v.max()) * 2.0)), kind="stable")  # by row, highest RA first
-            r, c = r[order], c[order]
+            r, c, v = r[order], c[order], v[order]
             keep = (np.arange(r.size) - np.searchsorted(r, r, side="left")) < per_member
             rows.append(r[keep])
             cols.append(c[keep])
+            vals.append(v[keep])
         lo = hi
     if not rows:
         return pd.DataFrame({"uc": np.zeros(0, np.int64), "vc": np.zeros(0, np.int64), "ra": np.zeros(0)})
-    r, c = np.concatenate(rows), np.concatenate(cols)
-    cand = pd.DataFrame({"uc": np.minimum(r, c), "vc": np.maximum(r, c)}).drop_duplicates().reset_index(drop=True)
-    cand["ra"] = ra_of(graph, cand["uc"].to_numpy(), cand["vc"].to_numpy())
+    r, c, v = np.concatenate(rows), np.concatenate(cols), np.concatenate(vals)
+    cand = pd.DataFrame({"uc": np.minimum(r, c), "vc": np.maximum(r, c), "ra": v})
+    cand = cand.drop_duplicates(["uc", "vc"]).reset_index(drop=True)
+    hubs = np.flatnonzero(~small)
+    if hubs.size:  # the hubs' share of RA, so that every kept pair's RA is exact
+        via_hubs = (adj[:, hubs] @ sp.diags(inv[hubs])).tocsr()
+        cand["ra"] += _row_dots(via_hubs, adj[:, hubs].tocsr(), cand["uc"].to_numpy(), cand["vc"].to_numpy())
     return cand
 
 
@@ -356,12 +361,13 @@ def _score(
 ) -> pd.DataFrame:
     """Topic counts, distance, language and score of every candidate pair; the pairs passing the filters."""
     id_list = [str(x) for x in d.ids]
-    country_of = [
-        c if isinstance(c := mem["country"].get(x), str) else mem["country"].get(mem["city_id"].get(x)) for x in id_list
-    ]
-    lang = np.array([_language(c) or "" for c in country_of], dtype=object)
-    lat = np.array([number(mem["lat"].get(x)) for x in id_list])
-    lon = np.array([number(mem["lon"].get(x)) for x in id_list])
+    own = mem.reindex(id_list)
+    city_country = mem["country"].reindex(own["city_id"].to_numpy()).to_numpy()
+    country_of = [c if isinstance(c, str) else cc for c, cc in zip(own["country"].to_numpy(), city_country)]
+    by_country = {c: _language(c) or "" for c in set(country_of)}
+    lang = np.array([by_country[c] for c in country_of], dtype=object)
+    lat = np.array([number(x) for x in own["lat"].to_numpy()], dtype=float)
+    lon = np.array([number(x) for x in own["lon"].to_numpy()], dtype=float)
     # topic counts for every candidate pair at once: |offers(a) \ knows(b)| = |offers(a)| - |offers(a) ∩ knows(b)|
     topic_ix: dict[str, int] = {}
     for prof in (offers, knows):
