@@ -6,14 +6,18 @@ the CORDIS recommendations are measured in bench/, not here.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from netlens import pipeline
 from netlens.analysis.explain import explain_pair
 from netlens.analysis.paths import transfer_paths
+from netlens.analysis.recommend import recommend
 from netlens.errors import UsageError
+from netlens.model import projection as model
 from netlens.model.network import Network
-from netlens.read import read_fp7, read_urbact
+from netlens.read import read_cordis, read_fp7, read_urbact
 from netlens.validation import validate_or_raise
 
 from .conftest import shared_file
@@ -62,3 +66,35 @@ def test_fp7_undated_messages(fp7: Network) -> None:
 def test_fp7_ambiguous_name_lists_the_countries(fp7: Network) -> None:
     with pytest.raises(UsageError, match=r"'Valencia' is ambiguous: Valencia \(gn:2509954, ES\), Valencia \(gn:3625549, VE\)"):
         transfer_paths(fp7, "Valencia", "Vienna")
+
+
+def test_fp7_recommend_says_why_there_are_none(fp7: Network) -> None:
+    # issue 12: on FP7 --recommend returned 0 with no reason
+    r = recommend(fp7)
+    assert r.empty and r.attrs["why"].startswith("no activity names a theme or topic")
+
+
+@pytest.fixture(scope="module")
+def cordis() -> Network:
+    return validate_or_raise(read_cordis(shared_file("cordis-h2020-participation/h2020.csv")))[0]
+
+
+def test_cordis_recommends_untied_pairs_with_readable_themes(cordis: Network) -> None:
+    # issue 12: the top city recommendation was Munich–Paris, already the strongest tie (670 shared projects), and
+    # the "topics" were call codes such as ART-01-2017 (time and memory: bench/bench_recommend.py)
+    r = recommend(cordis, level="city", top=20)
+    assert len(r) == 20
+    tied = model.projection_edges(model.memberships(cordis, level="city"))
+    tied_pairs = {frozenset(p) for p in zip(tied["u"], tied["v"])}
+    assert not tied_pairs & {frozenset(p) for p in zip(r["a"], r["b"])}
+    call_code = re.compile(r"\b[A-Z0-9]+(?:-[A-Za-z0-9]+)*-20\d\d\b")
+    for row in r.itertuples(index=False):
+        assert not any(call_code.search(t) for t in [*row.offers_a, *row.offers_b]), row.offers
+        assert "lacks" in row.explanation
+
+
+def test_cordis_recommend_works_at_organisation_level(cordis: Network) -> None:
+    # issue 12: refused (373,620,104 candidate pairs); now bounded: 20 candidates per member by resource allocation
+    r = recommend(cordis, level="organisation", top=5)
+    assert len(r) == 5 and r.attrs["candidates"] > 100_000
+    assert (r["score"] > 0).all() and r["score"].is_monotonic_decreasing
