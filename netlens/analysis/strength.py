@@ -48,7 +48,7 @@ backbone (``significant`` column).
 
 Recommendations
 ---------------
-:func:`~netlens.analysis.recommend.recommend` proposes pairs that are not declared tandems yet, where one member offers topics the
+:func:`~netlens.analysis.recommend.recommend` proposes pairs that are not tied yet, where one member offers themes the
 other lacks and both are close in the tie graph (resource allocation [6]_ or Adamic–Adar [5]_).
 
 Large tables
