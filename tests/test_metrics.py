@@ -13,12 +13,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from netlens import pipeline
 from netlens.analysis._igraph import to_igraph
 from netlens.analysis.brokerage import bridges, brokers
 from netlens.analysis.centrality import centrality
 from netlens.analysis.communities import communities
 from netlens.analysis.structure import structure
 from netlens.errors import UsageError
+from netlens.validation import empty_tables
 
 TOL = 1e-9
 
@@ -211,6 +213,45 @@ def test_sampled_error_within_stated_stderr(ba_exact_and_sampled: tuple[pd.DataF
     assert stated / 3 <= err.mean() <= 3 * stated
     se = sampled[f"{col}_se"]
     assert 1 / 3 <= np.sqrt((err**2).mean() / (se**2).mean()) <= 3
+
+
+def test_sampled_betweenness_never_claims_zero_error() -> None:
+    # issue 12: Les Misérables, 40 pivots: Cosette was shown 0.0133 ± 0 (exact 0.0263): every pivot gave her the
+    # same dependency 0.5, the one source that routes ~37 pairs through her was never drawn
+    G = nx.les_miserables_graph()
+    sampled = centrality(G, betweenness="sampled", samples=40, seed=0, stderr=True)
+    exact = nx.betweenness_centrality(G, weight=lambda u, v, d: 1 / d["weight"])
+    assert sampled.loc["Cosette", "betweenness"] == pytest.approx(0.0133, abs=1e-4)
+    assert exact["Cosette"] == pytest.approx(0.0263, abs=1e-4)
+    assert np.isnan(sampled.loc["Cosette", "betweenness_se"])  # unknown, not 0
+    se = sampled["betweenness_se"]
+    assert not (se == 0).any()  # one component, sampled: no node is claimed exact
+    unreached = sampled.index[se.isna() & (sampled["betweenness"] == 0)]
+    assert sampled.attrs["betweenness_unreached"] == len(unreached) > 0
+    assert sampled.attrs["betweenness_se_unknown"] == int(se.isna().sum())
+    bound = sampled.attrs["betweenness_unreached_bound"]
+    assert bound == pytest.approx(3 / 40 * 77 / 76)
+    assert all(exact[v] < bound for v in unreached)  # 0 is a lower bound, the stated bound holds
+    assert np.isfinite(sampled.attrs["betweenness_stderr"])  # the mean is over the nodes with an estimate
+
+
+def test_sampled_betweenness_note_states_the_unknown_errors() -> None:
+    G = nx.les_miserables_graph()
+    a = pipeline.analyse(empty_tables(), "centrality", graph=G, betweenness="sampled", samples=40)
+    note = next(n for n in a.notes if "no error estimate" in n)
+    assert "their 0 is a lower bound" in note and "below 0.076 (95 %)" in note
+
+
+def test_resolution_modularity_is_labelled_and_the_ordinary_q_given() -> None:
+    # issue 12: at resolution != 1 the printed Q was the resolution-adjusted value without saying so
+    G = nx.karate_club_graph()
+    df = communities(G, resolution=2.0, seed=0)
+    parts = [set(g.index) for _, g in df.groupby("community")]
+    assert df.attrs["modularity"] == pytest.approx(nx.community.modularity(G, parts, resolution=2.0), abs=TOL)
+    assert df.attrs["modularity_standard"] == pytest.approx(nx.community.modularity(G, parts), abs=TOL)
+    a = pipeline.analyse(empty_tables(), "communities", graph=G, resolution=2.0)
+    q = nx.community.modularity(G, parts)
+    assert any(f"ordinary Q at γ = 1 of the same partition is {q:.4f}" in n for n in a.notes)
 
 
 def test_centrality_rejects_bad_arguments() -> None:

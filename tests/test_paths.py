@@ -316,10 +316,18 @@ def test_open_ended_tandem_and_project_intervals() -> None:
         transfer_paths(t, "a", "b", time_respecting=True)
     (r,) = transfer_paths(t, "b", "a", time_respecting=True)
     assert [h.when for h in r.hops] == [date(2014, 1, 1), date(2015, 1, 1)]
-    # undated activities cannot be placed in time
-    t2 = build(cities=["a", "b"], tandems=[{"a_id": "a", "b_id": "b"}])
+    # undated activities cannot be placed in time (a dated transfer elsewhere: the data does have dates)
+    t2 = build(
+        cities=["a", "b", "c", "d"],
+        tandems=[{"a_id": "a", "b_id": "b"}],
+        transfers=[{"from_id": "c", "to_id": "d", "date": date(2014, 1, 1)}],
+    )
     with pytest.raises(NoPathError, match="the tie A–B has no dated activity"):
         transfer_paths(t2, "a", "b", time_respecting=True)
+    # nothing dated at all: the option cannot apply, and the message says so
+    t3 = build(cities=["a", "b"], tandems=[{"a_id": "a", "b_id": "b"}])
+    with pytest.raises(UsageError, match="nothing in this network has a date"):
+        transfer_paths(t3, "a", "b", time_respecting=True)
 
 
 # ---------------------------------------------------------------------------------------- messages
@@ -533,3 +541,29 @@ def test_time_respecting_route_behind_thousands_of_untimed_ones(spur_searches: d
         assert spur_searches["timed"] <= 5 and spur_searches["untimed"] == 0
         assert r.nodes == ("s", "d0", "d1", "d2", "t") and r.cost == 4.0
         assert [h.when for h in r.hops] == chain
+
+
+# ------------------------------------------------------------------------------ undated data, ambiguous names
+
+
+def _undated() -> dict[str, pd.DataFrame]:
+    # FP7-like: two undated projects, p = {a, b}, q = {b, c}; two cities called "Valencia" (ES and VE)
+    cities = [
+        {"id": "a", "name": "Valencia", "country": "ES"},
+        {"id": "b", "name": "Vienna", "country": "AT"},
+        {"id": "c", "name": "Valencia", "country": "VE"},
+    ]
+    return build(cities=cities, projects=[{"id": "p"}, {"id": "q"}], parts=[("p", "a"), ("p", "b"), ("q", "b"), ("q", "c")])
+
+
+def test_time_respecting_on_undated_data_says_nothing_is_dated() -> None:
+    # issue 12: FP7 (no dates) answered "no time-respecting route … has no dated activity"
+    t = _undated()
+    assert transfer_paths(t, "a", "c", k=1)[0].nodes == ("a", "b", "c")
+    with pytest.raises(UsageError, match="--time-respecting needs dated activities, and nothing in this network has a date"):
+        transfer_paths(t, "a", "c", time_respecting=True)
+
+
+def test_ambiguous_name_lists_the_countries() -> None:
+    with pytest.raises(UsageError, match=r"'Valencia' is ambiguous: Valencia \(a, ES\), Valencia \(c, VE\); use an id"):
+        transfer_paths(_undated(), "Valencia", "Vienna")

@@ -120,6 +120,21 @@ def test_map_graph_path_and_backbone(sample: Network) -> None:
         pipeline.map_graph(sample, "bipartite", path=("Nantes", "Palencia"))
 
 
+def test_map_backbone_is_the_tandems_backbone(sample: Network) -> None:
+    # issue 12: `map --backbone` drew 2 ties on the sample while `tandems --significant-only` kept 6
+    a = pipeline.analyse(sample, "tandems", level="city", significant_only=True)
+    listed = {frozenset((u, v)) for u, v in zip(a.ties["u"], a.ties["v"])} if a.ties is not None else set()
+    G, _ = pipeline.map_graph(sample, "city", backbone=True)
+    drawn = {frozenset(e) for e in G.edges}
+    assert len(listed) == len(a.table) > 2
+    assert drawn == listed
+    assert any("shows and writes only the" in n for n in a.notes)
+    every = pipeline.analyse(sample, "tandems", level="city")
+    assert a.ties is not None and every.ties is not None and len(a.ties) < len(every.ties)  # writes only what it shows
+    with pytest.raises(UsageError, match="--backbone needs --level city or organisation"):
+        pipeline.map_graph(sample, "bipartite", backbone=True)
+
+
 def test_partition_by_role_follows_the_time_window(tmp_path: Path) -> None:
     # a is coordinator of P (2016) and partner of Q and R (2020): all-time role 'partner', in 2016 'coordinator'
     pkg = write_package(

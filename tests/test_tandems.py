@@ -473,7 +473,7 @@ def test_resolve_member_organisation_maps_to_city_and_ambiguity() -> None:
     )
     assert resolve_member(t, "town hall") == "a"
     assert resolve_member(t, "town hall", level="organisation") == "o"
-    with pytest.raises(UsageError, match="ambiguous: Springfield \\(a\\), Springfield \\(b\\)"):
+    with pytest.raises(UsageError, match="ambiguous: Springfield \\(a, US\\), Springfield \\(b, GB\\)"):
         resolve_member(t, "springfield")
     with pytest.raises(NotFoundError, match="organisation without a city"):
         resolve_member(t, "o2")
@@ -536,15 +536,12 @@ def _rec_tables() -> Tables:
 
 def test_recommend_explains_offer_and_closeness() -> None:
     r = recommend(_rec_tables())
-    # tie graph: a-h (p), b-h, c-h, b-c (q; b-c also a declared tandem → never recommended).
-    # a-b: common partner h (k_h = 3): RA = 1/3, AA = 1/ln 3 = 0.9102; a offers energy, b offers data + mobility
-    #      → 3 topics → score 3 · 1/3 = 1.   a-c: the same score, but 877 km instead of 391 km → second.
-    # b-h: common partner c (k_c = 2): RA = 1/2; h offers energy (project P) that b lacks → 1 · 1/2 = 0.5;
-    # c-h: likewise 0.5 (no coordinates for h, so by id).
-    assert r[["a", "b", "score"]].values.tolist() == [["a", "b", 1.0], ["a", "c", 1.0], ["b", "h", 0.5], ["c", "h", 0.5]]
-    assert r.iloc[2]["explanation"] == (
-        "Hub offers energy (project P) that Lyon lacks; 1 common partner: Berlin (resource allocation 0.5, Adamic–Adar 1.44)"
-    )
+    # tie graph: a-h (p), b-h, c-h, b-c (q; b-c also a declared tandem). Only pairs not tied yet are candidates:
+    # a-b and a-c (b-h, c-h share q, b-c is tied). a-b: common partner h (k_h = 3): RA = 1/3, AA = 1/ln 3 = 0.9102;
+    # a offers energy, b offers data + mobility → 3 topics → score 3 · 1/3 = 1.   a-c: the same score, but 877 km
+    # instead of 391 km → second.
+    assert r[["a", "b", "score"]].values.tolist() == [["a", "b", 1.0], ["a", "c", 1.0]]
+    assert r.attrs["why"] == ""
     first = r.iloc[0]
     assert first["score"] == pytest.approx(1.0)
     assert first["resource_allocation"] == pytest.approx(1 / 3) and first["adamic_adar"] == pytest.approx(1 / math.log(3))
@@ -622,11 +619,53 @@ def test_recommend_matrix_counts_agree_with_the_topic_lists() -> None:
         assert row.score == pytest.approx((len(row.offers_a) + len(row.offers_b)) * row.resource_allocation)
 
 
-def test_recommend_refuses_networks_too_large_for_memory(monkeypatch: pytest.MonkeyPatch) -> None:
-    import netlens.analysis.recommend as tandems_module
-
+def test_recommend_never_proposes_a_pair_already_tied() -> None:
+    # issue 12: on CORDIS the top recommendation was Munich–Paris, already the strongest tie (670 shared projects)
     t = _rec_tables()
-    # ties a-h, b-h, c-h, b-c: degrees 1, 3, 2, 2 -> two-paths 0 + 3 + 1 + 1 = 5 (< 6 pairs of 4 members)
-    monkeypatch.setattr(tandems_module, "MAX_CANDIDATES", 2)
-    with pytest.raises(UsageError, match=r"too many candidate pairs for recommendations at level city \(up to 5 pairs"):
-        recommend(t)
+    r = recommend(t, top=None)
+    tied = {frozenset(p) for p in zip(tandem_strength(t)["a"], tandem_strength(t)["b"])}
+    assert len(r) == 2 and not tied & {frozenset(p) for p in zip(r["a"], r["b"])}
+
+
+def test_recommend_bounds_candidates_per_member() -> None:
+    # a star: hub h with 6 leaves, each leaf its own topic -> 15 untied leaf pairs, all RA 1/6. With 2 per member
+    # each leaf keeps its 2 first others (by code): the union of those rows, not all 15 pairs.
+    leaves = [f"l{i}" for i in range(6)]
+    t = build(
+        cities=[*leaves, "h"],
+        projects=[{"id": f"p{i}", "topics": [f"t{i}"]} for i in range(6)],
+        parts=[p for i, x in enumerate(leaves) for p in ((f"p{i}", x), (f"p{i}", "h"))],
+    )
+    assert len(recommend(t, top=None)) == 15
+    # l0: l1, l2; l1: l0, l2; l2: l0, l1; l3, l4, l5: l0, l1 -> 01 02 12 03 13 04 14 05 15
+    r = recommend(t, top=None, per_member=2)
+    assert sorted(a[1] + b[1] for a, b in zip(r["a"], r["b"])) == ["01", "02", "03", "04", "05", "12", "13", "14", "15"]
+
+
+def test_recommend_says_why_there_are_none() -> None:
+    # issue 12: on FP7 --recommend returned 0 with no reason (its projects have no topics)
+    t = build(cities=["a", "b", "h"], projects=[{"id": "p"}, {"id": "q"}], parts=[("p", "a"), ("p", "h"), ("q", "b"), ("q", "h")])
+    r = recommend(t)
+    assert r.empty and r.attrs["why"].startswith("no activity names a theme or topic")
+    t2 = build(cities=["a", "b", "h"], projects=[{"id": "p", "topics": ["energy"]}], parts=[("p", "a"), ("p", "b"), ("p", "h")])
+    assert recommend(t2).attrs["why"].startswith("every pair with a common partner already works together")
+    t3 = _rec_tables()
+    assert recommend(t3, max_km=100).attrs["why"] == (
+        "none of the 2 untied pairs with a common partner is complementary (one offering a theme the other never met)"
+        " within --max-km"
+    )
+
+
+def test_recommend_uses_programme_titles_over_call_codes() -> None:
+    # CORDIS: topics are call codes (ART-01-2017); the dashboard's "Thema" is the readable programme title
+    t = build(
+        cities=["a", "b", "h"],
+        projects=[
+            {"id": "p", "topics": ["ART-01-2017"], "thema": "Smart, green and integrated transport"},
+            {"id": "q", "topics": ["SC5-01-2016"], "thema": "Climate action, environment"},
+        ],
+        parts=[("p", "a"), ("p", "h"), ("q", "b"), ("q", "h")],
+    )
+    r = recommend(t)
+    assert r.loc[0, "offers_a"] == ["Smart, green and integrated transport"]
+    assert "ART-01" not in r.loc[0, "explanation"]

@@ -74,7 +74,8 @@ def centrality(
     exact_limit : float
         Work bound for ``"auto"`` (default 3e7, about 5 s CPU).
     stderr : bool, default False
-        Add the per-node standard errors ``betweenness_se``, ``closeness_se``, ``harmonic_se`` (0 when exact).
+        Add the per-node standard errors ``betweenness_se``, ``closeness_se``, ``harmonic_se`` (0 when exact;
+        ``betweenness_se`` NaN when sampling cannot estimate it, see Notes).
 
     Returns
     -------
@@ -111,6 +112,15 @@ def centrality(
     are heavy-tailed -- a node's estimate rests on the few pivots whose shortest-path trees pass through
     it -- so ``+-2 se`` covers only about half of the nodes; use the error as a scale, not as a
     confidence interval, and raise ``samples`` when close ranks matter.
+
+    When every pivot batch gives a node the same dependency -- typically none: no pivot's shortest-path tree
+    passes through it -- the spread is 0 but says nothing about the sources left out, so ``betweenness_se`` is
+    NaN ("unknown"), not 0. ``attrs["betweenness_se_unknown"]`` counts those nodes,
+    ``attrs["betweenness_unreached"]`` the ones among them estimated 0 (0 is then only a lower bound), and
+    ``attrs["betweenness_unreached_bound"]`` = (3/k)·n_C/(n − 1) (largest sampled component) bounds their true
+    value with 95 % confidence (rule of three: a share f of the n_C sources with a positive dependency is
+    missed by all k pivots with probability (1 − f)^k ≤ 0.05 when f ≥ 3/k, and each source adds at most
+    1/(n − 1) to normalised betweenness).
 
     References
     ----------
@@ -200,6 +210,12 @@ def _method_attrs(
     attrs[f"{name}_sampled_nodes"] = sampled_nodes
     for col in se_cols:
         se = paths[col]
-        attrs[f"{col[:-3]}_stderr"] = float(se.mean()) if n else 0.0
-        attrs[f"{col[:-3]}_stderr_max"] = float(se.max()) if n else 0.0
+        known = se[np.isfinite(se)]
+        attrs[f"{col[:-3]}_stderr"] = float(known.mean()) if known.size else 0.0
+        attrs[f"{col[:-3]}_stderr_max"] = float(known.max()) if known.size else 0.0
+    if name == "betweenness" and sampled_nodes:
+        se, value = paths["betweenness_se"], paths["betweenness"]
+        attrs["betweenness_se_unknown"] = int(np.isnan(se).sum())
+        attrs["betweenness_unreached"] = int((np.isnan(se) & (value == 0)).sum())
+        attrs["betweenness_unreached_bound"] = 3.0 / k * float(sizes[~plan].max()) / max(n - 1, 1)
     return attrs

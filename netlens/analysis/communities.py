@@ -60,7 +60,9 @@ def communities(
     pandas.DataFrame
         Index = node id, column ``community`` (int; 0 = largest community, ties by first node).
         ``df.attrs``: ``modularity`` (networkx ``nx.community.modularity`` of this partition at the same
-        ``resolution`` and weight; NaN without edges), ``n_communities``, ``method``, ``resolution``, ``seed``.
+        ``resolution`` and weight; NaN without edges; at resolution γ ≠ 1 this is the resolution-adjusted
+        Q_γ = Σ_c [w_in(c)/m − γ (s_c/2m)²]), ``modularity_standard`` (the same partition's ordinary Q, γ = 1),
+        ``n_communities``, ``method``, ``resolution``, ``seed``.
 
     Examples
     --------
@@ -100,9 +102,11 @@ def communities(
         relabel[order] = np.arange(order.size)
         labels = relabel[membership]
     modularity = float(g.modularity(labels.tolist(), weights=w, resolution=resolution)) if c.m else float("nan")
+    standard = float(g.modularity(labels.tolist(), weights=w, resolution=1.0)) if c.m else float("nan")
     df = pd.DataFrame({"community": labels}, index=node_index(c))
     df.attrs = {
         "modularity": modularity,
+        "modularity_standard": standard,
         "n_communities": int(labels.max()) + 1 if labels.size else 0,
         "method": method,
         "resolution": float(resolution),

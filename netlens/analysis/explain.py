@@ -279,7 +279,7 @@ def explain_pair(
         significant=bool(row["significant"]),
         alpha=float(row["alpha"]),
         summary=summary,
-        weights=d.weights.describe(),
+        weights=d.weights.describe(dated=d.reference is not None),
     )
 
 
@@ -304,7 +304,7 @@ def _no_tie(ia: str, ib: str, d: TieEvidence, n_pairs: int) -> PairExplanation:
         False,
         None,
         "",
-        d.weights.describe(),
+        d.weights.describe(dated=d.reference is not None),
     )
 
 

@@ -76,11 +76,17 @@ def _match(mem: pd.DataFrame, query: str, level: str) -> str:
         cities = [i for i in found if mem.at[i, "kind"] == "city"]
         found = cities or found
     if len(found) > 1:
-        listed = ", ".join(f"{mem.at[i, 'name']} ({i})" for i in found)
+        listed = ", ".join(f"{mem.at[i, 'name']} ({_where(mem, i)})" for i in found)
         raise UsageError(f"{query!r} is ambiguous: {listed}; use an id")
     if not found:
         raise _not_found(mem, query, nq, level)
     return str(found[0])
+
+
+def _where(mem: pd.DataFrame, i: str) -> str:
+    """``id, country`` of a member (just the id when its country is unknown), so same-named members tell apart."""
+    country = mem.at[i, "country"] if "country" in mem.columns else None
+    return f"{i}, {country}" if isinstance(country, str) and country else str(i)
 
 
 def _not_found(mem: pd.DataFrame, query: str, nq: str, level: str) -> NotFoundError:

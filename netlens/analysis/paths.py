@@ -324,6 +324,7 @@ def transfer_paths(
             f"{source!r} and {target!r} are the same {'city' if level == 'city' else 'member'} ({s}); "
             "a route needs two different members"
         )
+    _check_dated(net, time_respecting)
     ties, carriers = _tie_graph(net, level=level, weights=w, since=since, until=until, topic=topic)
     name = net.names()
     ns, nt = name.get(s, s), name.get(t, t)
@@ -344,6 +345,19 @@ def transfer_paths(
             _route(ties, carriers, path, i + 1, mode, None) for i, path in enumerate(Search(ties, cs, ct, mode).routes(want=k))
         ]
     return _timed_routes(ties, carriers, comp, cs, ct, mode, k, f"from {ns} to {nt}{about}")
+
+
+def _check_dated(net: Network, time_respecting: bool) -> None:
+    """Refuse time order on a network where no activity, declared tandem or transfer has a date."""
+    if not time_respecting:
+        return
+    acts = net.activities()
+    cols = [(acts, "start"), (acts, "end"), (net["tandems"], "since"), (net["tandems"], "until"), (net["transfers"], "date")]
+    if not any(c in df.columns and bool(df[c].notna().any()) for df, c in cols):
+        raise UsageError(
+            "--time-respecting needs dated activities, and nothing in this network has a date (no project start or end, "
+            "exchange date, tandem since/until or transfer date); leave out --time-respecting"
+        )
 
 
 def _check_options(mode: str, k: Any) -> None:

@@ -48,7 +48,7 @@ backbone (``significant`` column).
 
 Recommendations
 ---------------
-:func:`~netlens.analysis.recommend.recommend` proposes pairs that are not declared tandems yet, where one member offers topics the
+:func:`~netlens.analysis.recommend.recommend` proposes pairs that are not tied yet, where one member offers themes the
 other lacks and both are close in the tie graph (resource allocation [6]_ or Adamic–Adar [5]_).
 
 Large tables
@@ -83,7 +83,7 @@ from netlens.analysis.explain import explanations
 from netlens.analysis.weights import CHANNELS, TandemWeights
 from netlens.model.network import Tables
 
-__all__ = ["STRENGTH_COLUMNS", "tandem_strength", "strength_frame", "ties_for_store"]
+__all__ = ["STRENGTH_COLUMNS", "tandem_strength", "strength_frame", "ties_for_store", "backbone_pairs"]
 
 
 STRENGTH_COLUMNS = [
@@ -165,13 +165,36 @@ def tandem_strength(
     return strength_frame(aggregate(d), d, explain_top)
 
 
+def backbone_pairs(
+    tables: Tables,
+    *,
+    level: str = "city",
+    weights: TandemWeights | None = None,
+    since: _dt.date | None = None,
+    until: _dt.date | None = None,
+) -> pd.DataFrame:
+    """The backbone: the pairs of :func:`tandem_strength` that the disparity filter keeps (``significant``), without
+    the explanations — the one backbone ``tandems --significant-only`` lists and ``map --backbone`` draws.
+
+    Columns ``a, b, a_name, b_name, strength, n_activities, channels, alpha``, strongest first.
+    """
+    d = collect_evidence(tables, level=level, weights=weights, since=since, until=until)
+    agg = aggregate(d)
+    cols = ["a", "b", "a_name", "b_name", "strength", "n_activities", "channels", "alpha"]
+    if agg.empty:
+        return pd.DataFrame({c: pd.Series([], dtype=object) for c in cols})
+    out = ranked_pairs(agg, d)
+    return out.loc[out["significant"].to_numpy(dtype=bool), cols].reset_index(drop=True)
+
+
 def strength_frame(agg: pd.DataFrame, d: TieEvidence, explain_top: int | None) -> pd.DataFrame:
     """The :func:`tandem_strength` table of the aggregated pairs ``agg`` (:func:`~netlens.analysis.evidence.aggregate`)."""
     if agg.empty:
         return pd.DataFrame({c: pd.Series([], dtype=object) for c in STRENGTH_COLUMNS})
     out = ranked_pairs(agg, d)
     out["explanation"] = explanations(agg, d, explain_top)
-    out.attrs.update(level=d.level, reference_date=d.reference, weights=d.weights.describe(), explain_top=explain_top)
+    described = d.weights.describe(dated=d.reference is not None)
+    out.attrs.update(level=d.level, reference_date=d.reference, weights=described, explain_top=explain_top)
     return out
 
 

@@ -76,13 +76,19 @@ class TandemWeights:
             return 1.0 / np.sqrt(n - 1.0)
         return np.ones_like(n)
 
-    def describe(self) -> str:
-        """One line naming every parameter, for explanations."""
+    def describe(self, dated: bool = True) -> str:
+        """One line naming every parameter, for explanations; ``dated=False`` (nothing in the data has a date)
+        says that no decay applies instead of quoting λ.
+
+        >>> load_weights().describe(dated=False).split("; ")[2]
+        'no decay (nothing is dated)'
+        """
         g = {"newman": "1/(n−1)", "sqrt": "1/√(n−1)", "none": "1"}[self.size_discount]
         half = f"half-life {math.log(2) / self.lam:.1f} years" if self.lam > 0 else "no decay"
         beta = ", ".join(f"{c} {self.beta[c]:g}" for c in CHANNELS)
+        decay = f"λ = {self.lam:.4g}/year ({half})" if dated else "no decay (nothing is dated)"
         return (
-            f"β: {beta}; g(n) = {g}; λ = {self.lam:.4g}/year ({half}); γ = {self.gamma:g} ({self.multiplexity_mode}); "
+            f"β: {beta}; g(n) = {g}; {decay}; γ = {self.gamma:g} ({self.multiplexity_mode}); "
             f"reciprocity bonus {self.reciprocity_bonus:g}"
         )
 

@@ -215,7 +215,8 @@ def tandems(
         top_n = None if all_rows else top
         rec = commands.recommendations(store, progress=steps, top=top_n, max_km=max_km, same_language=same_language, **window)
         shown = rec[["a_name", "b_name", "score", "distance_km", "explanation"]]
-        notes = [f"{len(rec)} recommendation(s): complementary topics × closeness (resource allocation)"]
+        notes = [f"{len(rec)} recommendation(s) of pairs not tied yet: complementary themes × closeness (resource allocation)"]
+        notes += [f"none because {rec.attrs['why']}"] if rec.attrs.get("why") else []
         print_table(shown, fmt, output, None, notes)
         return
     an, written, unwritten = _analysed(

@@ -131,7 +131,12 @@ def _communities(
     notes = [
         window,
         f"{a['method']} communities (resolution {a['resolution']:g}, seed {a['seed']}): "
-        f"{_n(a['n_communities'], 'community', 'communities')}, modularity Q = {a['modularity']:.4f}",
+        f"{_n(a['n_communities'], 'community', 'communities')}, modularity Q = {a['modularity']:.4f}"
+        + (
+            f" (resolution-adjusted Q_γ; the ordinary Q at γ = 1 of the same partition is {a['modularity_standard']:.4f})"
+            if a["resolution"] != 1
+            else ""
+        ),
     ]
     return Analysis(
         "communities",
@@ -221,9 +226,13 @@ def _tandems(
         f"{_n(n_sig, 'significant tie')} (disparity filter, α < 0.05)",
         str(df.attrs.get("weights", "")),
     ]
-    table = df[df["significant"]] if significant_only else df
+    table = df[df["significant"].astype(bool)] if significant_only else df
+    if significant_only:
+        notes.append(
+            f"--significant-only: shows and writes only the {_n(n_sig, 'significant tie')} (the backbone map --backbone draws)"
+        )
     shown = table[["a_name", "b_name", "strength", "rank", "significant", "explanation"]]
-    return Analysis("tandems", level, shown.reset_index(drop=True), ties=ties_for_store(df), notes=notes)
+    return Analysis("tandems", level, shown.reset_index(drop=True), ties=ties_for_store(table), notes=notes)
 
 
 def _path_notes(attrs: Mapping[str, Any]) -> list[str]:
@@ -236,6 +245,12 @@ def _path_notes(attrs: Mapping[str, Any]) -> list[str]:
                 f"({attrs.get(f'{m}_sampled_nodes')} nodes); mean standard error {attrs.get(f'{m}_stderr', float('nan')):.2g}, "
                 f"max {attrs.get(f'{m}_stderr_max', float('nan')):.2g}"
             )
+            if attrs.get(f"{m}_se_unknown"):
+                out.append(
+                    f"{m}: no error estimate for {attrs[f'{m}_se_unknown']:,} sampled nodes (every pivot gave them the same "
+                    f"dependency); {attrs.get(f'{m}_unreached', 0):,} of them no pivot reached: their 0 is a lower bound, "
+                    f"the true value is below {attrs.get(f'{m}_unreached_bound', float('nan')):.2g} (95 %); raise --samples"
+                )
         elif how:
             out.append(f"{m}: {how}")
     out.append(f"distances: {attrs.get('distance', '1/weight')}")

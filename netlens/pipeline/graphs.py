@@ -19,10 +19,10 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from netlens.analysis.backbone import disparity_filter
 from netlens.analysis.centrality import centrality
 from netlens.analysis.communities import communities
 from netlens.analysis.paths import Route, transfer_paths
+from netlens.analysis.strength import backbone_pairs
 from netlens.choices import LEVELS, NODE_METRICS, PARTITIONS
 from netlens.errors import UsageError
 from netlens.model import projection as model
@@ -91,12 +91,16 @@ def map_graph(
     Members carry what the map filters on (:func:`annotate`) and every centrality of :data:`NODE_METRICS`
     (betweenness/closeness/harmonic only when ``metric`` is one of them: they are the slow ones); ``community``
     adds Leiden communities. ``path`` = (A, B) finds the best transfer route and adds any hop carried only by a
-    declared tandem or a transfer (not an edge of the projection). ``backbone`` keeps the ties the disparity
-    filter finds significant (plus the route's), and the members they touch.
+    declared tandem or a transfer (not an edge of the projection). ``backbone`` keeps the backbone of tandem
+    strength (:func:`netlens.analysis.strength.backbone_pairs`: the ties ``tandems --significant-only`` lists,
+    default weights, same level and window; a backbone tie carried only by a declared tandem or a transfer is
+    added), plus the route's hops, and the members they touch.
     """
     tables = as_network(tables)  # one network object: its views are built once for every step below
     if path and level == "bipartite":
         raise UsageError("--path needs --level city or organisation")
+    if backbone and level == "bipartite":
+        raise UsageError("--backbone needs --level city or organisation (the backbone is a set of ties between members)")
     G = build_graph(tables, level, since=since, until=until)
     check_not_empty(G, tables, level, since, until)
     annotate(G, tables, level, since=since, until=until)
@@ -115,8 +119,11 @@ def map_graph(
             if not G.has_edge(hop.source, hop.target):
                 G.add_edge(hop.source, hop.target, weight=hop.strength, count=1, via=hop.channel)
     if backbone:
-        d = disparity_filter(G)
-        keep = {frozenset((u, v)) for u, v, s in zip(d["u"], d["v"], d["significant"]) if s}
+        bb = backbone_pairs(tables, level=level, since=since, until=until)
+        keep = {frozenset((u, v)) for u, v in zip(bb["a"], bb["b"])}
+        for u, v, st, cnt, ch in zip(bb["a"], bb["b"], bb["strength"], bb["n_activities"], bb["channels"]):
+            if not G.has_edge(u, v) and u in G and v in G:
+                G.add_edge(u, v, weight=float(st), count=int(cnt), via=";".join(ch))
         on_route = list(route.nodes) if route is not None else []
         keep |= {frozenset(pair) for pair in zip(on_route, on_route[1:])}
         G.remove_edges_from([(u, v) for u, v in G.edges if frozenset((u, v)) not in keep])

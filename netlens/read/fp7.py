@@ -100,7 +100,7 @@ def read_fp7(path: str | Path, *, data_dir: str | Path | None = None, geocode: b
 
     ``fp7edges.tsv`` lists one (projectRcn, new_org_id) pair per participation, so it *is* the participation
     table; ``fp7orgs.csv`` gives organisation name, city and country (ids are md5 surrogates, not PICs).
-    Projects are named by their record number (no acronyms or dates exist for them in the shared data) and get
+    Projects are named ``FP7 RCN <record number>`` (no acronyms, titles or dates exist for them in the shared data) and get
     programme ``FP7``.
 
     Parameters

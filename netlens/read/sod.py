@@ -75,7 +75,9 @@ def sod_package(
     package.tables["organisations"] = RawTable("organisations", org_source, orgs, org_rows)
     if projects is None:
         rcn = pd.unique(edges["projectRcn"])
-        projects = pd.DataFrame({"id": rcn, "name": rcn, "programme": programme}, dtype=object)
+        # no acronym or title exists for these record numbers in the shared data: say what the number is
+        names = [f"{programme} RCN {r}" for r in rcn]
+        projects = pd.DataFrame({"id": rcn, "name": names, "programme": programme}, dtype=object)
         psource = f"{edges_file.name} (distinct projectRcn)"
     else:
         psource = "projects.tsv"
