@@ -139,3 +139,15 @@ def test_every_command_help_has_examples_and_exit_codes() -> None:
         text = CliRunner().invoke(main, [name, "--help"]).output
         assert "Examples:" in text and f"netlens {name}" in text.split("Examples:")[1], name
         assert "Exit codes: 0 " in text, name
+
+
+def test_csv_for_people_neutralises_formulas_and_csv_raw_keeps_them(tmp_path: Path) -> None:
+    store = str(tmp_path / "s.kgl")
+    CliRunner().invoke(main, ["load", str(SAMPLE), "--store-path", store])
+    cypher = "RETURN '=HYPERLINK(\"http://x\")' AS a, '@SUM(A1)' AS b, '+1' AS c, 'plain' AS d, -0.5 AS e"
+    r = CliRunner().invoke(main, ["query", "--cypher", cypher, "--format", "csv", "--store-path", store])
+    assert r.exit_code == 0, r.output
+    row = next(csv.DictReader(io.StringIO(r.stdout)))
+    assert row == {"a": "'=HYPERLINK(\"http://x\")", "b": "'@SUM(A1)", "c": "'+1", "d": "plain", "e": "-0.5"}
+    r = CliRunner().invoke(main, ["query", "--cypher", cypher, "--format", "csv", "--csv-raw", "--store-path", store])
+    assert next(csv.DictReader(io.StringIO(r.stdout)))["a"] == '=HYPERLINK("http://x")'

@@ -825,3 +825,13 @@ def test_urbact_map_layout_palette_and_geo() -> None:
     geo = read_map_data(render_map(G, geo=True))
     assert len(geo["edges"]["source"]) <= maps.GEO_MAX_EDGES and geo["meta"]["curved_edges"]
     assert d["neighbours"]["total"] == [G.degree(k) for k in d["nodes"]["id"]]
+
+
+def test_names_with_bidi_or_zero_width_characters_are_shown_without_them() -> None:
+    """Validation warns about them; the map never lets them reverse or split a name (labels, search, neighbours)."""
+    G = nx.Graph()
+    G.add_node("a", name="\u202eAKEJIR\u202c", kind="city")
+    G.add_node("b", name="Ri\u200bjeka", kind="city")
+    G.add_edge("a", "b", weight=1.0)
+    names = read_map_data(render_map(G))["nodes"]["name"]
+    assert sorted(names) == ["AKEJIR", "Rijeka"]

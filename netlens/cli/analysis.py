@@ -11,6 +11,7 @@ from netlens import choices
 from netlens.cli.app import epilog, main
 from netlens.cli.options import (
     emit,
+    frame_text,
     level_option,
     output_options,
     print_table,
@@ -298,4 +299,4 @@ def paths(
         since=since,
         until=until,
     )
-    emit(reports.format_routes(found) if fmt == "table" else reports.render_frame(routes_frame(found), fmt, index=False), output)
+    emit(reports.format_routes(found) if fmt == "table" else frame_text(routes_frame(found), fmt, index=False), output)

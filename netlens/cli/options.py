@@ -36,6 +36,7 @@ __all__ = [
     "writing_file",
     "emit",
     "print_table",
+    "frame_text",
     "format_for",
     "tandem_weights",
 ]
@@ -84,10 +85,17 @@ def output_options(f: Callable[..., Any]) -> Callable[..., Any]:
     @click.option(
         "--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None, help="Write to FILE instead of stdout."
     )
+    @click.option(
+        "--csv-raw",
+        is_flag=True,
+        help="CSV: keep cells starting with = + - @ as they are (by default they get a leading ' so that a spreadsheet "
+        "shows them as text instead of running them as formulas).",
+    )
     @functools.wraps(f)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    def wrapper(*args: Any, csv_raw: bool, **kwargs: Any) -> Any:
         check_output_path(kwargs.get("output"))
         kwargs["fmt"] = format_for(kwargs.get("fmt", "table"), kwargs.get("output"))
+        click.get_current_context().meta["netlens.csv_raw"] = csv_raw
         return f(*args, **kwargs)
 
     return wrapper
@@ -250,14 +258,22 @@ def source_options(f: Callable[..., Any]) -> Callable[..., Any]:
     return f
 
 
+def frame_text(frame: Any, fmt: str, *, index: bool = True) -> str:
+    """``frame`` rendered as ``fmt`` (text table, CSV or JSON), honouring ``--csv-raw``."""
+    from netlens.render.text import render_frame
+
+    ctx = click.get_current_context(silent=True)
+    raw = bool(ctx.meta.get("netlens.csv_raw")) if ctx is not None else False
+    return render_frame(frame, fmt, index=index, raw_csv=raw)
+
+
 def print_table(frame: Any, fmt: str, output: str | None, top: int | None, notes: list[str] | None = None) -> None:
     """Print (or write) ``frame``'s first ``top`` rows; notes follow as ``# …`` lines (stderr unless a plain table)."""
-    from netlens.render.text import render_frame
 
     if fmt != "table" and not _given("top"):
         top = None  # machine formats are complete unless --top is given
     shown = frame.head(top) if top else frame
-    emit(render_frame(shown, fmt), output)
+    emit(frame_text(shown, fmt), output)
     extra = [n for n in (notes or []) if n]
     if top and len(frame) > top:
         extra.insert(0, f"{top} of {len(frame):,} rows shown (--top N, --all)")

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from netlens.cli.app import epilog, main
-from netlens.cli.options import emit, output_options, quiet_option, store_options
+from netlens.cli.options import emit, frame_text, output_options, quiet_option, store_options
 from netlens.errors import UsageError
 
 if TYPE_CHECKING:
@@ -75,7 +75,7 @@ def query(
     from netlens.render import text as reports  # lazy: start-up time
 
     if list_:
-        emit(reports.render_frame(qs.library_frame(), fmt, index=False), output)
+        emit(frame_text(qs.library_frame(), fmt, index=False), output)
         return
     if sum(1 for x in (name, cypher, file_) if x) != 1:
         raise UsageError("give one query NAME, --file PATH or --cypher TEXT (netlens query --list shows the library)")
@@ -88,6 +88,6 @@ def query(
     frame = result.to_frame()
     for column in frame.columns:
         frame[column] = [reports.graph_value(v) for v in frame[column]]
-    emit(reports.render_frame(frame, fmt, index=False), output)
+    emit(frame_text(frame, fmt, index=False), output)
     if fmt == "table" and not output:
         click.echo(f"# {len(result.rows)} row(s)", err=True)

@@ -43,20 +43,35 @@ def _cell(v: Any) -> str:
     return str(v)
 
 
-def _csv_cell(v: Any) -> str:
-    """A CSV cell: full precision (``repr`` of floats round-trips), lists joined with ``;``."""
+#: a cell starting with one of these is a formula to a spreadsheet (CSV injection); a leading ' makes it text
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(v: Any, raw: bool = False) -> str:
+    """A CSV cell: full precision (``repr`` of floats round-trips), lists joined with ``;``; text that a spreadsheet
+    would run as a formula gets a leading ``'`` unless ``raw`` (numbers are never changed).
+
+    >>> _csv_cell("=HYPERLINK(1)"), _csv_cell("=HYPERLINK(1)", raw=True), _csv_cell(-0.5)
+    ("'=HYPERLINK(1)", '=HYPERLINK(1)', '-0.5')
+    """
     v = jsonable(v)
     if v is None:
         return ""
     if isinstance(v, float):
         return repr(v)
     if isinstance(v, list):
-        return ";".join(_csv_cell(x) for x in v)
-    return str(v)
+        return ";".join(_csv_cell(x, raw) for x in v)
+    text = str(v)
+    if not raw and isinstance(v, str) and text.startswith(FORMULA_START):
+        return "'" + text
+    return text
 
 
-def render_frame(frame: pd.DataFrame, fmt: str = "table", *, index: bool = True) -> str:
+def render_frame(frame: pd.DataFrame, fmt: str = "table", *, index: bool = True, raw_csv: bool = False) -> str:
     """Render ``frame`` as an aligned text table, CSV or JSON records (a list of objects).
+
+    CSV is meant for people and spreadsheets: text cells that would run as formulas get a leading ``'`` (``raw_csv``
+    keeps them as they are).
 
     Examples
     --------
@@ -77,7 +92,7 @@ def render_frame(frame: pd.DataFrame, fmt: str = "table", *, index: bool = True)
     if fmt == "csv":
         out = frame.copy()
         for c in out.columns:
-            out[c] = [_csv_cell(v) for v in out[c]]
+            out[c] = [_csv_cell(v, raw_csv) for v in out[c]]
         return str(out.to_csv(index=False)).rstrip("\n")
     if fmt == "json":
         records = [{str(k): jsonable(v) for k, v in r.items()} for r in frame.to_dict("records")]

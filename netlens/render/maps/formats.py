@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from netlens.errors import UsageError
+from netlens.validation.text import INVISIBLE_RE
 from netlens.values import is_missing
 
 
@@ -64,10 +65,17 @@ def num(v: Any) -> float | int | None:
 
 
 def text(v: Any, default: str) -> str:
-    """``str(v)``, or ``default`` when ``v`` is missing."""
+    """``str(v)`` without bidi controls and zero-width characters, or ``default`` when ``v`` is missing.
+
+    Those characters (``netlens.validation.text.INVISIBLE``; validation warns about them) would show a name reversed
+    or split it invisibly on the map and in its search, so the map shows the name without them.
+
+    >>> text("\u202eRIJEKA\u202c", "?"), text(None, "?")
+    ('RIJEKA', '?')
+    """
     if missing(v):
         return default
-    return str(v)
+    return INVISIBLE_RE.sub("", str(v))
 
 
 def rounded(v: float, nd: int) -> float:
