@@ -5,8 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections import Counter
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner, Result
 
 from netlens.cli import main
@@ -148,6 +150,48 @@ def test_csv_for_people_neutralises_formulas_and_csv_raw_keeps_them(tmp_path: Pa
     r = CliRunner().invoke(main, ["query", "--cypher", cypher, "--format", "csv", "--store-path", store])
     assert r.exit_code == 0, r.output
     row = next(csv.DictReader(io.StringIO(r.stdout)))
-    assert row == {"a": "'=HYPERLINK(\"http://x\")", "b": "'@SUM(A1)", "c": "'+1", "d": "plain", "e": "-0.5"}
+    assert row == {"a": '\'=HYPERLINK("http://x")', "b": "'@SUM(A1)", "c": "'+1", "d": "plain", "e": "-0.5"}
     r = CliRunner().invoke(main, ["query", "--cypher", cypher, "--format", "csv", "--csv-raw", "--store-path", store])
     assert next(csv.DictReader(io.StringIO(r.stdout)))["a"] == '=HYPERLINK("http://x")'
+
+
+def _loaded(tmp_path: Path) -> str:
+    store = str(tmp_path / "s.kgl")
+    assert CliRunner().invoke(main, ["load", str(SAMPLE), "--store-path", store]).exit_code == 0
+    return store
+
+
+def test_machine_formats_carry_complete_rows(tmp_path: Path) -> None:
+    store = _loaded(tmp_path)
+
+    def out(*args: str) -> str:
+        r = CliRunner().invoke(main, [*args, "--store-path", store])
+        assert r.exit_code == 0, r.output
+        return r.stdout
+
+    ties = list(csv.DictReader(io.StringIO(out("tandems", "--no-write", "--format", "csv"))))
+    assert len(ties) == 159  # every pair, as the TIE relationships
+    top = ties[0]
+    assert (top["a_id"], top["b_id"]) == ("alba-iulia", "arnsberg")
+    # the per-channel parts add up to the base, and base × (1 + γ·multiplexity) × reciprocity is the strength
+    parts = sum(float(top[c]) for c in ("project", "mentoring", "study_visit", "tandem_meeting", "workshop", "conference",
+                                        "webinar", "other", "tandem", "transfer"))  # fmt: skip
+    assert parts == pytest.approx(float(top["base"]))
+    assert float(top["base"]) * (1 + 0.25 * int(top["multiplexity"])) * float(top["reciprocity"]) == pytest.approx(
+        float(top["strength"])
+    )
+    members = json.loads(out("analyse", "--metric", "communities", "--no-write", "--format", "json"))
+    assert len(members) == 35 and {"id", "name", "community"} == set(members[0])
+    summary = out("analyse", "--metric", "communities", "--no-write")
+    sizes = Counter(m["community"] for m in members)
+    assert f"{sizes.most_common(1)[0][1]}" in summary  # the table view is still the per-community summary
+    structure = json.loads(out("analyse", "--metric", "structure", "--no-write", "--format", "json"))
+    assert structure["nodes"] == 35 and structure["edges"] == 159 and isinstance(structure["density"], float)
+    assert sum(d["count"] for d in structure["degree_distribution"]) == 35
+    routes = json.loads(out("paths", "--from", "Nantes", "--to", "Palencia", "-k", "2", "--format", "json"))
+    assert routes[0]["nodes"] == ["nantes", "rijeka", "palencia"]
+    assert [(h["from"], h["to"]) for h in routes[0]["hops"]] == [("nantes", "rijeka"), ("rijeka", "palencia")]
+    hops = list(csv.DictReader(io.StringIO(out("paths", "--from", "Nantes", "--to", "Palencia", "-k", "2", "--format", "csv"))))
+    assert [(h["rank"], h["hop"]) for h in hops] == [("1", "1"), ("1", "2"), ("2", "1"), ("2", "2")]
+    info = json.loads(out("info", "--format", "json"))
+    assert info["exists"] is True and info["nodes"]["City"] == 35 and info["relationships"]["TANDEM"] == 7

@@ -116,10 +116,10 @@ def test_analyse_brokers_and_structure(store: str) -> None:
     expected = nx.constraint(G, weight="weight")
     assert {k: x["constraint"] for k, x in rows.items()} == pytest.approx(expected, abs=1e-9)
     r = run("analyse", "-m", "structure", "--store-path", store, "--format", "json")
-    values = {x["measure"]: x["value"] for x in json.loads(r.stdout)}
-    assert values["components"] == str(nx.number_connected_components(G))
-    assert values["edges"] == str(G.number_of_edges())
-    assert float(values["density"]) == pytest.approx(nx.density(G), rel=1e-5)
+    values = json.loads(r.stdout)  # one object of typed measures (issue 12), no longer records of text
+    assert values["components"] == nx.number_connected_components(G)
+    assert values["edges"] == G.number_of_edges()
+    assert values["density"] == pytest.approx(nx.density(G), rel=1e-5)
 
 
 def test_time_window_uses_whole_years(store: str) -> None:

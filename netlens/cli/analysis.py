@@ -138,7 +138,14 @@ def analyse(
     notes = [f"{metric} at level {a.level}", *a.notes]
     if written:
         notes.append(f"written to {store.description}: {written}")
-    print_table(a.table, fmt, output, None if all_rows or metric == "structure" else top, notes)
+    if metric == "structure" and fmt == "json":  # one object: typed measures and the whole degree distribution
+        from netlens.render.text import structure_json
+
+        emit(structure_json(a.summary or {}), output)
+        for line in notes:
+            click.echo(f"# {line}", err=True)
+        return
+    print_table(a.rows_for(fmt), fmt, output, None if all_rows or metric == "structure" else top, notes)
     if unwritten is not None:
         raise unwritten
 
@@ -232,7 +239,7 @@ def tandems(
         **window,
     )
     notes = [f"tandems at level {level}", *an.notes] + ([f"written to {store.description}: {written}"] if written else [])
-    print_table(an.table, fmt, output, None if all_rows else top, notes)
+    print_table(an.rows_for(fmt), fmt, output, None if all_rows else top, notes)
     if unwritten is not None:
         raise unwritten
 
@@ -281,7 +288,6 @@ def paths(
     steps: Steps,
 ) -> None:
     """The best routes knowledge can take from A to B, each hop named with the activity that carries it."""
-    from netlens.analysis.paths import routes_frame  # lazy: start-up time
     from netlens.pipeline import commands
     from netlens.render import text as reports
 
@@ -299,4 +305,9 @@ def paths(
         since=since,
         until=until,
     )
-    emit(reports.format_routes(found) if fmt == "table" else frame_text(routes_frame(found), fmt, index=False), output)
+    if fmt == "json":
+        emit(reports.routes_json(found), output)
+    elif fmt == "csv":
+        emit(frame_text(reports.hops_frame(found), fmt, index=False), output)
+    else:
+        emit(reports.format_routes(found), output)

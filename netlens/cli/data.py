@@ -104,16 +104,22 @@ def validate_cmd(path: str, fmt: str, data_dir: str | None, no_enrich: bool, rep
         sys.exit(3)
 
 
-@main.command(epilog=epilog(["netlens info", "netlens info --store neo4j"], "0 ok, 4 store"))
+@main.command(epilog=epilog(["netlens info", "netlens info --format json", "netlens info --store neo4j"], "0 ok, 4 store"))
+@click.option("--format", "fmt", type=click.Choice(("table", "json")), default="table", show_default=True, help="Output format.")
 @store_options
 @quiet_option
-def info(store: Store, steps: Steps) -> None:
+def info(fmt: str, store: Store, steps: Steps) -> None:
     """Show what the store holds: counts per label and relationship type, time span, countries."""
     from netlens.render import text as reports  # lazy: start-up time
 
     with steps.step(f"reading {store.description}"):
         summary = store.info()
-    click.echo(reports.format_info(summary))
+    if fmt == "json":
+        from netlens.values import jsonable
+
+        click.echo(json.dumps(jsonable(dataclasses.asdict(summary)), ensure_ascii=False, indent=2))
+    else:
+        click.echo(reports.format_info(summary))
 
 
 @main.command(

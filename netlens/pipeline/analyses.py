@@ -46,7 +46,9 @@ class Analysis:
 
     ``table``: what is printed (already sorted; ``top`` applies to it). ``nodes``: per-node results to write
     as node properties (index = node id) or None. ``ties``: ``TIE`` rows (u, v, props…) or None.
-    ``notes``: lines worth saying next to the table (methods, error estimates, modularity, …).
+    ``notes``: lines worth saying next to the table (methods, error estimates, modularity, …). ``full``: the
+    complete rows machine formats (CSV/JSON) get when they differ from the table view — every tie with ids,
+    per-channel parts, multiplexity and reciprocity; every member with its community; typed structure values.
     """
 
     metric: str
@@ -58,6 +60,11 @@ class Analysis:
     summary: dict[str, Any] | None = None
     #: level and window of the run, e.g. "city; all dates" (stored beside the results as ``<metric>_scope``)
     scope: str = ""
+    full: pd.DataFrame | None = None
+
+    def rows_for(self, fmt: str) -> pd.DataFrame:
+        """The rows to render as ``fmt``: the table view for ``table``, the complete rows for CSV/JSON."""
+        return self.full if fmt != "table" and self.full is not None else self.table
 
 
 def _scoped(fn: Callable[..., Analysis]) -> Callable[..., Analysis]:
@@ -138,6 +145,10 @@ def _communities(
             else ""
         ),
     ]
+    members = pd.DataFrame(
+        {"name": [G.nodes[n].get("name", n) for n in df.index], "community": df["community"].to_numpy()},
+        index=pd.Index(df.index, name="id"),
+    ).sort_values(["community", "name"], kind="stable")
     return Analysis(
         "communities",
         level,
@@ -145,6 +156,7 @@ def _communities(
         nodes=df[["community"]],
         notes=notes,
         summary={"modularity": a["modularity"], "communities": a["n_communities"]},
+        full=members,
     )
 
 
@@ -177,13 +189,14 @@ def _structure(G: nx.Graph, level: str, window: str) -> Analysis:
     s = structure(G)
     dist = s.pop("degree_distribution")
     table = pd.DataFrame({"value": [_fmt(v) for v in s.values()]}, index=pd.Index(list(s.keys()), name="measure"))
+    typed = pd.DataFrame({"value": pd.Series(list(s.values()), dtype=object)}, index=pd.Index(list(s.keys()), name="measure"))
     notes = [
         window,
         "degree distribution: "
         + ", ".join(f"{int(d)}: {int(c)}" for d, c in dist["count"].head(12).items())
         + (" …" if len(dist) > 12 else ""),
     ]
-    return Analysis("structure", level, table, notes=notes, summary={**s, "degree_distribution": dist})
+    return Analysis("structure", level, table, notes=notes, summary={**s, "degree_distribution": dist}, full=typed)
 
 
 def ties_to_write(a: Analysis, mode: str = "auto") -> tuple[pd.DataFrame | None, str]:
@@ -232,7 +245,10 @@ def _tandems(
             f"--significant-only: shows and writes only the {_n(n_sig, 'significant tie')} (the backbone map --backbone draws)"
         )
     shown = table[["a_name", "b_name", "strength", "rank", "significant", "explanation"]]
-    return Analysis("tandems", level, shown.reset_index(drop=True), ties=ties_for_store(table), notes=notes)
+    full = table.rename(columns={"a": "a_id", "b": "b_id"})
+    return Analysis(
+        "tandems", level, shown.reset_index(drop=True), ties=ties_for_store(table), notes=notes, full=full.reset_index(drop=True)
+    )
 
 
 def _path_notes(attrs: Mapping[str, Any]) -> list[str]:

@@ -23,6 +23,11 @@ __all__ = [
     "format_map_stats",
     "render_records",
     "graph_value",
+    "structure_json",
+    "routes_json",
+    "hops_frame",
+    "HOP_FIELDS",
+    "FORMULA_START",
 ]
 
 FORMATS = ("table", "csv", "json")
@@ -222,3 +227,58 @@ def graph_value(v: Any) -> Any:
             text += (f"-{arrow}->" if forward else f"<-{arrow}-") + _node_text(node)
         return text
     return v
+
+
+def structure_json(summary: Mapping[str, Any]) -> str:
+    """``analyse --metric structure --format json``: one object of typed measures plus the degree distribution
+    as ``[{"degree": d, "count": n}, …]``."""
+    out = {k: jsonable(v) for k, v in summary.items() if k != "degree_distribution"}
+    dist = summary.get("degree_distribution")
+    if dist is not None:
+        out["degree_distribution"] = [{"degree": int(d), "count": int(c)} for d, c in dist["count"].items()]
+    return json.dumps(out, ensure_ascii=False, indent=2)
+
+
+#: the fields of one hop in machine formats
+HOP_FIELDS = ("from", "to", "from_name", "to_name", "activity_id", "activity", "channel", "start", "end", "when", "strength")
+
+
+def _hop_record(h: Any) -> dict[str, Any]:
+    return {
+        "from": h.source,
+        "to": h.target,
+        "from_name": h.source_name,
+        "to_name": h.target_name,
+        "activity_id": h.activity_id,
+        "activity": h.activity,
+        "channel": h.channel,
+        "start": jsonable(h.start),
+        "end": jsonable(h.end),
+        "when": jsonable(h.when),
+        "strength": h.strength,
+    }
+
+
+def routes_json(routes: Sequence[Any]) -> str:
+    """``paths --format json``: each route with its node ids and its hops (from, to, activity id/type/dates,
+    strength), beside the figures the table view shows."""
+    records = [
+        {
+            "rank": r.rank,
+            "route": r.text,
+            "nodes": list(r.nodes),
+            "hops": [_hop_record(h) for h in r.hops],
+            "cost": r.cost,
+            "bottleneck": r.bottleneck,
+            "reliability": r.reliability,
+            "brokers": list(r.brokers),
+        }
+        for r in routes
+    ]
+    return json.dumps(records, ensure_ascii=False, indent=2)
+
+
+def hops_frame(routes: Sequence[Any]) -> pd.DataFrame:
+    """``paths --format csv``: one row per hop of every route (``rank``, ``hop``, then the hop's fields)."""
+    rows = [{"rank": r.rank, "hop": i, **_hop_record(h)} for r in routes for i, h in enumerate(r.hops, start=1)]
+    return pd.DataFrame(rows, columns=["rank", "hop", *HOP_FIELDS])
