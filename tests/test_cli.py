@@ -195,3 +195,14 @@ def test_machine_formats_carry_complete_rows(tmp_path: Path) -> None:
     assert [(h["rank"], h["hop"]) for h in hops] == [("1", "1"), ("1", "2"), ("2", "1"), ("2", "2")]
     info = json.loads(out("info", "--format", "json"))
     assert info["exists"] is True and info["nodes"]["City"] == 35 and info["relationships"]["TANDEM"] == 7
+
+
+def test_export_of_a_projection_with_default_formats_writes_graphml_and_gexf(tmp_path: Path) -> None:
+    store = _loaded(tmp_path)
+    r = CliRunner().invoke(main, ["export", str(tmp_path / "out"), "--level", "city", "--store-path", store])
+    assert r.exit_code == 0, r.output
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["network.gexf", "network.graphml"]
+    r = CliRunner().invoke(
+        main, ["export", str(tmp_path / "o2"), "--level", "city", "--formats", "neo4j-csv", "--store-path", store]
+    )
+    assert r.exit_code == 2 and "neo4j-csv exports the full graph" in r.output

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from netlens.cli.app import epilog, main
-from netlens.cli.options import quiet_option, source_options, store_options, window_options
+from netlens.cli.options import given, quiet_option, source_options, store_options, window_options
 
 if TYPE_CHECKING:
     from netlens.read import RawPackage
@@ -152,6 +152,8 @@ def export(
     from netlens.pipeline import commands  # lazy: start-up time
 
     wanted = tuple(f.strip() for f in formats.split(",") if f.strip())
+    if level != "full" and not given("formats"):  # a projection has no neo4j-admin form: the default is the other two
+        wanted = tuple(f for f in wanted if f != "neo4j-csv")
     res = commands.export_store(store, folder, wanted, level=level, since=since, until=until, progress=steps)
     for fmt_, files in res.files.items():
         click.echo(f"{fmt_}: " + ", ".join(str(f) for f in files))

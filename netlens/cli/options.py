@@ -38,6 +38,7 @@ __all__ = [
     "print_table",
     "frame_text",
     "format_for",
+    "given",
     "tandem_weights",
 ]
 
@@ -101,7 +102,7 @@ def output_options(f: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def _given(name: str) -> bool:
+def given(name: str) -> bool:
     """Did the user give option ``name`` (rather than click filling in its default)?"""
     ctx = click.get_current_context(silent=True)
     if ctx is None:
@@ -112,7 +113,7 @@ def _given(name: str) -> bool:
 
 def format_for(fmt: str, output: str | None) -> str:
     """The output format: ``--format`` when given, else the one ``-o FILE.csv|.json`` names, else ``fmt``."""
-    if output and not _given("fmt"):
+    if output and not given("fmt"):
         return {".csv": "csv", ".json": "json"}.get(Path(output).suffix.lower(), fmt)
     return fmt
 
@@ -270,7 +271,7 @@ def frame_text(frame: Any, fmt: str, *, index: bool = True) -> str:
 def print_table(frame: Any, fmt: str, output: str | None, top: int | None, notes: list[str] | None = None) -> None:
     """Print (or write) ``frame``'s first ``top`` rows; notes follow as ``# …`` lines (stderr unless a plain table)."""
 
-    if fmt != "table" and not _given("top"):
+    if fmt != "table" and not given("top"):
         top = None  # machine formats are complete unless --top is given
     shown = frame.head(top) if top else frame
     emit(frame_text(shown, fmt), output)
