@@ -33,18 +33,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from netlens.render.maps import assemble, read_map_data  # noqa: E402
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--use-angle=swiftshader",
-    "--enable-unsafe-swiftshader",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
+from tools.chromium import CHROMIUM  # noqa: E402
+from tools.chromium import WEBGL_ARGS as ARGS  # noqa: E402
 
 
 def webgl_html(data: dict[str, Any]) -> str:

@@ -30,17 +30,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from netlens.render.maps import read_map_data, write_map  # noqa: E402
+from tools.chromium import ARGS, CHROMIUM  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 COUNTRIES = [
     ("DE", 52.5, 13.4),
     ("FR", 48.9, 2.35),
