@@ -6,7 +6,9 @@ the pandas computations do not use netlens code. Expensive loads are shared per 
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
+from types import ModuleType
 
 import networkx as nx
 import numpy as np
@@ -21,6 +23,26 @@ from netlens.read.geocode import Geocoder, geocode_check
 from netlens.validation import Tables, validate_or_raise
 
 from .conftest import shared_file
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _readme_figures() -> ModuleType:
+    """bench/readme_figures.py, the script that writes the README's dataset figures (loaded by path: bench is no package)."""
+    spec = importlib.util.spec_from_file_location("readme_figures", ROOT / "bench" / "readme_figures.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def check_readme_row(fmt: str, package: RawPackage, tables: Tables) -> None:
+    """The README's Real-data cell for ``fmt`` is what bench/readme_figures.py computes from these tables now."""
+    figures = _readme_figures()
+    expected = figures.cell(fmt, figures.figures(fmt, package.stats, tables))
+    written = figures.readme_cell(fmt, (ROOT / "README.md").read_text(encoding="utf-8"))
+    assert written == expected, f"README figures for {fmt} drifted: run python bench/readme_figures.py --write"
+
 
 pytestmark = pytest.mark.slow
 
@@ -156,6 +178,7 @@ def test_h2020_enrichment_coverage(h2020: tuple[RawPackage, Tables], h2020_path:
     with_city = orgs["city_id"].notna()
     assert int(with_city.sum()) == stats["organisations geocoded"]
     assert set(orgs.loc[with_city, "city_id"]) <= set(tables["cities"]["id"])
+    check_readme_row("cordis", *h2020)
 
 
 def test_h2020_lighthouse_acronyms_and_cities(h2020: tuple[RawPackage, Tables]) -> None:
@@ -190,7 +213,7 @@ def test_h2020_lighthouse_acronyms_and_cities(h2020: tuple[RawPackage, Tables]) 
     # SOURCE.md: the acronym join by unique EU contribution agrees with the exact SOD 2016 rcn↔grant table
     agree, total = map(int, package.stats["acronym join 'contribution' agrees with 'sod2016'"].split("/"))
     assert agree == total > 3_500
-    assert package.stats["projects with acronym"] > 18_000  # measured 18,910 of 31,451
+    assert package.stats["projects with acronym"] > 18_000  # measured 18,895 of 31,451 (bench/readme_figures.py)
     # mySMARTLife: the city partners named in SOURCE.md sit in their geocoded cities
     parts = tables["participations"]
     orgs = tables["organisations"].set_index("id")
@@ -229,6 +252,7 @@ def test_fp7_participations() -> None:
         # measured: 27,390 of 30,719 organisations with a city (89.2 %); 7,766 of 10,533 distinct city strings (73.7 %)
         assert stats["organisations geocoded"] / stats["organisations with a city"] >= 0.89
         assert stats["city match rate"] >= 0.73
+    check_readme_row("fp7", package, tables)
 
 
 @pytest.fixture(scope="module")
@@ -257,6 +281,7 @@ def test_urbact_published_figures(urbact: tuple[RawPackage, Tables]) -> None:
     assert g.number_of_nodes() == 591 and g.number_of_edges() == 5_826
     assert nx.is_connected(g)
     assert tables["cities"]["lat"].notna().sum() == 590  # Morne-à-l'Eau (GN00) has no coordinates in the file
+    check_readme_row("urbact", package, tables)
 
 
 def test_urbact_geocoding_match_rate(urbact: tuple[RawPackage, Tables]) -> None:
