@@ -279,3 +279,31 @@ def test_giant_component_fills_the_fitted_view(session: Session, tmp_path: Path)
     assert max(share_w, share_h) >= 0.6 and min(share_w, share_h) >= 0.45, (share_w, share_h)
     assert all(0 <= p["x"] <= box["width"] and 0 <= p["y"] <= box["height"] for p in pos)  # nobody off screen
     session.assert_clean()
+
+
+def test_sample_map_keeps_every_member_in_view_after_physics(session: Session, tmp_path: Path) -> None:
+    """Issue 13: on the sample network (35 cities, physics on) the simulation moved members after the first fit, so
+    the top community was cut at the canvas edge (measured: 28 px above it); the page fits again once the
+    simulation has come to rest, unless the user has already moved the view."""
+    import subprocess
+    import sys
+
+    from tests.conftest import SAMPLE
+
+    store, html = tmp_path / "s.kgl", tmp_path / "sample.html"
+    for args in (["load", str(SAMPLE)], ["map", "--level", "city", "-o", str(html)]):
+        command = [sys.executable, "-m", "netlens", *args, "--store-path", str(store), "-q"]
+        subprocess.run(command, check=True, capture_output=True)
+    assert read_map_data(html.read_text(encoding="utf-8"))["meta"]["physics"] is True
+    page = session.open(html)
+    ids = page.evaluate("network.body.data.nodes.getIds()")
+    assert len(ids) == 35
+    boxes = page.evaluate(
+        """(ids) => ids.map((id) => { const b = network.getBoundingBox(id);
+             return [network.canvasToDOM({x: b.left, y: b.top}), network.canvasToDOM({x: b.right, y: b.bottom})]; })""",
+        ids,
+    )
+    box = page.locator("#nl-network").bounding_box()
+    off = [n for n, (a, b) in zip(ids, boxes) if a["x"] < 0 or a["y"] < 0 or b["x"] > box["width"] or b["y"] > box["height"]]
+    assert off == []  # every member's circle and label inside the canvas
+    session.assert_clean()

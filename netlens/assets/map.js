@@ -295,7 +295,17 @@
      at once without physics; with physics once the simulation has come to rest ("stabilized"),
      or 2 s after the stabilisation iterations if it keeps moving. */
   var stabilised = !M.physics;
-  function settle() { if (!stabilised) { stabilised = true; network.redraw(); } }
+  /* The stabilisation fit happens before the simulation comes to rest, and the last moves can carry members
+     past the canvas edge: fit once more when it rests, unless the user has already zoomed or dragged. */
+  var viewMoved = false;
+  network.on("zoom", function () { viewMoved = true; });
+  network.on("dragStart", function () { viewMoved = true; });
+  function settle() {
+    if (stabilised) return;
+    stabilised = true;
+    if (!viewMoved) network.fit({animation: false});
+    network.redraw();
+  }
   network.on("stabilizationIterationsDone", function () { setTimeout(settle, 2000); });
   network.on("stabilized", settle);
   network.on("afterDrawing", function (ctx) {
