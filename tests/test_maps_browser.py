@@ -260,13 +260,17 @@ def test_geo_map(session: Session, graph: nx.Graph, tmp_path: Path) -> None:
     session.assert_clean()
 
 
-def test_giant_component_fills_the_fitted_view(session: Session, tmp_path: Path) -> None:
+@pytest.mark.parametrize("long_names", [False, True])
+def test_giant_component_fills_the_fitted_view(session: Session, tmp_path: Path, long_names: bool) -> None:
     """Issue 13: in the page as opened (vis-network fits every drawn member, the isolated ones included),
     the giant component spans at least 60 % of the canvas width or height — the one the fit is bound by —
     and most of the other."""
     from tests.test_maps import giant_and_crumbs
 
     G = giant_and_crumbs()
+    if long_names:  # the largest members' names are drawn large; they must not bound the fitted view
+        for node, attrs in G.nodes(data=True):
+            attrs["name"] = f"{node} " + "COMMISSARIAT A L ENERGIE ATOMIQUE ET AUX ENERGIES ALTERNATIVES " * 2
     write_map(G, tmp_path / "giant.html", color_by="community")
     data = read_map_data((tmp_path / "giant.html").read_text(encoding="utf-8"))
     assert data["meta"]["physics"] is False  # above PHYSICS_MAX_NODES: the layout is shown as computed
