@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import networkx as nx
-import numpy as np
 import pytest
 
 from netlens.errors import NotFoundError, UsageError
@@ -836,4 +835,3 @@ def test_names_with_bidi_or_zero_width_characters_are_shown_without_them() -> No
     G.add_edge("a", "b", weight=1.0)
     names = read_map_data(render_map(G))["nodes"]["name"]
     assert sorted(names) == ["AKEJIR", "Rijeka"]
-
