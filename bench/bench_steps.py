@@ -1,0 +1,89 @@
+"""netlens analyse vs the direct script (bench/direct_script.py), step by step, on full CORDIS H2020 (issue 16).
+
+Run: .venv/bin/python bench/bench_steps.py [--csv path/to/h2020.csv] [--metrics centrality,communities] [--runs 3] [--tag before]
+
+Loads the CSV once into an embedded store in a temporary folder (``netlens load --format cordis --no-enrich``),
+then per metric runs ``netlens analyse --metric X --level organisation`` and ``direct_script.py X`` in alternating
+order (netlens, direct, netlens, ...; ``--runs`` each), each in its own child process measured by ``os.wait4``
+(wall time, peak RSS of that child). Reports the median and min-max wall and the peak RSS per side, the ratio
+netlens / direct of the medians, and writes the report to bench/results/bench_steps-<date>[-tag].txt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as _dt
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+_REL = Path("shared") / "data" / "cordis-h2020-participation" / "h2020.csv"
+DEFAULT_CSV = next((p / _REL for p in HERE.parents if (p / _REL).is_file()), Path("/work") / _REL)
+
+
+def run_child(argv: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak RSS (GB) of one child process; exits on failure."""
+    t = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t
+    out = proc.stdout.read().decode() if proc.stdout else ""
+    err = proc.stderr.read().decode() if proc.stderr else ""
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"failed: {' '.join(argv)}\n{out}\n{err}")
+    return wall, usage.ru_maxrss / 1024**2
+
+
+def summary(xs: list[tuple[float, float]]) -> tuple[float, float, float, float]:
+    walls = [w for w, _ in xs]
+    return statistics.median(walls), min(walls), max(walls), max(r for _, r in xs)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--csv", type=Path, default=DEFAULT_CSV)
+    ap.add_argument("--metrics", default="centrality,communities")
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--tag", default="")
+    args = ap.parse_args()
+    exe = Path(sys.executable).with_name("netlens")
+    nl = [str(exe)] if exe.exists() else [shutil.which("netlens") or "netlens"]
+    tmp = Path(tempfile.mkdtemp(prefix="netlens-bench-steps-"))
+    store = ["--store-path", str(tmp / "netlens.kgl"), "--quiet"]
+    lines = [f"bench_steps {_dt.datetime.now(_dt.timezone.utc):%Y-%m-%d %H:%M UTC} on {args.csv}; {args.runs} runs each"]
+    lines.append(f"git: {subprocess.run(['git', 'rev-parse', '--short', 'HEAD'], capture_output=True, text=True).stdout.strip()}"
+                 f"{' ' + args.tag if args.tag else ''}; load average {os.getloadavg()[0]:.2f}")
+    try:
+        w, r = run_child([*nl, "load", "--format", "cordis", str(args.csv), "--no-enrich", *store])
+        lines.append(f"load (once): {w:.1f} s, peak RSS {r:.2f} GB")
+        print(lines[-1], flush=True)
+        lines.append(f"{'step':<13}| {'side':<8}| {'median s':>9} | {'min-max s':>13} | {'peak RSS GB':>11}")
+        for metric in args.metrics.split(","):
+            ours: list[tuple[float, float]] = []
+            direct: list[tuple[float, float]] = []
+            for _ in range(args.runs):
+                ours.append(run_child([*nl, "analyse", "--metric", metric, "--level", "organisation", *store]))
+                direct.append(run_child([sys.executable, str(HERE / "direct_script.py"), metric, "--csv", str(args.csv)]))
+                print(f"  {metric}: netlens {ours[-1][0]:.1f} s, direct {direct[-1][0]:.1f} s", flush=True)
+            so, sd = summary(ours), summary(direct)
+            for side, s in (("netlens", so), ("direct", sd)):
+                lines.append(f"{metric:<13}| {side:<8}| {s[0]:9.2f} | {s[1]:6.2f}-{s[2]:6.2f} | {s[3]:11.2f}")
+            lines.append(f"{metric:<13}| ratio netlens/direct (median wall) {so[0] / sd[0]:.2f}x, peak RSS {so[3] / sd[3]:.2f}x")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    text = "\n".join(lines) + "\n"
+    print(text)
+    out = HERE / "results" / f"bench_steps-{_dt.date.today():%Y-%m-%d}{'-' + args.tag if args.tag else ''}.txt"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(text, encoding="utf-8")
+    print(f"wrote {out}")
+
+
+if __name__ == "__main__":
+    main()
