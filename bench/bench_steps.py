@@ -56,9 +56,11 @@ def main() -> None:
     nl = [str(exe)] if exe.exists() else [shutil.which("netlens") or "netlens"]
     tmp = Path(tempfile.mkdtemp(prefix="netlens-bench-steps-"))
     store = ["--store-path", str(tmp / "netlens.kgl"), "--quiet"]
-    lines = [f"bench_steps {_dt.datetime.now(_dt.timezone.utc):%Y-%m-%d %H:%M UTC} on {args.csv}; {args.runs} runs each"]
-    lines.append(f"git: {subprocess.run(['git', 'rev-parse', '--short', 'HEAD'], capture_output=True, text=True).stdout.strip()}"
-                 f"{' ' + args.tag if args.tag else ''}; load average {os.getloadavg()[0]:.2f}")
+    lines = [f"bench_steps {_dt.datetime.now(_dt.UTC):%Y-%m-%d %H:%M UTC} on {args.csv}; {args.runs} runs each"]
+    lines.append(
+        f"git: {subprocess.run(['git', 'rev-parse', '--short', 'HEAD'], capture_output=True, text=True).stdout.strip()}"
+        f"{' ' + args.tag if args.tag else ''}; load average {os.getloadavg()[0]:.2f}"
+    )
     try:
         w, r = run_child([*nl, "load", "--format", "cordis", str(args.csv), "--no-enrich", *store])
         lines.append(f"load (once): {w:.1f} s, peak RSS {r:.2f} GB")
