@@ -2,6 +2,11 @@
 
 Run: .venv/bin/python bench/bench_steps.py [--csv path/to/h2020.csv] [--metrics centrality,communities] [--runs 3] [--tag before]
 
+Sides: ``netlens`` = the CLI ``netlens analyse`` as it stands; ``arrays`` = the same run (read the store, analyse,
+write back) through the library with the array projection on the hot path, i.e. ``commands.run_analysis`` without
+its ``build_graph`` step (the CLI change left for netlens/pipeline/commands.py: see the report of issue 16);
+``direct`` = bench/direct_script.py.
+
 Loads the CSV once into an embedded store in a temporary folder (``netlens load --format cordis --no-enrich``),
 then per metric runs ``netlens analyse --metric X --level organisation`` and ``direct_script.py X`` in alternating
 order (netlens, direct, netlens, ...; ``--runs`` each), each in its own child process measured by ``os.wait4``
@@ -40,6 +45,21 @@ def run_child(argv: list[str]) -> tuple[float, float]:
     return wall, usage.ru_maxrss / 1024**2
 
 
+ARRAYS_CHILD = """
+import sys
+from netlens.config import resolve_store
+from netlens.pipeline.analyses import analyse
+from netlens.pipeline.commands import stored_network, write_back
+from netlens.store.backends import open_store
+store = open_store(resolve_store(store_path=sys.argv[2]))
+try:
+    network = stored_network(store)
+    write_back(store, network, analyse(network, sys.argv[1], level="organisation"))
+finally:
+    store.close()
+"""
+
+
 def summary(xs: list[tuple[float, float]]) -> tuple[float, float, float, float]:
     walls = [w for w, _ in xs]
     return statistics.median(walls), min(walls), max(walls), max(r for _, r in xs)
@@ -51,6 +71,7 @@ def main() -> None:
     ap.add_argument("--metrics", default="centrality,communities")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--tag", default="")
+    ap.add_argument("--arrays", action="store_true", help="also time the library run with the array hot path")
     args = ap.parse_args()
     exe = Path(sys.executable).with_name("netlens")
     nl = [str(exe)] if exe.exists() else [shutil.which("netlens") or "netlens"]
@@ -68,15 +89,26 @@ def main() -> None:
         lines.append(f"{'step':<13}| {'side':<8}| {'median s':>9} | {'min-max s':>13} | {'peak RSS GB':>11}")
         for metric in args.metrics.split(","):
             ours: list[tuple[float, float]] = []
+            arrays: list[tuple[float, float]] = []
             direct: list[tuple[float, float]] = []
             for _ in range(args.runs):
                 ours.append(run_child([*nl, "analyse", "--metric", metric, "--level", "organisation", *store]))
+                if args.arrays:
+                    arrays.append(run_child([sys.executable, "-c", ARRAYS_CHILD, metric, store[1]]))
                 direct.append(run_child([sys.executable, str(HERE / "direct_script.py"), metric, "--csv", str(args.csv)]))
-                print(f"  {metric}: netlens {ours[-1][0]:.1f} s, direct {direct[-1][0]:.1f} s", flush=True)
-            so, sd = summary(ours), summary(direct)
-            for side, s in (("netlens", so), ("direct", sd)):
-                lines.append(f"{metric:<13}| {side:<8}| {s[0]:9.2f} | {s[1]:6.2f}-{s[2]:6.2f} | {s[3]:11.2f}")
-            lines.append(f"{metric:<13}| ratio netlens/direct (median wall) {so[0] / sd[0]:.2f}x, peak RSS {so[3] / sd[3]:.2f}x")
+                got = f", arrays {arrays[-1][0]:.1f} s" if arrays else ""
+                print(f"  {metric}: netlens {ours[-1][0]:.1f} s{got}, direct {direct[-1][0]:.1f} s", flush=True)
+            sd = summary(direct)
+            for side, runs in (("netlens", ours), ("arrays", arrays), ("direct", direct)):
+                if runs:
+                    s = summary(runs)
+                    lines.append(f"{metric:<13}| {side:<8}| {s[0]:9.2f} | {s[1]:6.2f}-{s[2]:6.2f} | {s[3]:11.2f}")
+            for side, runs in (("netlens", ours), ("arrays", arrays)):
+                if runs:
+                    s = summary(runs)
+                    lines.append(
+                        f"{metric:<13}| ratio {side}/direct (median wall) {s[0] / sd[0]:.2f}x, peak RSS {s[3] / sd[3]:.2f}x"
+                    )
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     text = "\n".join(lines) + "\n"
