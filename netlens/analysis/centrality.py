@@ -39,12 +39,13 @@ from netlens.analysis._pathsums import (
     path_metrics,
 )
 from netlens.errors import UsageError
+from netlens.model.projection import ArrayGraph
 
 __all__ = ["centrality", "PATH_MODES", "DEFAULT_SAMPLES", "DEFAULT_EXACT_LIMIT"]
 
 
 def centrality(
-    G: nx.Graph,
+    G: nx.Graph | ArrayGraph,
     *,
     weight: str | None = "weight",
     betweenness: str = "auto",
@@ -58,7 +59,7 @@ def centrality(
 
     Parameters
     ----------
-    G : nx.Graph
+    G : nx.Graph or ArrayGraph
         Undirected graph (CONVENTIONS.md); not modified.
     weight : str or None, default "weight"
         Tie-strength attribute. Path metrics use the distance ``1/weight``; ``None`` = unweighted.

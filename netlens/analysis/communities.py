@@ -20,6 +20,7 @@ import pandas as pd
 
 from netlens.analysis._igraph import convert, node_index, seeded
 from netlens.errors import UsageError
+from netlens.model.projection import ArrayGraph
 
 __all__ = ["communities", "COMMUNITY_METHODS"]
 
@@ -28,7 +29,7 @@ COMMUNITY_METHODS = ("leiden", "louvain")
 
 
 def communities(
-    G: nx.Graph,
+    G: nx.Graph | ArrayGraph,
     *,
     method: str = "leiden",
     resolution: float = 1.0,
@@ -40,7 +41,7 @@ def communities(
 
     Parameters
     ----------
-    G : nx.Graph
+    G : nx.Graph or ArrayGraph
         Undirected graph; not modified.
     method : {"leiden", "louvain"}
         ``"leiden"``: igraph ``community_leiden(objective_function="modularity")`` [5]_;

@@ -28,6 +28,7 @@ References
 from __future__ import annotations
 
 import datetime as _dt
+from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
@@ -45,6 +46,8 @@ __all__ = [
     "memberships",
     "projection_edges",
     "projection",
+    "ArrayGraph",
+    "projection_arrays",
     "bipartite_graph",
 ]
 
@@ -117,6 +120,14 @@ def projection_edges(m: pd.DataFrame) -> pd.DataFrame:
                 "count": pd.Series([], dtype=int),
             }
         )
+    ids, src, dst, weight, count = _edge_arrays(m)
+    u, v = ids[src], ids[dst]
+    out = pd.DataFrame({"u": u.astype(object), "v": v.astype(object), "weight": weight, "count": count.astype(int)})
+    return out.sort_values(["u", "v"], kind="stable").reset_index(drop=True)
+
+
+def _edge_arrays(m: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Sorted member ids and the ties as int64 positions ``src < dst`` (sorted by src, dst), Newman weights, counts."""
     mem_codes, mem_ids = pd.factorize(m["member_id"], sort=True)
     act_codes, _ = pd.factorize(m["activity_id"])
     n_act = int(act_codes.max()) + 1
@@ -130,10 +141,82 @@ def projection_edges(m: pd.DataFrame) -> pd.DataFrame:
     c = sp.triu((b.T @ b).tocsr(), k=1).tocsr()
     counts = np.asarray(c[w.row, w.col]).ravel()
     keep = w.data > 0
-    u = np.asarray(mem_ids)[w.row[keep]]
-    v = np.asarray(mem_ids)[w.col[keep]]
-    out = pd.DataFrame({"u": u.astype(object), "v": v.astype(object), "weight": w.data[keep], "count": counts[keep].astype(int)})
-    return out.sort_values(["u", "v"], kind="stable").reset_index(drop=True)
+    src, dst = w.row[keep].astype(np.int64), w.col[keep].astype(np.int64)
+    order = np.lexsort((dst, src))
+    ids = np.asarray(mem_ids, dtype=object)
+    return ids, src[order], dst[order], w.data[keep][order].astype(float), counts[keep][order].astype(np.int64)
+
+
+@dataclass(frozen=True)
+class ArrayGraph:
+    """The projection of :func:`projection` as arrays, without networkx (the analysis hot path).
+
+    ``nodes``: member ids, in the order of ``projection(...).nodes`` (sorted). Edge ``e`` joins positions
+    ``src[e] < dst[e]`` (int64, sorted by ``(src, dst)``, the order :func:`netlens.analysis._igraph.convert`
+    collects a networkx projection's edges in) with Newman ``weight[e]`` (float) and ``count[e]`` (int64).
+    ``name``, ``kind``, ``country``: the node attributes of the same name, by position. Treat the arrays as read-only.
+    """
+
+    nodes: list[str]
+    src: np.ndarray
+    dst: np.ndarray
+    weight: np.ndarray
+    count: np.ndarray
+    name: list[Any]
+    kind: list[Any]
+    country: list[Any]
+    level: str = "organisation"
+
+    def number_of_nodes(self) -> int:
+        return len(self.nodes)
+
+    def number_of_edges(self) -> int:
+        return int(self.src.size)
+
+    def attribute(self, attr: str) -> list[Any]:
+        """The node attribute ``attr`` by position (``name``, ``kind``, ``country``; None for any other)."""
+        if attr in ("name", "kind", "country"):
+            values: list[Any] = getattr(self, attr)
+            return values
+        return [None] * len(self.nodes)
+
+
+def projection_arrays(
+    tables: Tables,
+    level: str = "organisation",
+    since: _dt.date | None = None,
+    until: _dt.date | None = None,
+) -> ArrayGraph:
+    """The projection of :func:`projection` (same nodes, ties, weights and counts) as an :class:`ArrayGraph`.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from netlens.validation import empty_tables
+    >>> t = empty_tables()
+    >>> t["organisations"] = pd.DataFrame({"id": ["a", "b", "c"], "name": ["A", "B", "C"], "type": [None] * 3,
+    ...                                    "city_id": [None] * 3, "country": ["FR", "DE", "FI"]})
+    >>> t["projects"] = pd.DataFrame({"id": ["p", "q"], "name": ["P", "Q"], "start": [None] * 2, "end": [None] * 2,
+    ...                               "topics": [None] * 2, "title": [None] * 2, "programme": [None] * 2})
+    >>> t["participations"] = pd.DataFrame({"project_id": ["p", "p", "p", "q", "q"], "member_id": ["a", "b", "c", "a", "b"],
+    ...                                     "role": [None] * 5})
+    >>> g = projection_arrays(t)
+    >>> g.nodes, g.src.tolist(), g.dst.tolist(), g.weight.tolist(), g.count.tolist()
+    (['a', 'b', 'c'], [0, 0, 1], [1, 2, 2], [1.5, 0.5, 0.5], [2, 1, 1])
+    """
+    m = memberships(tables, level=level, since=since, until=until)
+    if m.empty:
+        ids: np.ndarray = np.zeros(0, dtype=object)
+        src = dst = count = np.zeros(0, dtype=np.int64)
+        weight = np.zeros(0)
+    else:
+        ids, src, dst, weight, count = _edge_arrays(m)
+    nodes = [str(x) for x in ids]
+    sub = members(tables).reindex(nodes)
+    names = [node if n is None else n for node, n in zip(nodes, (plain(x) for x in sub["name"]))]
+    kinds = [plain(x) for x in sub["kind"]]
+    countries = [plain(x) for x in sub["country"]]
+    return ArrayGraph(nodes, src, dst, weight, count, names, kinds, countries, level)
 
 
 def _member_nodes(tables: Tables, ids: list[str] | np.ndarray) -> list[tuple[str, dict[str, Any]]]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import networkx as nx
+import numpy as np
 import pandas as pd
 
 from netlens.analysis.brokerage import bridges, brokers
@@ -23,7 +24,8 @@ from netlens.analysis.structure import structure
 from netlens.choices import MEMBER_LEVELS, METRICS, NODE_METRICS, TIE_AUTO_LIMIT, TIE_MODES
 from netlens.errors import UsageError
 from netlens.model.network import Tables, as_network, check_level
-from netlens.pipeline.graphs import build_graph, check_not_empty, partition, window_text
+from netlens.model.projection import ArrayGraph
+from netlens.pipeline.graphs import analysis_graph, build_graph, check_not_empty, partition, window_text
 
 __all__ = ["Analysis", "analyse", "ties_to_write", "results_for_store"]
 
@@ -106,7 +108,13 @@ def analyse(
         return _tandems(
             tables, level=level, since=since, until=until, weights=weights, topic=topic, significant_only=significant_only
         )
-    G = graph if graph is not None else build_graph(tables, level, since=since, until=until)
+    G: nx.Graph | ArrayGraph
+    if graph is not None:
+        G = graph
+    elif metric in ("centrality", "communities"):
+        G = analysis_graph(tables, level, since=since, until=until)  # arrays at city/organisation: no networkx graph
+    else:
+        G = build_graph(tables, level, since=since, until=until)
     check_not_empty(G, tables, level, since, until)
     weight = None if level == "bipartite" else "weight"
     window = window_text(since, until)
@@ -114,6 +122,7 @@ def analyse(
         return _centrality(G, level, window, weight=weight, betweenness=betweenness, samples=samples, seed=seed)
     if metric == "communities":
         return _communities(G, level, window, weight=weight, method=method, resolution=resolution, seed=seed)
+    assert isinstance(G, nx.Graph)  # brokers and structure take the networkx graph
     if metric == "brokers":
         groups = partition(G, tables, partition_by, level, since=since, until=until) if partition_by else None
         return _brokers(G, level, window, weight=weight, groups=groups, partition_by=partition_by)
@@ -121,7 +130,7 @@ def analyse(
 
 
 def _centrality(
-    G: nx.Graph, level: str, window: str, *, weight: str | None, betweenness: str, samples: int | None, seed: int
+    G: nx.Graph | ArrayGraph, level: str, window: str, *, weight: str | None, betweenness: str, samples: int | None, seed: int
 ) -> Analysis:
     df = centrality(G, weight=weight, betweenness=betweenness, closeness=betweenness, samples=samples, seed=seed)
     # rounded so that equal scores (symmetric members) order by name on every machine
@@ -131,7 +140,7 @@ def _centrality(
 
 
 def _communities(
-    G: nx.Graph, level: str, window: str, *, weight: str | None, method: str, resolution: float, seed: int
+    G: nx.Graph | ArrayGraph, level: str, window: str, *, weight: str | None, method: str, resolution: float, seed: int
 ) -> Analysis:
     df = communities(G, method=method, resolution=resolution, seed=seed, weight=weight)
     a = df.attrs
@@ -145,14 +154,15 @@ def _communities(
             else ""
         ),
     ]
+    info = _member_info(G)
     members = pd.DataFrame(
-        {"name": [G.nodes[n].get("name", n) for n in df.index], "community": df["community"].to_numpy()},
+        {"name": info["name"].reindex(df.index).to_numpy(), "community": df["community"].to_numpy()},
         index=pd.Index(df.index, name="id"),
     ).sort_values(["community", "name"], kind="stable")
     return Analysis(
         "communities",
         level,
-        _community_table(G, df),
+        _community_table(info, df),
         nodes=df[["community"]],
         notes=notes,
         summary={"modularity": a["modularity"], "communities": a["n_communities"]},
@@ -273,17 +283,37 @@ def _path_notes(attrs: Mapping[str, Any]) -> list[str]:
     return out
 
 
-def _community_table(G: nx.Graph, df: pd.DataFrame) -> pd.DataFrame:
-    strength = dict(G.degree(weight="weight"))
+def _member_info(G: nx.Graph | ArrayGraph) -> pd.DataFrame:
+    """Per node (index = id, graph order): ``name`` (the id when absent), ``country`` and ``strength`` (weighted degree)."""
+    if isinstance(G, ArrayGraph):
+        n = len(G.nodes)
+        node, nbr = np.concatenate([G.src, G.dst]), np.concatenate([G.dst, G.src])
+        order = np.lexsort((nbr, node))  # each node's ties in neighbour order, summed left to right: networkx's sum
+        strength = np.bincount(node[order], weights=np.concatenate([G.weight, G.weight])[order], minlength=n)
+        return pd.DataFrame({"name": G.name, "country": G.country, "strength": strength}, index=pd.Index(G.nodes, dtype=object))
+    deg = dict(G.degree(weight="weight"))
+    data = G.nodes
+    return pd.DataFrame(
+        {
+            "name": [data[v].get("name", v) for v in G.nodes],
+            "country": [data[v].get("country") for v in G.nodes],
+            "strength": [deg.get(v, 0.0) for v in G.nodes],
+        },
+        index=pd.Index(list(G.nodes), dtype=object),
+    )
+
+
+def _community_table(info: pd.DataFrame, df: pd.DataFrame) -> pd.DataFrame:
+    name, country, strength = info["name"].to_dict(), info["country"].to_dict(), info["strength"].to_dict()
     rows = []
     for c, members in df.groupby("community").groups.items():
-        nodes = sorted(members, key=lambda n: (-strength.get(n, 0.0), str(G.nodes[n].get("name", n))))
-        countries = Counter(G.nodes[n].get("country") for n in nodes if G.nodes[n].get("country"))
+        nodes = sorted(members, key=lambda n: (-strength.get(n, 0.0), str(name.get(n, n))))
+        countries = Counter(country.get(n) for n in nodes if country.get(n))
         rows.append(
             {
                 "community": int(c),
                 "members": len(nodes),
-                "leading_members": ", ".join(str(G.nodes[n].get("name", n)) for n in nodes[:5]),
+                "leading_members": ", ".join(str(name.get(n, n)) for n in nodes[:5]),
                 "countries": ", ".join(k for k, _ in countries.most_common(5)),
             }
         )

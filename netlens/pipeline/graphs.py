@@ -28,7 +28,7 @@ from netlens.errors import UsageError
 from netlens.model import projection as model
 from netlens.model.network import Tables, as_network, check_level
 
-__all__ = ["labels", "build_graph", "check_not_empty", "annotate", "partition", "map_graph", "window_text"]
+__all__ = ["labels", "build_graph", "analysis_graph", "check_not_empty", "annotate", "partition", "map_graph", "window_text"]
 
 
 def labels(tables: Tables) -> dict[str, str]:
@@ -55,8 +55,20 @@ def build_graph(tables: Tables, level: str = "city", *, since: _dt.date | None =
     return model.projection(tables, level=level, since=since, until=until)
 
 
+def analysis_graph(
+    tables: Tables, level: str = "city", *, since: _dt.date | None = None, until: _dt.date | None = None
+) -> nx.Graph | model.ArrayGraph:
+    """The graph the CLI analyses centrality and communities on: at ``city``/``organisation`` the projection as arrays
+    (:func:`netlens.model.projection.projection_arrays`: the same nodes, ties and weights as :func:`build_graph`,
+    without building a networkx graph), else :func:`build_graph`."""
+    check_level(level, LEVELS)
+    if level == "bipartite":
+        return build_graph(tables, level, since=since, until=until)
+    return model.projection_arrays(tables, level, since, until)
+
+
 def check_not_empty(
-    G: nx.Graph, tables: Tables, level: str, since: _dt.date | None = None, until: _dt.date | None = None
+    G: nx.Graph | model.ArrayGraph, tables: Tables, level: str, since: _dt.date | None = None, until: _dt.date | None = None
 ) -> None:
     """Raise a :class:`UsageError` that says why when ``G`` has no members to analyse or draw."""
     if G.number_of_nodes():

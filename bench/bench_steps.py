@@ -1,0 +1,123 @@
+"""netlens analyse vs the direct script (bench/direct_script.py), step by step, on full CORDIS H2020 (issue 16).
+
+Run: .venv/bin/python bench/bench_steps.py [--csv path/to/h2020.csv] [--metrics centrality,communities] [--runs 3] [--tag before]
+
+Sides: ``netlens`` = the CLI ``netlens analyse`` as it stands; ``arrays`` = the same run (read the store, analyse,
+write back) through the library with the array projection on the hot path, i.e. ``commands.run_analysis`` without
+its ``build_graph`` step (the CLI change left for netlens/pipeline/commands.py: see the report of issue 16);
+``direct`` = bench/direct_script.py.
+
+Loads the CSV once into an embedded store in a temporary folder (``netlens load --format cordis --no-enrich``),
+then per metric runs ``netlens analyse --metric X --level organisation`` and ``direct_script.py X`` in alternating
+order (netlens, direct, netlens, ...; ``--runs`` each), each in its own child process measured by ``os.wait4``
+(wall time, peak RSS of that child). Reports the median and min-max wall and the peak RSS per side, the ratio
+netlens / direct of the medians, and writes the report to bench/results/bench_steps-<date>[-tag].txt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as _dt
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+_REL = Path("shared") / "data" / "cordis-h2020-participation" / "h2020.csv"
+DEFAULT_CSV = next((p / _REL for p in HERE.parents if (p / _REL).is_file()), Path("/work") / _REL)
+
+
+def run_child(argv: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak RSS (GB) of one child process; exits on failure."""
+    t = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t
+    out = proc.stdout.read().decode() if proc.stdout else ""
+    err = proc.stderr.read().decode() if proc.stderr else ""
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"failed: {' '.join(argv)}\n{out}\n{err}")
+    return wall, usage.ru_maxrss / 1024**2
+
+
+ARRAYS_CHILD = """
+import sys
+from netlens.config import resolve_store
+from netlens.pipeline.analyses import analyse
+from netlens.pipeline.commands import stored_network, write_back
+from netlens.store.backends import open_store
+store = open_store(resolve_store(store_path=sys.argv[2]))
+try:
+    network = stored_network(store)
+    write_back(store, network, analyse(network, sys.argv[1], level="organisation"))
+finally:
+    store.close()
+"""
+
+
+def summary(xs: list[tuple[float, float]]) -> tuple[float, float, float, float]:
+    walls = [w for w, _ in xs]
+    return statistics.median(walls), min(walls), max(walls), max(r for _, r in xs)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--csv", type=Path, default=DEFAULT_CSV)
+    ap.add_argument("--metrics", default="centrality,communities")
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--tag", default="")
+    ap.add_argument("--arrays", action="store_true", help="also time the library run with the array hot path")
+    args = ap.parse_args()
+    exe = Path(sys.executable).with_name("netlens")
+    nl = [str(exe)] if exe.exists() else [shutil.which("netlens") or "netlens"]
+    tmp = Path(tempfile.mkdtemp(prefix="netlens-bench-steps-"))
+    store = ["--store-path", str(tmp / "netlens.kgl"), "--quiet"]
+    lines = [f"bench_steps {_dt.datetime.now(_dt.UTC):%Y-%m-%d %H:%M UTC} on {args.csv}; {args.runs} runs each"]
+    lines.append(
+        f"git: {subprocess.run(['git', 'rev-parse', '--short', 'HEAD'], capture_output=True, text=True).stdout.strip()}"
+        f"{' ' + args.tag if args.tag else ''}; load average {os.getloadavg()[0]:.2f}"
+    )
+    try:
+        w, r = run_child([*nl, "load", "--format", "cordis", str(args.csv), "--no-enrich", *store])
+        lines.append(f"load (once): {w:.1f} s, peak RSS {r:.2f} GB")
+        print(lines[-1], flush=True)
+        lines.append(f"{'step':<13}| {'side':<8}| {'median s':>9} | {'min-max s':>13} | {'peak RSS GB':>11}")
+        for metric in args.metrics.split(","):
+            ours: list[tuple[float, float]] = []
+            arrays: list[tuple[float, float]] = []
+            direct: list[tuple[float, float]] = []
+            for _ in range(args.runs):
+                ours.append(run_child([*nl, "analyse", "--metric", metric, "--level", "organisation", *store]))
+                if args.arrays:
+                    arrays.append(run_child([sys.executable, "-c", ARRAYS_CHILD, metric, store[1]]))
+                direct.append(run_child([sys.executable, str(HERE / "direct_script.py"), metric, "--csv", str(args.csv)]))
+                got = f", arrays {arrays[-1][0]:.1f} s" if arrays else ""
+                print(f"  {metric}: netlens {ours[-1][0]:.1f} s{got}, direct {direct[-1][0]:.1f} s", flush=True)
+            sd = summary(direct)
+            for side, runs in (("netlens", ours), ("arrays", arrays), ("direct", direct)):
+                if runs:
+                    s = summary(runs)
+                    lines.append(f"{metric:<13}| {side:<8}| {s[0]:9.2f} | {s[1]:6.2f}-{s[2]:6.2f} | {s[3]:11.2f}")
+            for side, runs in (("netlens", ours), ("arrays", arrays)):
+                if runs:
+                    s = summary(runs)
+                    lines.append(
+                        f"{metric:<13}| ratio {side}/direct (median wall) {s[0] / sd[0]:.2f}x, peak RSS {s[3] / sd[3]:.2f}x"
+                    )
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    text = "\n".join(lines) + "\n"
+    print(text)
+    out = HERE / "results" / f"bench_steps-{_dt.date.today():%Y-%m-%d}{'-' + args.tag if args.tag else ''}.txt"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(text, encoding="utf-8")
+    print(f"wrote {out}")
+
+
+if __name__ == "__main__":
+    main()
