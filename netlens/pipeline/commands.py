@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
+import inspect
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,6 +62,21 @@ class _Silent:
 NO_PROGRESS: Progress = _Silent()
 
 
+def _counting(step: Any) -> dict[str, Any]:
+    """``{"on_progress": …}`` for a store call when the step can show counts (a ``Step`` has ``counted()``)."""
+    counted = getattr(step, "counted", None)
+    return {"on_progress": counted()} if callable(counted) else {}
+
+
+def _call(method: Any, step: Any, *args: Any, **kwargs: Any) -> Any:
+    """``method(*args, **kwargs)``, with the step's progress callback when the backend takes ``on_progress``
+    (both netlens stores do; the ``Store`` protocol does not name it yet, so other stores keep working)."""
+    extra = _counting(step)
+    if extra and "on_progress" not in inspect.signature(method).parameters:
+        extra = {}
+    return method(*args, **kwargs, **extra)
+
+
 @dataclass(frozen=True)
 class Loaded:
     """What ``netlens load`` did: the package read, the network validated from it, its warnings, the store's counts."""
@@ -86,8 +102,8 @@ def load_source(
         raw = read_source(path, fmt, data_dir=data_dir, enrich=enrich)
     with progress.step("validating"):
         network, issues = validate_or_raise(raw)
-    with progress.step(f"writing to {store.description}"):
-        counts = store.load(network, replace=replace)
+    with progress.step(f"writing to {store.description}") as step:
+        counts = _call(store.load, step, network, replace=replace)
     return Loaded(raw, network, [i for i in issues if i.severity == "warning"], counts)
 
 
@@ -106,13 +122,13 @@ def write_back(store: Store, network: Network, a: Analysis, *, ties_mode: str = 
     parts = []
     nodes = results_for_store(a)
     if nodes is not None and len(nodes):
-        with progress.step("writing results to the store"):
-            n = store.write_node_properties(nodes, kinds)
+        with progress.step("writing results to the store") as step:
+            n = _call(store.write_node_properties, step, nodes, kinds)
         parts.append(f"{n:,} nodes got {', '.join(nodes.columns)}")
     ties, which = ties_to_write(a, ties_mode)
     if ties is not None:
-        with progress.step("writing TIE relationships"):
-            n = store.write_ties(ties, kinds, a.level)
+        with progress.step("writing TIE relationships") as step:
+            n = _call(store.write_ties, step, ties, kinds, a.level)
         parts.append(f"{n:,} TIE relationships (level {a.level}): {which}")
     return "; ".join(parts)
 

@@ -16,11 +16,12 @@ import contextlib
 import os
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
+from rich.text import Text
 
 __all__ = ["Steps", "Step", "enabled", "fit"]
 
@@ -91,9 +92,7 @@ class Steps:
     def _live(self, total: float | None) -> Progress | None:
         if self._console is None:
             return None
-        columns: list[Any] = [SpinnerColumn(), TextColumn("{task.description}"), BarColumn(bar_width=20)]
-        if total is not None:
-            columns.append(MofNCompleteColumn())
+        columns: list[Any] = [SpinnerColumn(), TextColumn("{task.description}"), BarColumn(bar_width=20), _Count()]
         columns += [TextColumn("{task.fields[detail]}"), TimeElapsedColumn()]
         progress = Progress(*columns, console=self._console, transient=True, redirect_stdout=False, redirect_stderr=False)
         progress.start()
@@ -129,6 +128,13 @@ def fit(text: str, width: int = LABEL_WIDTH) -> str:
     return text[:head] + "…" + (text[-tail:] if tail else "")
 
 
+class _Count(MofNCompleteColumn):
+    """``n/N`` once the step's total is known (given to :meth:`Steps.step` or set by :meth:`Step.set_total`)."""
+
+    def render(self, task: Any) -> Any:
+        return Text("") if task.total is None else super().render(task)
+
+
 def _clock(seconds: float) -> str:
     s = int(seconds)
     return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}"
@@ -145,6 +151,28 @@ class Step:
         self.completed += amount
         if self._progress is not None and self._task is not None:
             self._progress.advance(self._task, amount)
+
+    def set_total(self, total: float) -> None:
+        """The amount of work, when it is known only once the step runs (the bar then shows ``n/N``)."""
+        if self._progress is not None and self._task is not None:
+            self._progress.update(self._task, total=total)
+
+    def counted(self) -> Callable[[int, int], None]:
+        """A library ``on_progress(done, total)`` callback that drives this step's total and count."""
+
+        def report(done: int, total: int) -> None:
+            self.set_total(total)
+            if done < self.completed:  # the work started again (a retried transaction)
+                self.reset()
+            if done > self.completed:
+                self.advance(done - self.completed)
+
+        return report
+
+    def reset(self) -> None:
+        self.completed = 0.0
+        if self._progress is not None and self._task is not None:
+            self._progress.update(self._task, completed=0)
 
     def detail(self, text: str) -> None:
         if self._progress is not None and self._task is not None:

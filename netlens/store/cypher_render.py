@@ -8,7 +8,7 @@ A load never sends a missing value (None) as a property: a merge keeps what the 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import singledispatch
 from typing import Any
@@ -32,6 +32,7 @@ from netlens.store.plan import (
 )
 
 __all__ = [
+    "OnProgress",
     "Statement",
     "render",
     "relationship_statement",
@@ -42,6 +43,10 @@ __all__ = [
     "batches",
     "in_batches",
 ]
+
+
+#: a progress callback: ``on_progress(done, total)`` after each batch of rows written (``total`` known up front)
+OnProgress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)

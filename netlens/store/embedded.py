@@ -39,6 +39,7 @@ from netlens.errors import QueryError, ReadOnlyQueryError, StoreError
 from netlens.model.network import Network, Tables
 from netlens.store import readback, schema
 from netlens.store.cypher_render import (
+    OnProgress,
     Statement,
     node_property_statements,
     relationship_statement,
@@ -183,8 +184,13 @@ class EmbeddedStore:
                 with contextlib.suppress(OSError):
                     left.unlink()
 
-    def _execute(self, graph: kglite.KnowledgeGraph, statements: list[Statement]) -> dict[str, int]:
+    def _execute(
+        self, graph: kglite.KnowledgeGraph, statements: list[Statement], on_progress: OnProgress | None = None
+    ) -> dict[str, int]:
         totals: dict[str, int] = {}
+        total, done = sum(len(s.rows or []) for s in statements), 0
+        if on_progress is not None:
+            on_progress(0, total)
         for st in statements:
             chunks = [None] if st.rows is None else [st.rows[i : i + BATCH] for i in range(0, len(st.rows), BATCH)]
             for chunk in chunks:
@@ -196,15 +202,18 @@ class EmbeddedStore:
                     raise StoreError(f"writing {st.what} failed: {exc}") from exc
                 for k, v in (graph.last_mutation_stats or {}).items():
                     totals[k] = totals.get(k, 0) + int(v)
+                if chunk and on_progress is not None:
+                    done += len(chunk)
+                    on_progress(done, total)
         return totals
 
     # -------------------------------------------------------------- Store protocol
-    def load(self, tables: Tables, *, replace: bool = False) -> LoadResult:
+    def load(self, tables: Tables, *, replace: bool = False, on_progress: OnProgress | None = None) -> LoadResult:
         items = write_plan(tables)
         t0 = time.perf_counter()
         with self._writing(fresh=replace) as graph:
             plan = _changes(self._rows(graph), items)
-            totals = self._execute(graph, plan)
+            totals = self._execute(graph, plan, on_progress)
             self._unchanged = not any(totals.values())
         return LoadResult.from_counts(totals, int((time.perf_counter() - t0) * 1000))
 
@@ -269,17 +278,17 @@ class EmbeddedStore:
             return QueryResult(["result"], [{"result": res}])
         return QueryResult(list(res.columns), res.to_list())
 
-    def write_node_properties(self, frame: pd.DataFrame, kinds: dict[str, str]) -> int:
+    def write_node_properties(self, frame: pd.DataFrame, kinds: dict[str, str], *, on_progress: OnProgress | None = None) -> int:
         statements = node_property_statements(frame, kinds)
         with self._writing() as graph:
-            self._execute(graph, statements)
+            self._execute(graph, statements, on_progress)
         self._results_written()
         return sum(len(s.rows or []) for s in statements)
 
-    def write_ties(self, ties: pd.DataFrame, kinds: dict[str, str], level: str) -> int:
+    def write_ties(self, ties: pd.DataFrame, kinds: dict[str, str], level: str, *, on_progress: OnProgress | None = None) -> int:
         statements = tie_statements(ties, kinds, level)
         with self._writing() as graph:
-            self._execute(graph, statements)
+            self._execute(graph, statements, on_progress)
         self._results_written()
         return sum(len(s.rows or []) for s in statements)
 

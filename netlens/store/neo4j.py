@@ -54,7 +54,15 @@ from netlens.cypher.columns import return_columns
 from netlens.cypher.readonly import READ_ONLY_MESSAGE, check_read_only
 from netlens.errors import NetlensError, QueryError, ReadOnlyQueryError, StoreError, UsageError
 from netlens.model.network import Network, Tables
-from netlens.store.cypher_render import Statement, in_batches, node_property_statements, render, statements, tie_statements
+from netlens.store.cypher_render import (
+    OnProgress,
+    Statement,
+    in_batches,
+    node_property_statements,
+    render,
+    statements,
+    tie_statements,
+)
 from netlens.store.plan import Constraint, DeleteNodes, write_plan
 from netlens.store.protocol import LoadResult, QueryResult, StoreInfo
 from netlens.store.readback import Runner, info_from, read_tables
@@ -305,12 +313,18 @@ class Neo4jStore:
             keys = return_columns(cypher) or []
         return keys, rows
 
-    def _write(self, statements: list[Statement], doing: str) -> dict[str, int]:
-        """Run ``statements`` in one managed write transaction; return the summed counters."""
+    def _write(self, statements: list[Statement], doing: str, on_progress: OnProgress | None = None) -> dict[str, int]:
+        """Run ``statements`` in one managed write transaction; return the summed counters.
+
+        ``on_progress(done, total)`` after each batch: rows written so far (a retried transaction starts again at 0)."""
         current: list[str] = [doing]
+        total = sum(len(s.rows or []) for s in statements)
 
         def work(tx: neo4j.ManagedTransaction) -> dict[str, int]:
             totals = dict.fromkeys(COUNTERS, 0)
+            done = 0
+            if on_progress is not None:
+                on_progress(0, total)
             for st in statements:
                 current[0] = f"writing {st.what}" if st.what else doing
                 if self.before_statement is not None:
@@ -318,6 +332,9 @@ class Neo4jStore:
                 counters = tx.run(st.cypher, st.parameters(st.rows)).consume().counters
                 for k in COUNTERS:
                     totals[k] += int(getattr(counters, k, 0))
+                if st.rows and on_progress is not None:
+                    done += len(st.rows)
+                    on_progress(done, total)
             return totals
 
         try:
@@ -340,14 +357,14 @@ class Neo4jStore:
         return run
 
     # -------------------------------------------------------------- Store protocol
-    def load(self, tables: Tables, *, replace: bool = False) -> LoadResult:
+    def load(self, tables: Tables, *, replace: bool = False, on_progress: OnProgress | None = None) -> LoadResult:
         schema, data = load_statements(tables, replace=replace, batch_size=self.batch_size)
         t0 = time.perf_counter()
         totals = dict.fromkeys(COUNTERS, 0)
         for st in schema:  # schema changes may not share a transaction with data
             for k, v in self._write([st], f"creating {st.what}").items():
                 totals[k] += v
-        for k, v in self._write(data, "loading").items():
+        for k, v in self._write(data, "loading", on_progress).items():
             totals[k] += v
         return LoadResult.from_counts(totals, int((time.perf_counter() - t0) * 1000))
 
@@ -366,14 +383,14 @@ class Neo4jStore:
             raise map_error(exc, self.settings, "the query", query=True) from None
         return QueryResult(keys, rows)
 
-    def write_node_properties(self, frame: pd.DataFrame, kinds: dict[str, str]) -> int:
+    def write_node_properties(self, frame: pd.DataFrame, kinds: dict[str, str], *, on_progress: OnProgress | None = None) -> int:
         statements = node_property_statements(frame, kinds)
-        self._write(in_batches(statements, self.batch_size), "writing analysis results")
+        self._write(in_batches(statements, self.batch_size), "writing analysis results", on_progress)
         return sum(len(s.rows or []) for s in statements)
 
-    def write_ties(self, ties: pd.DataFrame, kinds: dict[str, str], level: str) -> int:
+    def write_ties(self, ties: pd.DataFrame, kinds: dict[str, str], level: str, *, on_progress: OnProgress | None = None) -> int:
         statements = tie_statements(ties, kinds, level)
-        self._write(in_batches(statements, self.batch_size), "writing ties")
+        self._write(in_batches(statements, self.batch_size), "writing ties", on_progress)
         return sum(len(s.rows or []) for s in statements)
 
     def info(self) -> StoreInfo:
