@@ -355,7 +355,7 @@ def test_result_writes_send_every_statement_in_one_transaction(monkeypatch: pyte
     store = Neo4jStore(Neo4jSettings("bolt://127.0.0.1:1", "neo4j", SECRET), batch_size=2)
     sent: list[list[tuple[str, dict[str, Any]]]] = []
 
-    def capture(sts: list[Any], doing: str) -> dict[str, int]:
+    def capture(sts: list[Any], doing: str, on_progress: Any = None) -> dict[str, int]:
         sent.append([(s.cypher, s.parameters(s.rows)) for s in sts])
         return {}
 

@@ -21,7 +21,7 @@ from netlens.analysis.recommend import recommend
 from netlens.errors import StoreError, UsageError
 from netlens.model.network import Network, as_network
 from netlens.pipeline.analyses import Analysis, analyse, results_for_store, ties_to_write
-from netlens.pipeline.graphs import build_graph, map_graph
+from netlens.pipeline.graphs import analysis_graph, build_graph, map_graph
 from netlens.read import RawPackage, read_source
 from netlens.render.export import export
 from netlens.render.maps import write_map
@@ -161,7 +161,9 @@ def run_analysis(
     level = options.get("level", "city")
     if metric != "tandems" and options.get("graph") is None:
         with progress.step(f"building the {level} graph"):
-            options["graph"] = build_graph(network, level, since=options.get("since"), until=options.get("until"))
+            # centrality and communities run on the projection as arrays (no networkx graph on the hot path)
+            build = analysis_graph if metric in ("centrality", "communities") else build_graph
+            options["graph"] = build(network, level, since=options.get("since"), until=options.get("until"))
     with progress.step(f"analysing {metric}"):
         a = analyse(network, metric, **options)
     try:
