@@ -26,6 +26,7 @@ from netlens.read import RawPackage, read_source
 from netlens.render.export import export
 from netlens.render.maps import write_map
 from netlens.store import Store
+from netlens.store.readback import read_results
 from netlens.validation import Issue, validate_or_raise
 
 __all__ = [
@@ -268,6 +269,10 @@ def export_store(
         raise UsageError("--formats is empty; expected one or more of graphml, gexf, neo4j-csv")
     network = stored_network(store, progress)
     source: Any = network
+    results = None
+    if level == "full":
+        with progress.step("reading analysis results"):
+            results = read_results(lambda cypher: store.query(cypher).rows)
     if level != "full":
         if "neo4j-csv" in formats:
             raise UsageError("neo4j-csv exports the full graph; use --level full or --formats graphml,gexf")
@@ -275,4 +280,4 @@ def export_store(
     elif since or until:
         raise UsageError("--since/--until apply to projections; add --level city or organisation")
     with progress.step("exporting"):
-        return export(source, folder, tuple(formats))
+        return export(source, folder, tuple(formats), results=results)

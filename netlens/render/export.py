@@ -55,6 +55,7 @@ from netlens.files import atomic_write, write_text
 from netlens.model.network import Tables
 from netlens.store import NODE_LABELS, PlanItem, statements, write_plan
 from netlens.store.plan import Constraint, NodeWrite, RelationshipWrite
+from netlens.store.readback import StoredResults
 from netlens.validation.text import strip_forbidden_xml
 from netlens.values import plain
 
@@ -110,7 +111,20 @@ def _attrs(reserved: dict[str, Any], props: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def typed_graph(tables: Tables) -> nx.MultiDiGraph:
+def _add_results(g: nx.MultiDiGraph, results: StoredResults | None) -> None:
+    """Analysis results onto the typed graph: result properties on their nodes, one ``TIE`` edge per relationship."""
+    if results is None:
+        return
+    for node_id, props in results.nodes.items():
+        if node_id in g:
+            node = g.nodes[node_id]
+            node.update(_attrs({}, {k: v for k, v in props.items() if k not in node}))
+    for i, (a, b, props) in enumerate(results.ties):
+        level = props.get("level", "")
+        g.add_edge(a, b, key=f"TIE:{level}:{i}", **_attrs({"label": "TIE", "rel_type": "TIE"}, props))
+
+
+def typed_graph(tables: Tables, results: StoredResults | None = None) -> nx.MultiDiGraph:
     """The full typed graph of ``tables`` (validated) as the stores hold it, with export-ready attributes.
 
     Examples
@@ -127,6 +141,7 @@ def typed_graph(tables: Tables) -> nx.MultiDiGraph:
     g = nx.MultiDiGraph()
     for item in write_plan(tables):
         _add_item(g, item)
+    _add_results(g, results)
     return g
 
 
@@ -298,7 +313,7 @@ NodeRecords = dict[str, list[dict[str, Any]]]
 RelRecords = dict[str, list[tuple[Any, Any, dict[str, Any]]]]
 
 
-def _records(tables: Tables) -> tuple[NodeRecords, RelRecords, list[str]]:
+def _records(tables: Tables, results: StoredResults | None = None) -> tuple[NodeRecords, RelRecords, list[str]]:
     """Node records per label (``id`` first), ``(start, end, properties)`` per relationship type, constraint Cypher."""
     nodes: NodeRecords = {}
     rels: RelRecords = {}
@@ -313,6 +328,12 @@ def _records(tables: Tables) -> tuple[NodeRecords, RelRecords, list[str]]:
             rels.setdefault(item.type, []).extend((a, b, props) for a, b, _, props in _rel_props(item))
         else:
             raise _unknown(item)
+    if results is not None:
+        for recs in nodes.values():
+            for r in recs:
+                r.update({k: v for k, v in results.nodes.get(str(r["id"]), {}).items() if k not in r})
+        if results.ties:
+            rels["TIE"] = [(a, b, dict(p)) for a, b, p in results.ties]
     return nodes, rels, [st.cypher for st in statements(constraints)]
 
 
@@ -353,9 +374,9 @@ def _rel_csvs(rels: RelRecords, folder: Path) -> list[Path]:
     return written
 
 
-def _neo4j_csvs(tables: Tables, folder: Path) -> tuple[list[Path], str]:
+def _neo4j_csvs(tables: Tables, folder: Path, results: StoredResults | None = None) -> tuple[list[Path], str]:
     _mkdir(folder)
-    nodes, rels, constraints = _records(tables)
+    nodes, rels, constraints = _records(tables, results)
     node_files = _node_csvs(nodes, folder)
     rel_files = _rel_csvs(rels, folder)
     command = neo4j_import_command([p.name for p in node_files], [p.name for p in rel_files])
@@ -421,8 +442,17 @@ def _mkdir(folder: Path) -> None:
         raise OutputError(f"{folder}: cannot create the export folder ({exc.strerror or exc})") from None
 
 
-def export(tables_or_graph: Tables | nx.Graph, folder: str | Path, formats: Sequence[str] = FORMATS) -> ExportResult:
+def export(
+    tables_or_graph: Tables | nx.Graph,
+    folder: str | Path,
+    formats: Sequence[str] = FORMATS,
+    results: StoredResults | None = None,
+) -> ExportResult:
     """Write ``tables_or_graph`` to ``folder`` in ``formats`` (``graphml``, ``gexf``, ``neo4j-csv``).
+
+    ``results`` (with tables only): analysis results read back from the store
+    (:func:`netlens.store.readback.read_results`) — result properties on their nodes (``pagerank``,
+    ``community``, ``<metric>_scope`` …) and ``TIE`` relationships with their properties (``rel_type`` ``TIE``).
 
     ``tables_or_graph``: validated tables (the full typed graph is exported), or any networkx graph
     (a projection, say) for GraphML/GEXF. Files: ``network.graphml``, ``network.gexf`` and the folder
@@ -439,7 +469,7 @@ def export(tables_or_graph: Tables | nx.Graph, folder: str | Path, formats: Sequ
     result = ExportResult(root)
     graph: nx.Graph | None = None
     if "graphml" in formats or "gexf" in formats:
-        graph = tables_or_graph if isinstance(tables_or_graph, nx.Graph) else typed_graph(tables_or_graph)
+        graph = tables_or_graph if isinstance(tables_or_graph, nx.Graph) else typed_graph(tables_or_graph, results)
     if "graphml" in formats and graph is not None:
         path = root / GRAPHML_FILE
         with atomic_write(path) as fh:
@@ -451,7 +481,7 @@ def export(tables_or_graph: Tables | nx.Graph, folder: str | Path, formats: Sequ
             nx.write_gexf(_for_xml(graph, gexf=True), fh)
         result.files["gexf"] = [path]
     if "neo4j-csv" in formats and not isinstance(tables_or_graph, nx.Graph):
-        files, command = _neo4j_csvs(tables_or_graph, root / NEO4J_FOLDER)
+        files, command = _neo4j_csvs(tables_or_graph, root / NEO4J_FOLDER, results)
         result.files["neo4j-csv"] = files
         result.neo4j_command = command
     return result

@@ -9,17 +9,18 @@ can compare backends.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
 from netlens.model.network import Network
 from netlens.store.protocol import StoreInfo
-from netlens.store.schema import INVENTED, LABEL_OF_TABLE, MEMBER_LABELS, NODE_LABELS, REL_TYPES, RESULT_PROPERTIES
+from netlens.store.schema import INVENTED, LABEL_OF_TABLE, MEMBER_LABELS, NODE_LABELS, REL_TYPES, RESULT_LABELS, RESULT_PROPERTIES
 from netlens.validation import SPECS, empty_tables
 from netlens.values import as_date
 
-__all__ = ["Runner", "read_tables", "info_from"]
+__all__ = ["Runner", "StoredResults", "read_tables", "read_results", "info_from"]
 
 #: a backend's way to run one read statement: Cypher text -> list of row dicts
 Runner = Callable[[str], list[dict[str, Any]]]
@@ -133,6 +134,40 @@ def read_tables(run: Runner) -> Network:
         frame = frame.astype(object)
         t[name] = frame.where(frame.notna(), None)
     return Network.from_tables(t)
+
+
+@dataclass(frozen=True)
+class StoredResults:
+    """Analysis results a graph holds: result properties per node id, and ``TIE`` relationships.
+
+    ``nodes``: node id -> {result property: value} (only nodes with results); ``ties``: ``(start id, end id,
+    properties)`` per ``TIE`` relationship (strength, rank, per-channel parts, level, …).
+    """
+
+    nodes: dict[str, dict[str, Any]]
+    ties: list[tuple[str, str, dict[str, Any]]]
+
+
+def read_results(run: Runner) -> StoredResults:
+    """The analysis results through ``run`` (any backend), for export: what :func:`read_tables` leaves out.
+
+    Analyses never call this; they read :func:`read_tables`, so they never take their own results as input.
+    """
+    nodes: dict[str, dict[str, Any]] = {}
+    for label in RESULT_LABELS:
+        for r in run(f"MATCH (n:{label}) RETURN n.id AS id, properties(n) AS p ORDER BY id"):
+            props = {k: v for k, v in dict(r["p"]).items() if k in RESULT_PROPERTIES and v is not None}
+            if props:
+                nodes[str(r["id"])] = props
+    ties = []
+    for a_label in MEMBER_LABELS:
+        for b_label in MEMBER_LABELS:
+            recs = run(f"MATCH (a:{a_label})-[t:TIE]->(b:{b_label}) RETURN a.id AS a, b.id AS b, properties(t) AS p")
+            for r in recs:
+                props = {k: v for k, v in dict(r["p"]).items() if not (k == "type" and v == "TIE") and v is not None}
+                ties.append((str(r["a"]), str(r["b"]), props))
+    ties.sort(key=lambda t: (str(t[2].get("level", "")), t[0], t[1]))
+    return StoredResults(nodes, ties)
 
 
 def info_from(run: Runner, description: str) -> StoreInfo:
