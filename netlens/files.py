@@ -73,6 +73,7 @@ def atomic_write(path: str | os.PathLike[str]) -> Iterator[IO[bytes]]:
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, mode)
+        _keep_owner(tmp, target)
         os.replace(tmp, target)
     except OSError as exc:
         raise OutputError(f"cannot write {path} ({exc.strerror or exc}); the previous file, if any, is unchanged") from None
@@ -90,6 +91,15 @@ def _fsync_folder(folder: Path) -> None:
             os.close(fd)
 
 
+def _keep_owner(tmp: str | os.PathLike[str], dest: Path) -> None:
+    """Give ``tmp`` the owner and group of the existing ``dest`` (when they differ from ours and we may)."""
+    with contextlib.suppress(FileNotFoundError):
+        st = dest.stat()
+        if (st.st_uid, st.st_gid) != (os.getuid(), os.getgid()):
+            with contextlib.suppress(PermissionError):  # only root (or a group member) may keep them
+                os.chown(tmp, st.st_uid, st.st_gid)
+
+
 def install(tmp: str | os.PathLike[str], target: str | os.PathLike[str]) -> None:
     """Move the finished file ``tmp`` over ``target`` durably: fsync it, give it ``target``'s permission bits and
     ownership (or the new-file default), rename it in one step, then fsync the folder. Raises OSError."""
@@ -100,11 +110,7 @@ def install(tmp: str | os.PathLike[str], target: str | os.PathLike[str]) -> None
     finally:
         os.close(fd)
     os.chmod(tmp, _mode_for(dest))
-    with contextlib.suppress(FileNotFoundError):
-        st = dest.stat()
-        if (st.st_uid, st.st_gid) != (os.getuid(), os.getgid()):
-            with contextlib.suppress(PermissionError):  # only root (or a group member) may keep them
-                os.chown(tmp, st.st_uid, st.st_gid)
+    _keep_owner(tmp, dest)
     os.replace(tmp, dest)
     _fsync_folder(dest.parent)
 
