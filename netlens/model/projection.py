@@ -181,6 +181,24 @@ class ArrayGraph:
         return [None] * len(self.nodes)
 
 
+def _example() -> Tables:
+    """The doctests' network: organisations a, b, c (FR, DE, FI); project p with all three, q with a and b."""
+    from netlens.validation import empty_tables
+
+    t = empty_tables()
+    t["organisations"] = pd.DataFrame(
+        {"id": ["a", "b", "c"], "name": ["A", "B", "C"], "type": [None] * 3, "city_id": [None] * 3, "country": ["FR", "DE", "FI"]}
+    )
+    t["projects"] = pd.DataFrame(
+        {"id": ["p", "q"], "name": ["P", "Q"], "start": [None] * 2, "end": [None] * 2, "topics": [None] * 2}
+        | {"title": [None] * 2, "programme": [None] * 2}
+    )
+    t["participations"] = pd.DataFrame(
+        {"project_id": ["p", "p", "p", "q", "q"], "member_id": ["a", "b", "c", "a", "b"], "role": [None] * 5}
+    )
+    return t
+
+
 def projection_arrays(
     tables: Tables,
     level: str = "organisation",
@@ -191,15 +209,7 @@ def projection_arrays(
 
     Examples
     --------
-    >>> import pandas as pd
-    >>> from netlens.validation import empty_tables
-    >>> t = empty_tables()
-    >>> t["organisations"] = pd.DataFrame({"id": ["a", "b", "c"], "name": ["A", "B", "C"], "type": [None] * 3,
-    ...                                    "city_id": [None] * 3, "country": ["FR", "DE", "FI"]})
-    >>> t["projects"] = pd.DataFrame({"id": ["p", "q"], "name": ["P", "Q"], "start": [None] * 2, "end": [None] * 2,
-    ...                               "topics": [None] * 2, "title": [None] * 2, "programme": [None] * 2})
-    >>> t["participations"] = pd.DataFrame({"project_id": ["p", "p", "p", "q", "q"], "member_id": ["a", "b", "c", "a", "b"],
-    ...                                     "role": [None] * 5})
+    >>> t = _example()  # organisations a, b, c; project p = {a, b, c}, q = {a, b}
     >>> g = projection_arrays(t)
     >>> g.nodes, g.src.tolist(), g.dst.tolist(), g.weight.tolist(), g.count.tolist()
     (['a', 'b', 'c'], [0, 0, 1], [1, 2, 2], [1.5, 0.5, 0.5], [2, 1, 1])
@@ -248,15 +258,7 @@ def projection(
 
     Examples
     --------
-    >>> import pandas as pd
-    >>> from netlens.validation import empty_tables
-    >>> t = empty_tables()
-    >>> t["organisations"] = pd.DataFrame({"id": ["a", "b", "c"], "name": ["A", "B", "C"], "type": [None] * 3,
-    ...                                    "city_id": [None] * 3, "country": ["FR", "DE", "FI"]})
-    >>> t["projects"] = pd.DataFrame({"id": ["p", "q"], "name": ["P", "Q"], "start": [None] * 2, "end": [None] * 2,
-    ...                               "topics": [None] * 2, "title": [None] * 2, "programme": [None] * 2})
-    >>> t["participations"] = pd.DataFrame({"project_id": ["p", "p", "p", "q", "q"], "member_id": ["a", "b", "c", "a", "b"],
-    ...                                     "role": [None] * 5})
+    >>> t = _example()  # organisations a, b, c; project p = {a, b, c}, q = {a, b}
     >>> g = projection(t)
     >>> g["a"]["b"]["weight"], g["a"]["b"]["count"], g["a"]["c"]["weight"]
     (1.5, 2, 0.5)

@@ -25,7 +25,7 @@ from netlens.choices import MEMBER_LEVELS, METRICS, NODE_METRICS, TIE_AUTO_LIMIT
 from netlens.errors import UsageError
 from netlens.model.network import Tables, as_network, check_level
 from netlens.model.projection import ArrayGraph
-from netlens.pipeline.graphs import analysis_graph, build_graph, check_not_empty, partition, window_text
+from netlens.pipeline.graphs import analysis_graph, check_not_empty, partition, window_text
 
 __all__ = ["Analysis", "analyse", "ties_to_write", "results_for_store"]
 
@@ -108,13 +108,7 @@ def analyse(
         return _tandems(
             tables, level=level, since=since, until=until, weights=weights, topic=topic, significant_only=significant_only
         )
-    G: nx.Graph | ArrayGraph
-    if graph is not None:
-        G = graph
-    elif metric in ("centrality", "communities"):
-        G = analysis_graph(tables, level, since=since, until=until)  # arrays at city/organisation: no networkx graph
-    else:
-        G = build_graph(tables, level, since=since, until=until)
+    G = graph if graph is not None else analysis_graph(tables, level, since=since, until=until, metric=metric)
     check_not_empty(G, tables, level, since, until)
     weight = None if level == "bipartite" else "weight"
     window = window_text(since, until)
@@ -122,7 +116,8 @@ def analyse(
         return _centrality(G, level, window, weight=weight, betweenness=betweenness, samples=samples, seed=seed)
     if metric == "communities":
         return _communities(G, level, window, weight=weight, method=method, resolution=resolution, seed=seed)
-    assert isinstance(G, nx.Graph)  # brokers and structure take the networkx graph
+    if not isinstance(G, nx.Graph):
+        raise UsageError(f"{metric} needs a networkx graph (pipeline.graphs.build_graph), not the projection as arrays")
     if metric == "brokers":
         groups = partition(G, tables, partition_by, level, since=since, until=until) if partition_by else None
         return _brokers(G, level, window, weight=weight, groups=groups, partition_by=partition_by)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
-import inspect
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,19 +62,10 @@ class _Silent:
 NO_PROGRESS: Progress = _Silent()
 
 
-def _counting(step: Any) -> dict[str, Any]:
-    """``{"on_progress": …}`` for a store call when the step can show counts (a ``Step`` has ``counted()``)."""
+def _counting(step: Any) -> Any:
+    """The step's ``on_progress(done, total)`` callback when it can show counts (a ``Step`` has ``counted()``), else None."""
     counted = getattr(step, "counted", None)
-    return {"on_progress": counted()} if callable(counted) else {}
-
-
-def _call(method: Any, step: Any, *args: Any, **kwargs: Any) -> Any:
-    """``method(*args, **kwargs)``, with the step's progress callback when the backend takes ``on_progress``
-    (both netlens stores do; the ``Store`` protocol does not name it yet, so other stores keep working)."""
-    extra = _counting(step)
-    if extra and "on_progress" not in inspect.signature(method).parameters:
-        extra = {}
-    return method(*args, **kwargs, **extra)
+    return counted() if callable(counted) else None
 
 
 @dataclass(frozen=True)
@@ -104,7 +94,7 @@ def load_source(
     with progress.step("validating"):
         network, issues = validate_or_raise(raw)
     with progress.step(f"writing to {store.description}") as step:
-        counts = _call(store.load, step, network, replace=replace)
+        counts = store.load(network, replace=replace, on_progress=_counting(step))
     return Loaded(raw, network, [i for i in issues if i.severity == "warning"], counts)
 
 
@@ -124,12 +114,12 @@ def write_back(store: Store, network: Network, a: Analysis, *, ties_mode: str = 
     nodes = results_for_store(a)
     if nodes is not None and len(nodes):
         with progress.step("writing results to the store") as step:
-            n = _call(store.write_node_properties, step, nodes, kinds)
+            n = store.write_node_properties(nodes, kinds, on_progress=_counting(step))
         parts.append(f"{n:,} nodes got {', '.join(nodes.columns)}")
     ties, which = ties_to_write(a, ties_mode)
     if ties is not None:
         with progress.step("writing TIE relationships") as step:
-            n = _call(store.write_ties, step, ties, kinds, a.level)
+            n = store.write_ties(ties, kinds, a.level, on_progress=_counting(step))
         parts.append(f"{n:,} TIE relationships (level {a.level}): {which}")
     return "; ".join(parts)
 
@@ -162,9 +152,8 @@ def run_analysis(
     level = options.get("level", "city")
     if metric != "tandems" and options.get("graph") is None:
         with progress.step(f"building the {level} graph"):
-            # centrality and communities run on the projection as arrays (no networkx graph on the hot path)
-            build = analysis_graph if metric in ("centrality", "communities") else build_graph
-            options["graph"] = build(network, level, since=options.get("since"), until=options.get("until"))
+            window = {"since": options.get("since"), "until": options.get("until")}
+            options["graph"] = analysis_graph(network, level, **window, metric=metric)
     with progress.step(f"analysing {metric}"):
         a = analyse(network, metric, **options)
     try:

@@ -56,15 +56,24 @@ def build_graph(tables: Tables, level: str = "city", *, since: _dt.date | None =
 
 
 def analysis_graph(
-    tables: Tables, level: str = "city", *, since: _dt.date | None = None, until: _dt.date | None = None
+    tables: Tables,
+    level: str = "city",
+    *,
+    since: _dt.date | None = None,
+    until: _dt.date | None = None,
+    metric: str = "centrality",
 ) -> nx.Graph | model.ArrayGraph:
-    """The graph the CLI analyses centrality and communities on: at ``city``/``organisation`` the projection as arrays
-    (:func:`netlens.model.projection.projection_arrays`: the same nodes, ties and weights as :func:`build_graph`,
-    without building a networkx graph), else :func:`build_graph`."""
+    """The graph ``metric`` is analysed on: for centrality and communities at ``city``/``organisation`` the
+    projection as arrays (:func:`netlens.model.projection.projection_arrays`: the same nodes, ties and weights as
+    :func:`build_graph`, without building a networkx graph), else :func:`build_graph`."""
     check_level(level, LEVELS)
-    if level == "bipartite":
+    if level == "bipartite" or metric not in ARRAY_METRICS:
         return build_graph(tables, level, since=since, until=until)
     return model.projection_arrays(tables, level, since, until)
+
+
+#: the metrics that run on the projection as arrays (:func:`analysis_graph`); the others take the networkx graph
+ARRAY_METRICS = ("centrality", "communities")
 
 
 def check_not_empty(

@@ -10,11 +10,14 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import pandas as pd
 
 from netlens.model.network import Network, Tables
+
+if TYPE_CHECKING:
+    from netlens.store.cypher_render import OnProgress
 
 __all__ = ["QueryResult", "LoadResult", "StoreInfo", "Store"]
 
@@ -87,8 +90,10 @@ class Store(Protocol):
 
     description: str
 
-    def load(self, tables: Tables, *, replace: bool = False) -> LoadResult:
-        """Write ``tables`` atomically and idempotently; return counts of what was created."""
+    def load(self, tables: Tables, *, replace: bool = False, on_progress: OnProgress | None = None) -> LoadResult:
+        """Write ``tables`` atomically and idempotently; return counts of what was created.
+
+        ``on_progress(done, total)``, when given, is called with the rows written so far after each batch."""
 
     def read_tables(self) -> Network:
         """Read the network back as typed tables (analysis results excluded)."""
@@ -96,13 +101,13 @@ class Store(Protocol):
     def query(self, cypher: str, params: dict[str, Any] | None = None, *, write: bool = False) -> QueryResult:
         """Run one Cypher statement; refuse writes unless ``write``."""
 
-    def write_node_properties(self, frame: pd.DataFrame, kinds: dict[str, str]) -> int:
+    def write_node_properties(self, frame: pd.DataFrame, kinds: dict[str, str], *, on_progress: OnProgress | None = None) -> int:
         """Set analysis results (``frame`` index = node id) as node properties; ``kinds`` maps id -> label.
 
         The columns' earlier values are removed from every node first (see :func:`netlens.store.plan.result_plan`).
         Returns the number of rows whose id has a label in ``kinds`` (ids not in ``kinds`` are skipped)."""
 
-    def write_ties(self, ties: pd.DataFrame, kinds: dict[str, str], level: str) -> int:
+    def write_ties(self, ties: pd.DataFrame, kinds: dict[str, str], level: str, *, on_progress: OnProgress | None = None) -> int:
         """Replace the ``TIE`` relationships of ``level`` with ``ties`` (columns u, v, strength, …).
 
         ``kinds`` maps member id -> label (City or Organisation; an organisation-level tie may link a city
