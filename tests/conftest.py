@@ -9,10 +9,16 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 import pytest
 
 from netlens.config import Neo4jSettings
+
+if TYPE_CHECKING:
+    from netlens.model.network import Network
+    from netlens.read import RawPackage
+    from netlens.validation import Issue
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample"
@@ -32,6 +38,29 @@ def shared_file(relative: str) -> Path:
     if not path.exists():
         pytest.skip(f"real dataset {relative} not found under {SHARED_DATA} (set NETLENS_SHARED_DATA to its folder)")
     return path
+
+
+@dataclass(frozen=True)
+class Cordis:
+    """The full CORDIS H2020 package, read (enriched from its sibling folders) and validated once per test session.
+    Tests must not change it: ``package`` is what ``read_cordis`` returned, ``tables``/``issues`` what validation gave."""
+
+    path: Path
+    package: RawPackage
+    tables: Network
+    issues: list[Issue]
+
+
+@pytest.fixture(scope="session")
+def cordis_h2020() -> Cordis:
+    """Reading and validating full CORDIS takes ~10 s; four test modules share one copy (skips without the data)."""
+    from netlens.read import read_cordis
+    from netlens.validation import validate_or_raise
+
+    path = shared_file("cordis-h2020-participation/h2020.csv")
+    package = read_cordis(path)
+    tables, issues = validate_or_raise(package)
+    return Cordis(path, package, tables, list(issues))
 
 
 def write_package(folder: Path, files: Mapping[str, str | bytes]) -> Path:

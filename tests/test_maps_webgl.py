@@ -119,7 +119,8 @@ class Session:
     def frame(self) -> None:
         """Wait until sigma has rendered a new frame (and the overlay with it)."""
         n = self.page.evaluate("netlens.frames")
-        self.page.evaluate("netlens.renderer.scheduleRender()")
+        # void: sigma returns itself, which playwright would serialise (seconds per call on a 5k map)
+        self.page.evaluate("void netlens.renderer.scheduleRender()")
         self.poll(lambda: self.page.evaluate("netlens.frames") > n)
 
     def poll(self, cond: Any, timeout: float = 10.0) -> None:
@@ -334,7 +335,7 @@ def test_click_selects_the_member_under_the_pointer_on_a_5k_map(session: Session
     G, path = big_map
     page = session.open(path)
     assert page.evaluate("netlens.graph.order") == G.number_of_nodes() >= 5000
-    page.evaluate("netlens.camera.setState({x: 0.5, y: 0.5, ratio: 0.12})")  # zoomed in: dots a few px wide
+    page.evaluate("void netlens.camera.setState({x: 0.5, y: 0.5, ratio: 0.12})")  # zoomed in: dots a few px wide
     session.frame()
     targets = page.evaluate(FREE_NODES_JS, 12)
     assert len(targets) >= 8
@@ -448,7 +449,7 @@ def test_labels_never_collide_and_grow_with_zoom(session: Session, big_map: tupl
     page = session.open(path)
     shares = []
     for ratio in (1.0, 0.35, 0.1):
-        page.evaluate("(r) => netlens.camera.setState({x: 0.5, y: 0.5, ratio: r})", ratio)
+        page.evaluate("(r) => void netlens.camera.setState({x: 0.5, y: 0.5, ratio: r})", ratio)
         session.frame()
         boxes = page.evaluate("netlens.labels")
         in_view = page.evaluate(IN_VIEW_JS)

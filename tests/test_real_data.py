@@ -18,11 +18,11 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
 from netlens.model import projection as model
-from netlens.read import RawPackage, read_cordis, read_fp7, read_sod_h2020, read_urbact
+from netlens.read import RawPackage, read_fp7, read_sod_h2020, read_urbact
 from netlens.read.geocode import Geocoder, geocode_check
 from netlens.validation import Tables, validate_or_raise
 
-from .conftest import shared_file
+from .conftest import Cordis, shared_file
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -95,15 +95,13 @@ def test_sod_h2020_2016_published_figures(sod_folder: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def h2020_path() -> Path:
-    return shared_file("cordis-h2020-participation/h2020.csv")
+def h2020_path(cordis_h2020: Cordis) -> Path:
+    return cordis_h2020.path
 
 
 @pytest.fixture(scope="module")
-def h2020(h2020_path: Path) -> tuple[RawPackage, Tables]:
-    package = read_cordis(h2020_path)  # enriched from the sibling folders when they exist
-    tables, _ = validate_or_raise(package)
-    return package, tables
+def h2020(cordis_h2020: Cordis) -> tuple[RawPackage, Tables]:
+    return cordis_h2020.package, cordis_h2020.tables  # read_cordis, enriched from the sibling folders when they exist
 
 
 @pytest.fixture(scope="module")

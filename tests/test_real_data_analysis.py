@@ -17,10 +17,10 @@ from netlens.analysis.recommend import recommend
 from netlens.errors import UsageError
 from netlens.model import projection as model
 from netlens.model.network import Network
-from netlens.read import read_cordis, read_fp7, read_urbact
+from netlens.read import read_fp7, read_urbact
 from netlens.validation import validate_or_raise
 
-from .conftest import shared_file
+from .conftest import Cordis, shared_file
 
 pytestmark = pytest.mark.slow
 
@@ -75,8 +75,8 @@ def test_fp7_recommend_says_why_there_are_none(fp7: Network) -> None:
 
 
 @pytest.fixture(scope="module")
-def cordis() -> Network:
-    return validate_or_raise(read_cordis(shared_file("cordis-h2020-participation/h2020.csv")))[0]
+def cordis(cordis_h2020: Cordis) -> Network:
+    return cordis_h2020.tables
 
 
 def test_cordis_recommends_untied_pairs_with_readable_themes(cordis: Network) -> None:

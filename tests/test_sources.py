@@ -13,7 +13,7 @@ from netlens.store.embedded import EmbeddedStore
 from netlens.validation import validate, validate_or_raise
 
 from .builders import GAZETTEER
-from .conftest import MINI, shared_file, write_package
+from .conftest import MINI, Cordis, write_package
 
 TRICKY_CITIES = (
     "\ufeffid;name;country;lat;lon;tags\n"
@@ -89,9 +89,8 @@ def test_unknown_files_are_warned_about(tmp_path: Path) -> None:
     ]
 
 
-def test_cordis_participations_full_file() -> None:
-    path = shared_file("cordis-h2020-participation/h2020.csv")
-    tables, issues = validate_or_raise(read_cordis(path))
+def test_cordis_participations_full_file(cordis_h2020: Cordis) -> None:
+    tables = cordis_h2020.tables  # read_cordis + validate_or_raise of the full file
     # figures from ../shared/data/cordis-h2020-participation/SOURCE.md (independent pandas check)
     assert len(tables["participations"]) == 144_726
     assert len(tables["organisations"]) == 35_871

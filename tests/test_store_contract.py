@@ -323,6 +323,31 @@ def test_replace_rebuilds_and_merge_adds(backend: tuple[str, Any]) -> None:
     assert store.info().nodes == nodes
 
 
+def test_merge_keeps_values_the_new_package_does_not_carry(backend: tuple[str, Any]) -> None:
+    """Issue 14: a merge load with only ``id,name,country`` (the other cells empty) keeps the stored values of the
+    other columns; ``replace=True`` drops them. The shared write statements are checked on every store."""
+    store = backend[1]()
+    full = dict(package(["brno"], {"org-a": "brno"}, {"p1": ["brno", "org-a"]}))
+    brno = {"id": "brno", "name": "Brno", "country": "CZ", "lat": 49.19, "lon": 16.61, "population": 380000, "tags": ["x"]}
+    full["cities"] = frame("cities", [brno])
+    store.load(full)
+    partial = empty_tables()
+    partial["cities"] = frame("cities", [{"id": "brno", "name": "Brno", "country": "CZ"}])
+    partial["projects"] = frame("projects", [{"id": "p1", "name": "p1"}])  # no start, no topics
+    partial["participations"] = frame("participations", [{"project_id": "p1", "member_id": "brno"}])  # no role
+    store.load(partial)
+    back = backend[1]().read_tables()
+    brno = back["cities"].set_index("id").loc["brno"]
+    assert (brno["lat"], brno["lon"], int(brno["population"]), list(brno["tags"])) == (49.19, 16.61, 380000, ["x"])
+    project = back["projects"].set_index("id").loc["p1"]
+    assert project["start"] == dt.date(2020, 1, 1) and list(project["topics"]) == ["energy"]
+    part = back["participations"]
+    assert part[part["member_id"] == "brno"]["role"].tolist() == ["partner"]
+    store.load(partial, replace=True)
+    brno = backend[1]().read_tables()["cities"].set_index("id").loc["brno"]
+    assert brno["lat"] is None or math.isnan(brno["lat"])
+
+
 @pytest.mark.parametrize("replace", [False, True])
 @pytest.mark.parametrize("fail_after", [0, 3, 6, 8, 10])
 def test_failed_load_leaves_the_store_unchanged(backend: tuple[str, Any], fail_after: int, replace: bool) -> None:

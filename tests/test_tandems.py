@@ -30,7 +30,7 @@ from netlens.model import projection as model
 from netlens.validation import Tables
 
 from .builders import NO_DECAY, build
-from .conftest import SAMPLE, shared_file
+from .conftest import SAMPLE, Cordis
 
 # ------------------------------------------------------------------------------------------ helpers
 
@@ -590,11 +590,8 @@ def test_sample_package_runs_and_explains_every_pair() -> None:
 
 
 @pytest.mark.slow
-def test_cordis_organisation_level_is_fast_and_equals_newman_without_decay() -> None:
-    from netlens.read import read_cordis
-    from netlens.validation import validate
-
-    tables, _ = validate(read_cordis(shared_file("cordis-h2020-participation/h2020.csv")))
+def test_cordis_organisation_level_is_fast_and_equals_newman_without_decay(cordis_h2020: Cordis) -> None:
+    tables = cordis_h2020.tables
     # the wall-clock check (under 60 s) moved to bench/bench_tandems.py
     df = tandem_strength(tables, level="organisation", weights=NO_DECAY)
     edges = model.projection_edges(model.memberships(tables, level="organisation"))
