@@ -26,8 +26,6 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 __all__ = ["enabled", "folder", "file_stamp", "source_digest", "get", "put", "MAX_ENTRIES"]
 
 #: entries kept (the most recently used); one CORDIS read-back is ~20 MB
@@ -80,6 +78,8 @@ def _encode(value: Any) -> Any:
         return {"$date": value.isoformat()}
     if isinstance(value, (list, tuple)):
         return [_encode(v) for v in value]
+    import pandas as pd  # here, not at the top: `netlens info` and --help never cache a frame
+
     if isinstance(value, pd.DataFrame):
         if not isinstance(value.index, pd.RangeIndex) or value.index.start != 0 or value.index.step != 1:
             raise TypeError("only frames with a default index are cached")
@@ -105,6 +105,8 @@ def _decode(data: Any) -> Any:
     if "$frame" in data:
         cols = data["$frame"]
         columns = [[_decode(v) for v in col] for col in data["data"]]
+        import pandas as pd
+
         frame = pd.DataFrame(dict(zip(cols, columns)), columns=cols, dtype=object)
         return frame.astype(object)
     return {k: _decode(v) for k, v in data["$dict"].items()}

@@ -337,8 +337,8 @@ def test_click_selects_the_member_under_the_pointer_on_a_5k_map(session: Session
     assert page.evaluate("netlens.graph.order") == G.number_of_nodes() >= 5000
     page.evaluate("void netlens.camera.setState({x: 0.5, y: 0.5, ratio: 0.12})")  # zoomed in: dots a few px wide
     session.frame()
-    targets = page.evaluate(FREE_NODES_JS, 12)
-    assert len(targets) >= 8
+    targets = page.evaluate(FREE_NODES_JS, 8)  # ~2 s a click under software WebGL
+    assert len(targets) >= 6
     for node_id in targets:
         x, y = session.screen(node_id)
         page.mouse.click(x, y)

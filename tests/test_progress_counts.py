@@ -45,3 +45,29 @@ def test_load_reports_rows_written_monotonically(tmp_path: Path) -> None:
     assert total >= table_rows
     # a fresh store: each row written creates one node or one relationship (counted by kglite, not by us)
     assert total == loaded.counts.nodes_created + loaded.counts.relationships_created
+
+
+def test_sampled_centrality_reports_pivots_done_per_batch() -> None:
+    """Issue 12: the betweenness/closeness bar counts source pivots (20 batches per sampled component)."""
+    import networkx as nx
+
+    from netlens.analysis.centrality import centrality
+
+    G = nx.disjoint_union(nx.les_miserables_graph(), nx.les_miserables_graph())  # two components of 77 nodes
+    calls: list[tuple[int, int]] = []
+    centrality(G, betweenness="sampled", closeness="sampled", samples=40, on_progress=lambda d, t: calls.append((d, t)))
+    assert calls[0] == (0, 80) and calls[-1] == (80, 80)  # 40 pivots in each of the two sampled components
+    dones = [d for d, _ in calls]
+    assert dones == sorted(dones) and len(calls) == 1 + 2 * 20  # the start, then one call per batch
+    exact: list[tuple[int, int]] = []
+    centrality(G, betweenness="exact", closeness="exact", on_progress=lambda d, t: exact.append((d, t)))
+    assert exact == []  # nothing sampled, nothing to count
+
+
+def test_analyse_step_counts_the_pivots(tmp_path: Path) -> None:
+    store = EmbeddedStore(tmp_path / "s.kgl")
+    commands.load_source(store, str(SAMPLE))
+    rec = _Recording()
+    commands.run_analysis(store, "centrality", write=False, progress=rec, betweenness="sampled", samples=4)
+    calls = rec.calls["analysing centrality"]
+    assert calls and calls[-1][0] == calls[-1][1] > 0 and calls[-1][1] % 4 == 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -44,3 +45,10 @@ def test_the_probe_sees_heavy_imports() -> None:
 def test_help_loads_no_heavy_library(command: list[str]) -> None:
     heavy = loaded_by(*command, "--help") & set(HEAVY)
     assert not heavy, f"netlens {' '.join(command)} --help imports {sorted(heavy)}"
+
+
+def test_info_on_an_empty_store_loads_neither_pandas_nor_the_analysis_libraries(tmp_path: Path) -> None:
+    """Issue 16 item 6: `netlens info` on an empty store within 0.5 s (measured in bench/bench_startup.py). What
+    it imports is counted here: before, it imported pandas and numpy (~0.7 s) through the store package."""
+    loaded = loaded_by("info", "--store-path", str(tmp_path / "none.kgl"))
+    assert not loaded & {"pandas", "numpy", "scipy", "networkx", "igraph", "neo4j", "openpyxl"}, sorted(loaded & set(HEAVY))

@@ -176,3 +176,17 @@ def test_ctrl_c_exits_130_and_no_tick_for_the_interrupted_step() -> None:
     assert code == 130, screen
     assert "interrupted" in screen and "✗ slow step interrupted" in screen
     assert "✓ slow step" not in screen
+
+
+def test_the_load_bar_counts_rows_written(tmp_path: Path) -> None:
+    """Issue 12: a countable step shows n/N on the live line (here the rows written into the store: the sample's
+    102 nodes and 197 relationships); the record line it leaves and the result lines stay whole."""
+    env = _env(NETLENS_PROGRESS_MIN_SECONDS="0")
+    code, raw = in_terminal([*NETLENS, "load", str(SAMPLE), "--store-path", str(tmp_path / "s.kgl")], env)
+    assert code == 0, raw
+    assert "299/299" in raw  # drawn on the live line before it is cleared
+    screen = screen_lines(raw)
+    text = "\n".join(screen).replace("\n", "")  # the result lines may wrap at 80 columns
+    assert "read: cities 35, organisations 19, projects 4, participations 36" in text
+    assert "102 nodes and 197 relationships created" in text
+    assert any(line.startswith("✓ writing") for line in screen)

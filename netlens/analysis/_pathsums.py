@@ -8,6 +8,7 @@ vertex order. Private to the centrality module (its public names are used by it 
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 
 import numpy as np
 import scipy.sparse as sp
@@ -57,6 +58,20 @@ def component_plan(mode: str, sizes: np.ndarray, edges: np.ndarray, samples: int
     return exact
 
 
+class _Pivots:
+    """Counts the pivots done for an ``on_progress(done, total)`` callback (which may be None)."""
+
+    def __init__(self, total: int, on_progress: Callable[[int, int], None] | None) -> None:
+        self.total, self.count, self.on_progress = total, 0, on_progress
+        if on_progress is not None:
+            on_progress(0, total)
+
+    def done(self, k: int) -> None:
+        self.count += k
+        if self.on_progress is not None:
+            self.on_progress(self.count, self.total)
+
+
 class _Moments:
     """Sum, and sums of batch estimates and their squares, for one sampled quantity."""
 
@@ -84,11 +99,13 @@ def path_metrics(
     exact_cl: np.ndarray | None,
     samples: int,
     seed: int | None,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, np.ndarray]:
     """Betweenness (networkx-normalised), closeness (networkx incl. Wasserman-Faust), harmonic, and their stderr.
 
     ``exact_bc``/``exact_cl`` hold the per-component plan (None = metric not wanted). Sampled components share
-    one set of pivots for all three metrics.
+    one set of pivots for all three metrics. ``on_progress(done, total)`` is called with the pivots done out of
+    all pivots of the sampled components, after each batch of pivots (not called when nothing is sampled).
     """
     n = c.n
     bc_on, cl_on = exact_bc is not None, exact_cl is not None
@@ -106,6 +123,7 @@ def path_metrics(
         _exact_closeness(c, A, np.flatnonzero(plan_cl[memb] & nontrivial), memb, sizes, out)
     sampled = (~plan_bc & bc_on) | (~plan_cl & cl_on)
     if sampled.any():
+        pivots = _Pivots(samples * int(np.count_nonzero(sampled)), on_progress)
         rng = random.Random(seed)
         order = np.argsort(memb, kind="stable")
         starts = np.concatenate([[0], np.cumsum(sizes)])
@@ -114,7 +132,7 @@ def path_metrics(
             pick = np.asarray(rng.sample(range(members.size), samples), dtype=np.int64)
             do_bc = bc_on and not plan_bc[comp]
             do_cl = cl_on and not plan_cl[comp]
-            _sampled_component(c, A, members, pick, dist, do_bc, do_cl, raw_bc, raw_bc_se, out)
+            _sampled_component(c, A, members, pick, dist, do_bc, do_cl, raw_bc, raw_bc_se, out, pivots.done)
     _finish_path_metrics(n, raw_bc, raw_bc_se, bc_on, cl_on, out)
     return out
 
@@ -153,8 +171,10 @@ def _sampled_component(
     raw_bc: np.ndarray,
     raw_bc_se: np.ndarray,
     out: dict[str, np.ndarray],
+    batch_done: Callable[[int], None],
 ) -> None:
-    """Brandes-Pich / Eppstein-Wang estimates for one component from the pivots ``members[pick]``, written in place."""
+    """Brandes-Pich / Eppstein-Wang estimates for one component from the pivots ``members[pick]``, written in place;
+    ``batch_done(k)`` after each batch of ``k`` pivots."""
     n, g, n_c, samples = c.n, c.graph, members.size, pick.size
     pivots = members[pick]
     is_pivot = np.zeros(n_c, dtype=bool)
@@ -178,6 +198,7 @@ def _sampled_component(
             d_m.add(d.sum(axis=0), per)
             with np.errstate(divide="ignore"):
                 h_m.add(np.where(d > 0, 1.0 / d, 0.0).sum(axis=0), per)
+        batch_done(len(batch))
     nb = len(batches)
     if do_bc:
         raw_bc[members] = bc_m.total * scale

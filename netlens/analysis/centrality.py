@@ -22,6 +22,7 @@ References
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import networkx as nx
@@ -54,6 +55,7 @@ def centrality(
     seed: int | None = 0,
     exact_limit: float = DEFAULT_EXACT_LIMIT,
     stderr: bool = False,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> pd.DataFrame:
     """Node centralities, networkx definitions, computed with igraph.
 
@@ -77,6 +79,9 @@ def centrality(
     stderr : bool, default False
         Add the per-node standard errors ``betweenness_se``, ``closeness_se``, ``harmonic_se`` (0 when exact;
         ``betweenness_se`` NaN when sampling cannot estimate it, see Notes).
+    on_progress : callable, optional
+        ``on_progress(done, total)``: source pivots done out of all pivots of the sampled components, after each
+        of the 20 pivot batches per component (not called when every component is exact).
 
     Returns
     -------
@@ -146,7 +151,7 @@ def centrality(
     memb, sizes, edges = components(c)
     plan_bc = None if betweenness == "none" else component_plan(betweenness, sizes, edges, k, exact_limit)
     plan_cl = None if closeness == "none" else component_plan(closeness, sizes, edges, k, exact_limit)
-    paths = path_metrics(c, memb, sizes, plan_bc, plan_cl, k, seed)
+    paths = path_metrics(c, memb, sizes, plan_bc, plan_cl, k, seed, on_progress)
     g = c.graph
     w = c.weight.tolist() if c.weighted else None
     degree = np.asarray(g.degree(), dtype=np.int64)

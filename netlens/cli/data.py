@@ -110,7 +110,7 @@ def validate_cmd(path: str, fmt: str, data_dir: str | None, no_enrich: bool, rep
 @quiet_option
 def info(fmt: str, store: Store, steps: Steps) -> None:
     """Show what the store holds: counts per label and relationship type, time span, countries."""
-    from netlens.render import text as reports  # lazy: start-up time
+    from netlens.render.info import format_info  # lazy, and light: start-up time
 
     with steps.step(f"reading {store.description}"):
         summary = store.info()
@@ -119,7 +119,7 @@ def info(fmt: str, store: Store, steps: Steps) -> None:
 
         click.echo(json.dumps(jsonable(dataclasses.asdict(summary)), ensure_ascii=False, indent=2))
     else:
-        click.echo(reports.format_info(summary))
+        click.echo(format_info(summary))
 
 
 @main.command(

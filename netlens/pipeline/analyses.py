@@ -99,6 +99,7 @@ def analyse(
     topic: str | None = None,
     significant_only: bool = False,
     graph: nx.Graph | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> Analysis:
 
     tables = as_network(tables)  # one network object: its views are built once for every step below
@@ -113,7 +114,9 @@ def analyse(
     weight = None if level == "bipartite" else "weight"
     window = window_text(since, until)
     if metric == "centrality":
-        return _centrality(G, level, window, weight=weight, betweenness=betweenness, samples=samples, seed=seed)
+        return _centrality(
+            G, level, window, weight=weight, betweenness=betweenness, samples=samples, seed=seed, on_progress=on_progress
+        )
     if metric == "communities":
         return _communities(G, level, window, weight=weight, method=method, resolution=resolution, seed=seed)
     if not isinstance(G, nx.Graph):
@@ -125,9 +128,19 @@ def analyse(
 
 
 def _centrality(
-    G: nx.Graph | ArrayGraph, level: str, window: str, *, weight: str | None, betweenness: str, samples: int | None, seed: int
+    G: nx.Graph | ArrayGraph,
+    level: str,
+    window: str,
+    *,
+    weight: str | None,
+    betweenness: str,
+    samples: int | None,
+    seed: int,
+    on_progress: Callable[[int, int], None] | None,
 ) -> Analysis:
-    df = centrality(G, weight=weight, betweenness=betweenness, closeness=betweenness, samples=samples, seed=seed)
+    df = centrality(
+        G, weight=weight, betweenness=betweenness, closeness=betweenness, samples=samples, seed=seed, on_progress=on_progress
+    )
     # rounded so that equal scores (symmetric members) order by name on every machine
     key = pd.DataFrame({"pr": df["pagerank"].round(12), "deg": df["degree"], "name": df["name"].astype(str)})
     table = df.loc[key.sort_values(["pr", "deg", "name"], ascending=[False, False, True], kind="stable").index]

@@ -154,8 +154,8 @@ def run_analysis(
         with progress.step(f"building the {level} graph"):
             window = {"since": options.get("since"), "until": options.get("until")}
             options["graph"] = analysis_graph(network, level, **window, metric=metric)
-    with progress.step(f"analysing {metric}"):
-        a = analyse(network, metric, **options)
+    with progress.step(f"analysing {metric}") as step:  # centrality: n/N source pivots when sampling
+        a = analyse(network, metric, on_progress=_counting(step), **options)
     try:
         written = write_back(store, network, a, ties_mode=ties_mode, progress=progress) if write else ""
     except StoreError as exc:

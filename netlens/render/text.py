@@ -3,16 +3,18 @@ transfer routes and map summaries. The CLI prints what these return; nothing her
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
-from netlens.store import LoadResult, StoreInfo
-from netlens.store.schema import INVENTED, LABEL_OF_TABLE
-from netlens.validation import SPECS
+from netlens.render.info import format_info
 from netlens.values import jsonable
+
+if TYPE_CHECKING:  # pandas and the schema are imported where they are used: `netlens info` needs neither
+    import pandas as pd
+
+    from netlens.store import LoadResult
 
 __all__ = [
     "FORMATS",
@@ -33,8 +35,13 @@ __all__ = [
 FORMATS = ("table", "csv", "json")
 
 
-#: the input columns of each node label (which of kglite's invented properties are real)
-LABEL_COLUMNS = {label: frozenset(SPECS[table].column_names) for table, label in LABEL_OF_TABLE.items() if table in SPECS}
+@functools.cache
+def _label_columns() -> dict[str, frozenset[str]]:
+    """The input columns of each node label (which of kglite's invented properties are real)."""
+    from netlens.store.schema import LABEL_OF_TABLE
+    from netlens.validation.specs import SPECS
+
+    return {label: frozenset(SPECS[table].column_names) for table, label in LABEL_OF_TABLE.items() if table in SPECS}
 
 
 def _cell(v: Any) -> str:
@@ -80,6 +87,7 @@ def render_frame(frame: pd.DataFrame, fmt: str = "table", *, index: bool = True,
 
     Examples
     --------
+    >>> import pandas as pd
     >>> ids = pd.Index(["rijeka", "nantes"], name="id")
     >>> df = pd.DataFrame({"name": ["Rijeka", "Nantes"], "pagerank": [0.25, 0.125]}, index=ids)
     >>> print(render_frame(df))
@@ -114,23 +122,9 @@ def render_frame(frame: pd.DataFrame, fmt: str = "table", *, index: bool = True,
 
 def render_records(records: Sequence[Mapping[str, Any]], fmt: str = "table") -> str:
     """Render a list of flat records (dicts of one shape) like :func:`render_frame` renders a table."""
+    import pandas as pd
+
     return render_frame(pd.DataFrame(list(records)), fmt, index=False)
-
-
-def format_info(info: StoreInfo) -> str:
-    """The text ``netlens info`` prints."""
-    if not info.exists:
-        return f"{info.description}: empty (nothing loaded yet; run netlens load PATH)"
-    lines = [info.description, "nodes:"]
-    lines += [f"  {label:<15}{n:>9,}" for label, n in info.nodes.items()]
-    lines.append("relationships:")
-    lines += [f"  {rel:<15}{n:>9,}" for rel, n in info.relationships.items()]
-    span = info.span
-    lines.append(f"time span: {span[0].isoformat()} .. {span[1].isoformat()}" if span else "time span: (no dates)")
-    countries = info.countries
-    shown = ", ".join(countries[:40]) + (f", … (+{len(countries) - 40})" if len(countries) > 40 else "")
-    lines.append(f"countries ({len(countries)}): {shown}")
-    return "\n".join(lines)
 
 
 def format_load(counts: LoadResult, tables: Mapping[str, pd.DataFrame], description: str) -> str:
@@ -190,8 +184,10 @@ def _property_map(props: Mapping[str, Any]) -> str:
 def _node_text(v: Mapping[str, Any]) -> str:
     labels = [str(x) for x in v.get("labels") or []]
     props = dict(v.get("properties") or {})
+    from netlens.store.schema import INVENTED
+
     for label in labels:  # kglite invents `title` and `type` on nodes whose schema lacks them
-        own = LABEL_COLUMNS.get(label, frozenset())
+        own = _label_columns().get(label, frozenset())
         for inv in INVENTED:
             if inv in props and (inv not in own or props[inv] == label):
                 props.pop(inv)
@@ -280,5 +276,7 @@ def routes_json(routes: Sequence[Any]) -> str:
 
 def hops_frame(routes: Sequence[Any]) -> pd.DataFrame:
     """``paths --format csv``: one row per hop of every route (``rank``, ``hop``, then the hop's fields)."""
+    import pandas as pd
+
     rows = [{"rank": r.rank, "hop": i, **_hop_record(h)} for r in routes for i, h in enumerate(r.hops, start=1)]
     return pd.DataFrame(rows, columns=["rank", "hop", *HOP_FIELDS])

@@ -17,19 +17,61 @@ add nothing.
 
 from __future__ import annotations
 
-from netlens.store.backends import open_store
-from netlens.store.cypher_render import (
-    Statement,
-    in_batches,
-    node_property_statements,
-    statements,
-    tie_statements,
-    write_statements,
-)
-from netlens.store.plan import PlanItem, normalise_tables, result_plan, tie_plan, write_plan
-from netlens.store.protocol import LoadResult, QueryResult, Store, StoreInfo
-from netlens.store.readback import Runner, info_from, read_tables
-from netlens.store.schema import LABEL_OF_TABLE, NODE_LABELS, REL_TYPES, RESULT_PROPERTIES
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from netlens.store.backends import open_store
+    from netlens.store.cypher_render import (
+        Statement,
+        in_batches,
+        node_property_statements,
+        statements,
+        tie_statements,
+        write_statements,
+    )
+    from netlens.store.plan import PlanItem, normalise_tables, result_plan, tie_plan, write_plan
+    from netlens.store.protocol import LoadResult, QueryResult, Store, StoreInfo
+    from netlens.store.readback import Runner, info_from, read_tables
+    from netlens.store.schema import LABEL_OF_TABLE, NODE_LABELS, REL_TYPES, RESULT_PROPERTIES
+
+#: where each public name lives: the submodules are imported on first use (``netlens info`` on an empty store
+#: and ``--help`` need none of pandas, which the write plan and the read-back import)
+_HOME = {
+    "open_store": "backends",
+    "Statement": "cypher_render",
+    "in_batches": "cypher_render",
+    "node_property_statements": "cypher_render",
+    "statements": "cypher_render",
+    "tie_statements": "cypher_render",
+    "write_statements": "cypher_render",
+    "PlanItem": "plan",
+    "normalise_tables": "plan",
+    "result_plan": "plan",
+    "tie_plan": "plan",
+    "write_plan": "plan",
+    "LoadResult": "protocol",
+    "QueryResult": "protocol",
+    "Store": "protocol",
+    "StoreInfo": "protocol",
+    "Runner": "readback",
+    "info_from": "readback",
+    "read_tables": "readback",
+    "LABEL_OF_TABLE": "schema",
+    "NODE_LABELS": "schema",
+    "REL_TYPES": "schema",
+    "RESULT_PROPERTIES": "schema",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOME.get(name)
+    if home is None:
+        raise AttributeError(f"module 'netlens.store' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"netlens.store.{home}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "NODE_LABELS",

@@ -26,30 +26,22 @@ import sys
 import time
 import warnings
 from collections.abc import Callable, Iterator
-from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import kglite
-import pandas as pd
 
 from netlens import cache, files
 from netlens.cypher.readonly import check_read_only
 from netlens.errors import QueryError, ReadOnlyQueryError, StoreError
-from netlens.model.network import Network, Tables
-from netlens.store import readback, schema
-from netlens.store.cypher_render import (
-    OnProgress,
-    Statement,
-    node_property_statements,
-    relationship_statement,
-    statements,
-    tie_statements,
-)
-from netlens.store.plan import NodeWrite, PlanItem, RelationshipWrite, write_plan
 from netlens.store.protocol import LoadResult, QueryResult, StoreInfo
-from netlens.validation import SPECS
-from netlens.validation import checks as validate_module
+
+if TYPE_CHECKING:  # the rest is imported where it is used: `netlens info` on an empty store needs no pandas
+    import pandas as pd
+
+    from netlens.model.network import Network, Tables
+    from netlens.store.cypher_render import OnProgress, Statement
+    from netlens.store.readback import Runner
 
 __all__ = ["EmbeddedStore"]
 
@@ -209,15 +201,21 @@ class EmbeddedStore:
 
     # -------------------------------------------------------------- Store protocol
     def load(self, tables: Tables, *, replace: bool = False, on_progress: OnProgress | None = None) -> LoadResult:
+        from netlens.store.embedded_load import changes
+        from netlens.store.plan import write_plan
+
         items = write_plan(tables)
         t0 = time.perf_counter()
         with self._writing(fresh=replace) as graph:
-            plan = _changes(self._rows(graph), items)
+            plan = changes(self._rows(graph), items)
             totals = self._execute(graph, plan, on_progress)
             self._unchanged = not any(totals.values())
         return LoadResult.from_counts(totals, int((time.perf_counter() - t0) * 1000))
 
     def _tables_key(self, stamp: str | None) -> tuple[str, str]:
+        from netlens.store import readback, schema
+        from netlens.validation import checks as validate_module
+
         slot = str(self.real_path)
         code = cache.source_digest(readback, schema, validate_module, sys.modules[__name__])
         return slot, "|".join([stamp or "", code])
@@ -226,6 +224,9 @@ class EmbeddedStore:
         """The network as typed tables. Cached per store file (see :mod:`netlens.cache`): reading CORDIS back
         through Cypher takes ~3 s, unpickling the tables a fraction of that. The cache holds the plain dict of
         tables (not the Network, whose memoised views would be cached too)."""
+        from netlens.model.network import Network
+        from netlens.store import readback
+
         stamp = cache.file_stamp(self.real_path)
         slot, key = self._tables_key(stamp)
         found = cache.get("tables", slot, key) if stamp is not None else None
@@ -279,6 +280,8 @@ class EmbeddedStore:
         return QueryResult(list(res.columns), res.to_list())
 
     def write_node_properties(self, frame: pd.DataFrame, kinds: dict[str, str], *, on_progress: OnProgress | None = None) -> int:
+        from netlens.store.cypher_render import node_property_statements
+
         statements = node_property_statements(frame, kinds)
         with self._writing() as graph:
             self._execute(graph, statements, on_progress)
@@ -286,6 +289,8 @@ class EmbeddedStore:
         return sum(len(s.rows or []) for s in statements)
 
     def write_ties(self, ties: pd.DataFrame, kinds: dict[str, str], level: str, *, on_progress: OnProgress | None = None) -> int:
+        from netlens.store.cypher_render import tie_statements
+
         statements = tie_statements(ties, kinds, level)
         with self._writing() as graph:
             self._execute(graph, statements, on_progress)
@@ -295,11 +300,13 @@ class EmbeddedStore:
     def info(self) -> StoreInfo:
         if not self.real_path.exists():
             return StoreInfo(self.description, exists=False)
+        from netlens.store import readback
+
         graph = self._read_graph()
         return readback.info_from(self._rows(graph), self.description)
 
     @staticmethod
-    def _rows(graph: kglite.KnowledgeGraph) -> readback.Runner:
+    def _rows(graph: kglite.KnowledgeGraph) -> Runner:
         """A runner for the shared read-back code: Cypher text -> list of row dicts."""
 
         def run(cypher: str) -> list[dict[str, Any]]:
@@ -313,102 +320,3 @@ class EmbeddedStore:
 
     def close(self) -> None:
         self._graph = None
-
-
-def _same(stored: Any, new: Any) -> bool:
-    if isinstance(new, (list, tuple)) and isinstance(stored, (list, tuple)):
-        return list(stored) == list(new)
-    return bool(type(stored) is type(new) and stored == new)
-
-
-def _unchanged(stored: dict[str, Any] | None, props: dict[str, Any]) -> bool:
-    """The graph already holds ``props`` (missing values are kept on a merge, so they change nothing)."""
-    return stored is not None and all(v is None or (k in stored and _same(stored[k], v)) for k, v in props.items())
-
-
-def _node_changes(run: readback.Runner, item: NodeWrite) -> list[PlanItem]:
-    stored = {r["id"]: r["p"] for r in run(f"MATCH (n:{item.label}) RETURN n.id AS id, properties(n) AS p")}
-    if item.name_is_id:
-        new = tuple(i for i in item.ids if i not in stored)
-        return [NodeWrite(item.label, new, tuple({} for _ in new), True)] if new else []
-    keep = [j for j, (i, p) in enumerate(zip(item.ids, item.props)) if not _unchanged(stored.get(i), p)]
-    if not keep:
-        return []
-    ids, props = [item.ids[j] for j in keep], [dict(item.props[j]) for j in keep]
-    return [NodeWrite(item.label, tuple(ids), tuple(props))]
-
-
-def _titles_kept(run: readback.Runner, item: NodeWrite) -> Statement | None:
-    """kglite overwrites ``title`` with ``name`` whenever ``name`` is set: put back the stored title (or none) of
-    the rows of ``item`` that carry no title. Run after ``item``; ``run`` reads the graph before ``item``."""
-    table = next((t for t, lb in schema.LABEL_OF_TABLE.items() if lb == item.label), None)
-    if item.name_is_id or table is None or "title" not in SPECS[table].column_names:
-        return None
-    stored = {r["id"]: r["t"] for r in run(f"MATCH (n:{item.label}) RETURN n.id AS id, n.title AS t")}
-    rows = [{"id": i, "title": stored.get(i)} for i, p in zip(item.ids, item.props) if p.get("title") is None]
-    if not rows:
-        return None
-    cypher = f"UNWIND $rows AS row MATCH (n:{item.label} {{id: row.id}}) SET n.title = row.title"
-    return Statement(cypher, rows, f"{item.label} titles")
-
-
-def _relationship_changes(run: readback.Runner, item: RelationshipWrite) -> list[Statement]:
-    """Rows of ``item`` the graph lacks (CREATEd, duplicates folded in order as MERGE would) and rows whose
-    values changed (MERGEd); unchanged rows are left out."""
-    key = f"r.{item.key_name}" if item.key_name else "''"
-    recs = run(
-        f"MATCH (a:{item.from_label})-[r:{item.type}]->(b:{item.to_label}) "
-        f"RETURN a.id AS a, b.id AS b, {key} AS k, properties(r) AS p"
-    )
-    stored = {(r["a"], r["b"], r["k"]): r["p"] for r in recs}
-    keys = item.keys if item.key_name else ("",) * len(item.starts)
-    new: dict[tuple[Any, Any, Any], dict[str, Any]] = {}
-    changed: list[int] = []
-    for j, (a, b, k, p) in enumerate(zip(item.starts, item.ends, keys, item.props)):
-        found = stored.get((a, b, k))
-        if found is None:
-            seen = new.get((a, b, k))
-            new[(a, b, k)] = p if seen is None else {**seen, **{c: v for c, v in p.items() if v is not None}}
-        elif not _unchanged(found, p):
-            changed.append(j)
-    out: list[Statement] = []
-    if new:
-        ends = list(new)
-        out.append(
-            relationship_statement(
-                replace(
-                    item,
-                    starts=tuple(e[0] for e in ends),
-                    ends=tuple(e[1] for e in ends),
-                    props=tuple(new[e] for e in ends),
-                    keys=tuple(e[2] for e in ends) if item.key_name else (),
-                ),
-                new=True,
-            )
-        )
-    if changed:
-
-        def pick(col: tuple[Any, ...]) -> tuple[Any, ...]:
-            return tuple(col[j] for j in changed)
-
-        rows = replace(item, starts=pick(item.starts), ends=pick(item.ends), props=pick(item.props))
-        out.append(relationship_statement(replace(rows, keys=pick(item.keys)) if item.key_name else rows))
-    return out
-
-
-def _changes(run: readback.Runner, items: list[PlanItem]) -> list[Statement]:
-    """The statements of ``items`` without the nodes and relationships the graph already holds with the same
-    values: an unchanged re-load sends no writes, a changed one only its changed rows (stored values are read
-    once per label and relationship type, before any write)."""
-    out: list[Statement] = []
-    for item in items:
-        if isinstance(item, RelationshipWrite):
-            out += _relationship_changes(run, item)
-        elif isinstance(item, NodeWrite):
-            for nodes in _node_changes(run, item):
-                titles = _titles_kept(run, nodes) if isinstance(nodes, NodeWrite) else None  # read before the write
-                out += statements([nodes])
-                out += [titles] if titles is not None else []
-        else:
-            out += statements([item])
-    return out

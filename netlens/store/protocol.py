@@ -12,11 +12,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any, Protocol
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas and the network model are heavy: `netlens info` on an empty store needs neither
+    import pandas as pd
 
-from netlens.model.network import Network, Tables
-
-if TYPE_CHECKING:
+    from netlens.model.network import Network, Tables
     from netlens.store.cypher_render import OnProgress
 
 __all__ = ["QueryResult", "LoadResult", "StoreInfo", "Store"]
@@ -31,6 +30,8 @@ class QueryResult:
 
     def to_frame(self) -> pd.DataFrame:
         """The rows as a DataFrame with ``columns`` in order."""
+        import pandas as pd
+
         return pd.DataFrame(self.rows, columns=self.columns)
 
 
