@@ -124,7 +124,7 @@ def info(fmt: str, store: Store, steps: Steps) -> None:
 
 @main.command(
     epilog=epilog(
-        ["netlens export out/", "netlens export out/ --level city --formats gexf"],
+        ["netlens export out/", "netlens export out/ --level city --formats gexf", "netlens export out/ --no-positions"],
         "0 ok, 2 usage, 4 store, 8 output file not written, 130 interrupted",
     )
 )
@@ -142,19 +142,38 @@ def info(fmt: str, store: Store, steps: Steps) -> None:
     show_default=True,
     help="full: every node and relationship of the store; city/organisation: the weighted projection.",
 )
+@click.option(
+    "--positions/--no-positions",
+    default=True,
+    show_default=True,
+    help="Give GraphML/GEXF the positions netlens map draws (same level and window, default options; the full graph: "
+    "the bipartite map), so that Gephi opens the same picture. --no-positions saves the layout time on large networks.",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Layout seed (as netlens map --seed).")
 @window_options
 @store_options
 @quiet_option
 def export(
-    folder: str, formats: str, level: str, since: _dt.date | None, until: _dt.date | None, store: Store, steps: Steps
+    folder: str,
+    formats: str,
+    level: str,
+    positions: bool,
+    seed: int,
+    since: _dt.date | None,
+    until: _dt.date | None,
+    store: Store,
+    steps: Steps,
 ) -> None:
-    """Write the network as GraphML and GEXF (for Gephi) and Neo4j-importable CSVs into FOLDER."""
+    """Write the network as GraphML and GEXF (for Gephi) and Neo4j-importable CSVs into FOLDER, with the analysis
+    results the store holds (node metrics, communities, TIE relationships) and the map's positions."""
     from netlens.pipeline import commands  # lazy: start-up time
 
     wanted = tuple(f.strip() for f in formats.split(",") if f.strip())
     if level != "full" and not given("formats"):  # a projection has no neo4j-admin form: the default is the other two
         wanted = tuple(f for f in wanted if f != "neo4j-csv")
-    res = commands.export_store(store, folder, wanted, level=level, since=since, until=until, progress=steps)
+    res = commands.export_store(
+        store, folder, wanted, level=level, since=since, until=until, positions=positions, seed=seed, progress=steps
+    )
     for fmt_, files in res.files.items():
         click.echo(f"{fmt_}: " + ", ".join(str(f) for f in files))
     if res.neo4j_command:

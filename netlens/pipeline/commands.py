@@ -23,7 +23,7 @@ from netlens.pipeline.analyses import Analysis, analyse, results_for_store, ties
 from netlens.pipeline.graphs import analysis_graph, build_graph, map_graph
 from netlens.read import RawPackage, read_source
 from netlens.render.export import export
-from netlens.render.maps import write_map
+from netlens.render.maps import layout, write_map
 from netlens.store import Store
 from netlens.store.readback import read_results
 from netlens.validation import Issue, validate_or_raise
@@ -251,22 +251,30 @@ def export_store(
     level: str = "full",
     since: _dt.date | None = None,
     until: _dt.date | None = None,
+    positions: bool = True,
+    seed: int = 0,
     progress: Progress = NO_PROGRESS,
 ) -> Any:
-    """Export the store's network (``level="full"``) or its projection at ``level`` into ``folder``."""
+    """Export the store's network (``level="full"``) or its projection at ``level`` into ``folder``, with the
+    analysis results the store holds and, unless ``positions`` is false, the positions ``netlens map`` gives the
+    members with its default options (``--level bipartite`` for the full graph, else ``level``; ``seed``)."""
     if not formats:
         raise UsageError("--formats is empty; expected one or more of graphml, gexf, neo4j-csv")
     network = stored_network(store, progress)
     source: Any = network
-    results = None
-    if level == "full":
-        with progress.step("reading analysis results"):
-            results = read_results(lambda cypher: store.query(cypher).rows)
     if level != "full":
         if "neo4j-csv" in formats:
             raise UsageError("neo4j-csv exports the full graph; use --level full or --formats graphml,gexf")
         source = build_graph(network, level, since=since, until=until)
     elif since or until:
         raise UsageError("--since/--until apply to projections; add --level city or organisation")
+    with progress.step("reading analysis results"):
+        results = read_results(lambda cypher: store.query(cypher).rows)
+    xy = None
+    if positions and ("graphml" in formats or "gexf" in formats):
+        map_level = "bipartite" if level == "full" else level
+        with progress.step(f"laying out the {map_level} map"):
+            G, _ = map_graph(network, map_level, since=since, until=until, seed=seed)
+            xy = layout(G, size_by="pagerank", seed=seed)
     with progress.step("exporting"):
-        return export(source, folder, tuple(formats), results=results)
+        return export(source, folder, tuple(formats), results=results, level=None if level == "full" else level, positions=xy)

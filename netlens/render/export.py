@@ -13,6 +13,9 @@ node label, ``City`` …, to colour or filter by), then the node's properties. E
 ``rel_type`` (the relationship type), then its properties. A property whose name clashes with these is
 written with a trailing ``_``. In GEXF, a project's ``start``/``end`` become the node's time interval
 (GEXF's own ``start``/``end`` attributes, so Gephi's timeline shows when projects ran).
+Positions (``positions``, from :func:`netlens.render.maps.layout`): GraphML ``x``/``y`` node attributes and GEXF
+``viz:position``, with ``y`` flipped (the map's grows downwards, Gephi's upwards), so Gephi opens the picture
+``netlens map`` draws. Analysis results (``results``) come as result properties and ``TIE`` relationships.
 
 Node keys are the member/activity ids; topics are keyed ``topic:NAME`` (topic names may equal an id).
 
@@ -62,6 +65,8 @@ from netlens.values import plain
 __all__ = ["FORMATS", "ExportResult", "typed_graph", "export", "neo4j_import_command"]
 
 FORMATS = ("graphml", "gexf", "neo4j-csv")
+#: node key -> (x, y) in map pixels, y downwards (what :func:`netlens.render.maps.layout` returns)
+Positions = dict[Any, tuple[float, float]]
 #: the files of each format, inside the export folder
 GRAPHML_FILE = "network.graphml"
 GEXF_FILE = "network.gexf"
@@ -109,6 +114,24 @@ def _attrs(reserved: dict[str, Any], props: dict[str, Any]) -> dict[str, Any]:
             name += "_"
         out[name] = pv
     return out
+
+
+def _add_level_results(g: nx.Graph, results: StoredResults | None, level: str) -> None:
+    """Analysis results onto a projection at ``level``: result properties (with their ``<metric>_scope``) on its
+    members, and each ``TIE`` of that level onto its pair's edge (added when only a tandem or transfer ties them)."""
+    if results is None:
+        return
+    for node_id, props in results.nodes.items():
+        if node_id in g:
+            node = g.nodes[node_id]
+            node.update(_attrs({}, {k: v for k, v in props.items() if k not in node}))
+    for a, b, props in results.ties:
+        if props.get("level") != level or a not in g or b not in g:
+            continue
+        if not g.has_edge(a, b):
+            g.add_edge(a, b)
+        edge = g.edges[a, b]
+        edge.update(_attrs({}, {k: v for k, v in props.items() if k not in edge}))
 
 
 def _add_results(g: nx.MultiDiGraph, results: StoredResults | None) -> None:
@@ -218,13 +241,19 @@ def _xml_key(n: Any) -> str:
     return strip_forbidden_xml(str(n))
 
 
-def _for_xml(graph: nx.Graph, gexf: bool = False) -> nx.Graph:
-    """A copy of ``graph`` with plain attribute values (lists joined, dates ISO, None dropped), one type per key."""
+def _for_xml(graph: nx.Graph, gexf: bool = False, positions: Positions | None = None) -> nx.Graph:
+    """A copy of ``graph`` with plain attribute values (lists joined, dates ISO, None dropped), one type per key;
+    ``positions`` as Gephi reads them: GraphML ``x``/``y`` attributes (a property of that name gets a trailing
+    ``_``), GEXF ``viz:position``; ``y`` is flipped (the map's grows downwards, Gephi's upwards)."""
     out = graph.__class__()
     for n, d in graph.nodes(data=True):
         attrs = {strip_forbidden_xml(str(k)): pv for k, v in d.items() if (pv := _xml_plain(v)) is not None}
         if "label" not in attrs:
             attrs["label"] = strip_forbidden_xml(str(attrs.get("name") or n))
+        if not gexf and positions:
+            attrs = _xml_attrs(attrs, ("x", "y"))
+            if n in positions:
+                attrs["x"], attrs["y"] = positions[n][0], -positions[n][1]
         out.add_node(_xml_key(n), **(_xml_attrs(attrs, _GEXF_NODE_SPECIAL) if gexf else attrs))
     edges = (
         graph.edges(keys=True, data=True) if graph.is_multigraph() else ((u, v, None, d) for u, v, d in graph.edges(data=True))
@@ -237,6 +266,10 @@ def _for_xml(graph: nx.Graph, gexf: bool = False) -> nx.Graph:
             out.add_edge(_xml_key(u), _xml_key(v), **attrs)
     _harmonise(d for _, d in out.nodes(data=True))
     _harmonise(d for *_, d in out.edges(data=True))
+    if gexf and positions:
+        for n, (x, y) in positions.items():
+            if n in graph:
+                out.nodes[_xml_key(n)]["viz"] = {"position": {"x": x, "y": -y, "z": 0.0}}
     return out
 
 
@@ -447,12 +480,18 @@ def export(
     folder: str | Path,
     formats: Sequence[str] = FORMATS,
     results: StoredResults | None = None,
+    *,
+    level: str | None = None,
+    positions: Positions | None = None,
 ) -> ExportResult:
     """Write ``tables_or_graph`` to ``folder`` in ``formats`` (``graphml``, ``gexf``, ``neo4j-csv``).
 
-    ``results`` (with tables only): analysis results read back from the store
-    (:func:`netlens.store.readback.read_results`) — result properties on their nodes (``pagerank``,
-    ``community``, ``<metric>_scope`` …) and ``TIE`` relationships with their properties (``rel_type`` ``TIE``).
+    ``results``: analysis results read back from the store (:func:`netlens.store.readback.read_results`). With
+    tables: result properties on their nodes (``pagerank``, ``community``, ``<metric>_scope`` …) and ``TIE``
+    relationships with their properties (``rel_type`` ``TIE``). With a projection graph at ``level`` (``city`` or
+    ``organisation``): the result properties on its members and the TIE properties of that level on its edges.
+    ``positions``: node key -> ``(x, y)`` map pixels (:func:`netlens.render.maps.layout`), written for Gephi
+    (GraphML ``x``/``y``, GEXF ``viz:position``, ``y`` upwards) in GraphML and GEXF.
 
     ``tables_or_graph``: validated tables (the full typed graph is exported), or any networkx graph
     (a projection, say) for GraphML/GEXF. Files: ``network.graphml``, ``network.gexf`` and the folder
@@ -469,16 +508,24 @@ def export(
     result = ExportResult(root)
     graph: nx.Graph | None = None
     if "graphml" in formats or "gexf" in formats:
-        graph = tables_or_graph if isinstance(tables_or_graph, nx.Graph) else typed_graph(tables_or_graph, results)
+        if isinstance(tables_or_graph, nx.Graph):
+            graph = tables_or_graph
+            if results is not None:
+                if level is None:
+                    raise UsageError("results with a graph need the graph's level (city or organisation)")
+                graph = graph.copy()  # the caller's graph is not changed
+                _add_level_results(graph, results, level)
+        else:
+            graph = typed_graph(tables_or_graph, results)
     if "graphml" in formats and graph is not None:
         path = root / GRAPHML_FILE
         with atomic_write(path) as fh:
-            nx.write_graphml(_for_xml(graph), fh, infer_numeric_types=True)
+            nx.write_graphml(_for_xml(graph, positions=positions), fh, infer_numeric_types=True)
         result.files["graphml"] = [path]
     if "gexf" in formats and graph is not None:
         path = root / GEXF_FILE
         with atomic_write(path) as fh:
-            nx.write_gexf(_for_xml(graph, gexf=True), fh)
+            nx.write_gexf(_for_xml(graph, gexf=True, positions=positions), fh)
         result.files["gexf"] = [path]
     if "neo4j-csv" in formats and not isinstance(tables_or_graph, nx.Graph):
         files, command = _neo4j_csvs(tables_or_graph, root / NEO4J_FOLDER, results)

@@ -67,7 +67,7 @@ from netlens.errors import NotFoundError, UsageError
 
 from . import assemble, extras, place, select, style, thin
 from .assemble import FORMAT, read_map_data
-from .formats import is_int
+from .formats import is_int, rounded
 
 __all__ = [
     "DEFAULT_MAX_EDGES",
@@ -78,6 +78,7 @@ __all__ = [
     "render_map",
     "write_map",
     "read_map_data",
+    "layout",
 ]
 
 #: Above this many drawn nodes the browser gets no physics simulation (precomputed layout only).
@@ -286,16 +287,10 @@ def _build(
     _check_options(G, top, label_top, seed, physics, max_edges)
     if not isinstance(title, str):
         raise UsageError("title must be text")
-    ix = select.canonical(G)
-    sel = select.choose(ix, G, size_by=size_by, highlight_path=highlight_path, top=top, geo=geo)
-    if geo and max_edges == DEFAULT_MAX_EDGES:
-        max_edges = GEO_MAX_EDGES  # so that the map under the ties stays visible
-    drawn = thin.apply_budget(ix, sel, max_edges)
+    ix, sel, drawn, sizes, placement = _placed(G, size_by, highlight_path, geo, top, seed, max_edges)
     use_physics = physics if physics is not None else (not geo and drawn.n <= PHYSICS_MAX_NODES)
     if geo:
         use_physics = False
-    sizes = style.node_sizes(drawn.metric)
-    placement = place.positions(drawn, sel.latlon, geo=geo, seed=seed, radius=np.asarray(sizes, dtype=np.float64))
     look = style.looks(drawn, ix.attrs, sizes, placement.xy, color_by=color_by, label_top=label_top, geo=geo)
     counts = assemble.count(ix, sel, drawn)
     settings = assemble.Settings(
@@ -310,6 +305,55 @@ def _build(
     hops = extras.path_hops(G.graph, drawn)
     data = assemble.map_data(ix, sel, drawn, placement, look, select.facets(drawn.attrs, drawn.edata), counts, settings, hops)
     return _Built(data=data, counts=counts, physics=settings.physics, thinning_k=drawn.thinning.k if drawn.thinning else None)
+
+
+def _placed(
+    G: nx.Graph,
+    size_by: str | None,
+    highlight_path: Sequence[Any] | None,
+    geo: bool,
+    top: int | None,
+    seed: int,
+    max_edges: int | None,
+) -> tuple[select.Indexed, select.Selection, thin.Drawn, list[float], place.Placement]:
+    """select → thin → place: the drawn subgraph, its node sizes and its positions."""
+    ix = select.canonical(G)
+    sel = select.choose(ix, G, size_by=size_by, highlight_path=highlight_path, top=top, geo=geo)
+    if geo and max_edges == DEFAULT_MAX_EDGES:
+        max_edges = GEO_MAX_EDGES  # so that the map under the ties stays visible
+    drawn = thin.apply_budget(ix, sel, max_edges)
+    sizes = style.node_sizes(drawn.metric)
+    placement = place.positions(drawn, sel.latlon, geo=geo, seed=seed, radius=np.asarray(sizes, dtype=np.float64))
+    return ix, sel, drawn, sizes, placement
+
+
+def layout(
+    G: nx.Graph,
+    *,
+    size_by: str | None = None,
+    highlight_path: Sequence[Any] | None = None,
+    geo: bool = False,
+    top: int | None = None,
+    seed: int = 0,
+    max_edges: int | None = DEFAULT_MAX_EDGES,
+) -> dict[Any, tuple[float, float]]:
+    """The positions :func:`write_map` gives the members it draws with the same options: node key -> ``(x, y)``
+    in map pixels (``y`` grows downwards), rounded as the map's data block holds them. Members the map leaves out
+    (``top``, geo mode without coordinates) have none. A map of at most :data:`PHYSICS_MAX_NODES` members starts
+    from these positions and then lets physics settle them in the browser; larger maps show them as they are.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> G = nx.path_graph(["a", "b", "c"])
+    >>> pos = layout(G, seed=1)
+    >>> sorted(pos) == ["a", "b", "c"] and pos == layout(G, seed=1)
+    True
+    """
+    _check_options(G, top, 0, seed, None, max_edges)
+    ix, _, drawn, _, placement = _placed(G, size_by, highlight_path, geo, top, seed, max_edges)
+    xy = placement.xy
+    return {ix.keys[int(k)]: (rounded(xy[i, 0], 1), rounded(xy[i, 1], 1)) for i, k in enumerate(drawn.shown)}
 
 
 def _only_known(kw: Mapping[str, Any]) -> dict[str, Any]:
