@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -181,3 +182,51 @@ def test_result_writes_keep_the_cached_tables(mini: Path, tmp_path: Path, monkey
     assert calls == []
     for name in before:
         pd.testing.assert_frame_equal(before[name], after[name])
+
+
+def _every_property(path: Path) -> dict[tuple[str, tuple[str, ...]], dict[str, object]]:
+    rows = EmbeddedStore(path).query("MATCH (n) RETURN n.id AS id, labels(n) AS l, properties(n) AS p").rows
+    return {(str(r["id"]), tuple(r["l"])): dict(r["p"]) for r in rows}
+
+
+@pytest.mark.parametrize(
+    ("metric", "level", "options"),
+    [
+        ("centrality", "city", {}),
+        ("centrality", "organisation", {}),
+        ("communities", "organisation", {}),
+        ("brokers", "city", {"partition_by": "country"}),  # nullable integer and boolean columns
+    ],
+)
+def test_bulk_write_back_stores_what_the_shared_statements_store(
+    tmp_path: Path, metric: str, level: str, options: dict[str, Any]
+) -> None:
+    """Issue 16: results are set with kglite's DataFrame bulk update; the Cypher statements both stores share
+    (run here through ``query --write``) must leave every node with the same properties, values and types."""
+    import shutil
+
+    from netlens.pipeline import commands
+    from netlens.pipeline.analyses import results_for_store
+    from netlens.store.cypher_render import node_property_statements
+
+    from .conftest import SAMPLE
+
+    base = tmp_path / "base.kgl"
+    EmbeddedStore(base).load(tables_of(SAMPLE))
+    bulk, shared = tmp_path / "bulk.kgl", tmp_path / "shared.kgl"
+    shutil.copy(base, bulk)
+    shutil.copy(base, shared)
+    store = EmbeddedStore(bulk)
+    a, _ = commands.run_analysis(store, metric, level=level, write=False, **options)
+    nodes = results_for_store(a)
+    assert nodes is not None and len(nodes)
+    kinds = store.read_tables().labels()
+    assert store.write_node_properties(nodes, kinds) == len(nodes)
+    other = EmbeddedStore(shared)
+    for st in node_property_statements(nodes, kinds):
+        other.query(st.cypher, st.parameters(st.rows), write=True)
+    got, expected = _every_property(bulk), _every_property(shared)
+    assert got.keys() == expected.keys()
+    for key, props in expected.items():
+        assert {k: (type(v), v) for k, v in got[key].items()} == {k: (type(v), v) for k, v in props.items()}, key
+    assert got != _every_property(base)  # something was written
