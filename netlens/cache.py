@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-__all__ = ["enabled", "folder", "file_stamp", "source_digest", "get", "put", "MAX_ENTRIES"]
+__all__ = ["enabled", "folder", "file_stamp", "source_digest", "get", "put", "rekey", "MAX_ENTRIES"]
 
 #: entries kept (the most recently used); one CORDIS read-back is ~20 MB
 MAX_ENTRIES = 8
@@ -104,7 +104,8 @@ def _decode(data: Any) -> Any:
         return _dt.date.fromisoformat(data["$date"])
     if "$frame" in data:
         cols = data["$frame"]
-        columns = [[_decode(v) for v in col] for col in data["data"]]
+        # plain cells as they are (a call per cell made CORDIS' 16 MB of tables cost 2 s to decode)
+        columns = [[_decode(v) if isinstance(v, (dict, list)) else v for v in col] for col in data["data"]]
         import pandas as pd
 
         frame = pd.DataFrame(dict(zip(cols, columns)), columns=cols, dtype=object)
@@ -154,24 +155,55 @@ def put(kind: str, slot: str, key: str, value: Any, *, sources: Iterable[str | o
         data = json.dumps(doc, separators=(",", ":"), allow_nan=True).encode("utf-8")
     except (TypeError, ValueError):
         return
-    target = _path(kind, slot)
+    _write(_path(kind, slot), [data])
+
+
+def _head(key: str) -> bytes:
+    """How an entry stored with ``key`` begins (``put`` writes format and key first)."""
+    return json.dumps({"format": _FORMAT, "key": key}, separators=(",", ":")).encode("utf-8")[:-1] + b","
+
+
+def rekey(kind: str, slot: str, old_key: str, new_key: str) -> bool:
+    """Give the value stored in ``(kind, slot)`` with ``old_key`` the key ``new_key``, without decoding it (the
+    store's file changed but the cached read-back did not: a write of analysis results). False when the slot
+    does not hold ``old_key`` (nothing changed then); the caller may :func:`put` instead."""
+    if not enabled():
+        return False
+    target, old = _path(kind, slot), _head(old_key)
+    try:
+        with open(target, "rb") as fh:
+            if fh.read(len(old)) != old:
+                return False
+            rest = fh.read()
+    except OSError:
+        return False
+    return _write(target, [_head(new_key), rest])
+
+
+def _write(target: Path, chunks: list[bytes]) -> bool:
+    """Write ``chunks`` to ``target`` in the private folder: temporary, fsync, rename; then evict old entries.
+    A failed write is skipped (False) and leaves no temporary behind."""
     try:
         d = _private_folder()
         fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".tmp", dir=d)
     except OSError:
-        return
+        return False
+    ok = False
     try:
         with os.fdopen(fd, "wb") as out:
-            out.write(data)
+            for chunk in chunks:
+                out.write(chunk)
             out.flush()
             os.fsync(out.fileno())
         os.replace(tmp, target)
+        ok = True
     except OSError:
         pass
     finally:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
     _evict(d)
+    return ok
 
 
 def _sources_gone(entry: Path) -> bool:

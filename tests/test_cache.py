@@ -36,6 +36,20 @@ def test_damaged_entries_are_ignored(cache_home: Path) -> None:
     assert cache.get("t", "s", "k") == 2
 
 
+def test_rekey_moves_a_value_to_a_new_key_without_decoding_it(cache_home: Path) -> None:
+    import pandas as pd
+
+    frame = pd.DataFrame({"id": ["a", "b"], "tags": [["x", "y"], None], "n": [1, 2]}, dtype=object)
+    cache.put("t", "s", 'k1 "quoted" ň', {"cities": frame})
+    assert cache.rekey("t", "s", "not the key", "k3") is False  # a slot without that key is left as it is
+    assert cache.rekey("t", "s", 'k1 "quoted" ň', "k2") is True
+    assert cache.get("t", "s", 'k1 "quoted" ň') is None
+    back = cache.get("t", "s", "k2")["cities"]
+    assert back.to_dict("list") == {"id": ["a", "b"], "tags": [["x", "y"], None], "n": [1, 2]}
+    assert [p.name for p in cache_home.iterdir() if p.name.endswith(".tmp")] == []
+    assert cache.rekey("t", "absent", "k", "k2") is False
+
+
 def test_off_switch(cache_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NETLENS_CACHE", "0")
     cache.put("t", "s", "k", 1)

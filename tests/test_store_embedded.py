@@ -230,3 +230,34 @@ def test_bulk_write_back_stores_what_the_shared_statements_store(
     for key, props in expected.items():
         assert {k: (type(v), v) for k, v in got[key].items()} == {k: (type(v), v) for k, v in props.items()}, key
     assert got != _every_property(base)  # something was written
+
+
+def test_results_written_keep_the_cached_tables_for_the_new_file(
+    mini: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a write of analysis results the next analysis still reads the tables from the cache (the entry is
+    re-keyed to the saved file, not rebuilt), and they are the same tables."""
+    from netlens import cache
+    from netlens.store import readback
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("NETLENS_CACHE", raising=False)
+    path = tmp_path / "g.kgl"
+    EmbeddedStore(path).load(tables_of(mini))
+    store = EmbeddedStore(path)
+    first = store.read_tables()
+    before = path.stat().st_mtime_ns
+
+    def no_encoding(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the tables were encoded again instead of re-keyed")
+
+    monkeypatch.setattr(cache, "put", no_encoding)
+    store.write_node_properties(pd.DataFrame({"degree": [2]}, index=["nantes"]), first.labels())
+    assert path.stat().st_mtime_ns != before  # a new file: a new cache key
+
+    def no_read_back(run: object) -> None:
+        raise AssertionError("read back through Cypher: the cache entry was not carried over")
+
+    monkeypatch.setattr(readback, "read_tables", no_read_back)
+    again = EmbeddedStore(path).read_tables()
+    assert {name: again[name].to_dict("list") for name in again} == {name: first[name].to_dict("list") for name in first}

@@ -241,12 +241,16 @@ class EmbeddedStore:
 
     def _results_written(self) -> None:
         """Analysis results do not change the tables: carry a cached read-back over to the newly saved file, when
-        the write started from the very file the tables were read from (stamps taken under the lock)."""
+        the write started from the very file the tables were read from (stamps taken under the lock). The entry
+        is re-keyed in place when the cache holds it (CORDIS: a 16 MB copy instead of 2.2 s of encoding)."""
         if self._tables is None or self._written is None:
             return
         before, after = self._written
         if before is not None and after is not None and self._tables[0] == before:
-            cache.put("tables", *self._tables_key(after), dict(self._tables[1]), sources=(self.real_path,))
+            slot, old_key = self._tables_key(before)
+            _, new_key = self._tables_key(after)
+            if not cache.rekey("tables", slot, old_key, new_key):
+                cache.put("tables", slot, new_key, dict(self._tables[1]), sources=(self.real_path,))
             self._tables = (after, self._tables[1])
 
     def query(self, cypher: str, params: dict[str, Any] | None = None, *, write: bool = False) -> QueryResult:
