@@ -2,9 +2,9 @@
 
 Run: .venv/bin/python bench/bench_steps.py [--csv path/to/h2020.csv] [--metrics centrality,communities] [--runs 3] [--tag before]
 
-Sides: ``netlens`` = the CLI ``netlens analyse`` as it stands; ``arrays`` = the same run (read the store, analyse,
-write back) through the library with the array projection on the hot path, i.e. ``commands.run_analysis`` without
-its ``build_graph`` step (the CLI change left for netlens/pipeline/commands.py: see the report of issue 16);
+Sides: ``netlens`` = the CLI ``netlens analyse`` as it stands; ``tree`` (with ``--tree DIR``) = the same command
+from another checkout (e.g. a worktree of the previous commit), on its own copy of the store (its own tables-cache
+slot); ``arrays`` (with ``--arrays``) = the same run through the library with the array projection on the hot path;
 ``direct`` = bench/direct_script.py.
 
 Loads the CSV once into an embedded store in a temporary folder (``netlens load --format cordis --no-enrich``),
@@ -32,10 +32,11 @@ _REL = Path("shared") / "data" / "cordis-h2020-participation" / "h2020.csv"
 DEFAULT_CSV = next((p / _REL for p in HERE.parents if (p / _REL).is_file()), Path("/work") / _REL)
 
 
-def run_child(argv: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak RSS (GB) of one child process; exits on failure."""
+def run_child(argv: list[str], tree: Path | None = None) -> tuple[float, float]:
+    """Wall seconds and peak RSS (GB) of one child process (importing netlens from ``tree`` if given); exits on failure."""
+    env = {**os.environ, "PYTHONPATH": str(tree)} if tree is not None else None
     t = time.perf_counter()
-    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=tree)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - t
     out = proc.stdout.read().decode() if proc.stdout else ""
@@ -72,6 +73,7 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--tag", default="")
     ap.add_argument("--arrays", action="store_true", help="also time the library run with the array hot path")
+    ap.add_argument("--tree", type=Path, default=None, help="also time `netlens analyse` from this checkout (side 'tree')")
     args = ap.parse_args()
     exe = Path(sys.executable).with_name("netlens")
     nl = [str(exe)] if exe.exists() else [shutil.which("netlens") or "netlens"]
@@ -85,25 +87,33 @@ def main() -> None:
     try:
         w, r = run_child([*nl, "load", "--format", "cordis", str(args.csv), "--no-enrich", *store])
         lines.append(f"load (once): {w:.1f} s, peak RSS {r:.2f} GB")
+        other = ["--store-path", str(tmp / "tree.kgl"), "--quiet"]  # its own copy: its own tables-cache slot
+        if args.tree is not None:
+            shutil.copy(tmp / "netlens.kgl", tmp / "tree.kgl")
+            lines.append(f"tree: {args.tree.resolve()}")
+        cli = [sys.executable, "-c", "from netlens.cli import main; main()"]
         print(lines[-1], flush=True)
         lines.append(f"{'step':<13}| {'side':<8}| {'median s':>9} | {'min-max s':>13} | {'peak RSS GB':>11}")
         for metric in args.metrics.split(","):
             ours: list[tuple[float, float]] = []
             arrays: list[tuple[float, float]] = []
             direct: list[tuple[float, float]] = []
+            tree: list[tuple[float, float]] = []
             for _ in range(args.runs):
                 ours.append(run_child([*nl, "analyse", "--metric", metric, "--level", "organisation", *store]))
+                if args.tree is not None:
+                    tree.append(run_child([*cli, "analyse", "--metric", metric, "--level", "organisation", *other], args.tree))
                 if args.arrays:
                     arrays.append(run_child([sys.executable, "-c", ARRAYS_CHILD, metric, store[1]]))
                 direct.append(run_child([sys.executable, str(HERE / "direct_script.py"), metric, "--csv", str(args.csv)]))
                 got = f", arrays {arrays[-1][0]:.1f} s" if arrays else ""
                 print(f"  {metric}: netlens {ours[-1][0]:.1f} s{got}, direct {direct[-1][0]:.1f} s", flush=True)
             sd = summary(direct)
-            for side, runs in (("netlens", ours), ("arrays", arrays), ("direct", direct)):
+            for side, runs in (("netlens", ours), ("tree", tree), ("arrays", arrays), ("direct", direct)):
                 if runs:
                     s = summary(runs)
                     lines.append(f"{metric:<13}| {side:<8}| {s[0]:9.2f} | {s[1]:6.2f}-{s[2]:6.2f} | {s[3]:11.2f}")
-            for side, runs in (("netlens", ours), ("arrays", arrays)):
+            for side, runs in (("netlens", ours), ("tree", tree), ("arrays", arrays)):
                 if runs:
                     s = summary(runs)
                     lines.append(

@@ -491,3 +491,27 @@ def test_empty_graph() -> None:
     G = nx.Graph()
     assert centrality(G).empty and communities(G).empty and brokers(G).empty and bridges(G).empty
     assert structure(G)["nodes"] == 0
+
+
+def test_pivot_batches_on_two_processes_give_the_same_values() -> None:
+    """Issue 16 item 4: the pivot batches of a large sampled component run in forked workers; each batch is the
+    same computation and the batches are summed in the same order, so every path metric and its error is equal."""
+    G = nx.barabasi_albert_graph(2500, 3, seed=1)  # one component over PARALLEL_MIN_NODES
+    nx.set_edge_attributes(G, {e: 1.0 + (hash(e) % 5) for e in G.edges}, "weight")
+    calls: list[tuple[int, int]] = []
+    kw = {"betweenness": "sampled", "closeness": "sampled", "samples": 40, "stderr": True}
+    one = centrality(G, workers=1, **kw)  # type: ignore[arg-type]
+    two = centrality(G, workers=2, on_progress=lambda d, t: calls.append((d, t)), **kw)  # type: ignore[arg-type]
+    for col in ("betweenness", "closeness", "harmonic", "betweenness_se", "closeness_se", "harmonic_se"):
+        assert np.array_equal(one[col].to_numpy(), two[col].to_numpy(), equal_nan=True), col
+    assert calls[-1] == (40, 40) and [d for d, _ in calls] == sorted(d for d, _ in calls)
+
+
+def test_workers_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    from netlens.analysis._pathsums import default_workers
+
+    monkeypatch.setenv("NETLENS_WORKERS", "1")
+    assert default_workers() == 1
+    monkeypatch.setenv("NETLENS_WORKERS", "two")
+    with pytest.raises(UsageError, match="NETLENS_WORKERS"):
+        default_workers()

@@ -7,8 +7,12 @@ vertex order. Private to the centrality module (its public names are used by it 
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import random
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -20,6 +24,8 @@ from netlens.errors import UsageError
 
 __all__ = [
     "PATH_MODES",
+    "PARALLEL_MIN_NODES",
+    "default_workers",
     "DEFAULT_SAMPLES",
     "DEFAULT_EXACT_LIMIT",
     "check_mode",
@@ -39,6 +45,21 @@ DEFAULT_SAMPLES = 128
 DEFAULT_EXACT_LIMIT = 30_000_000
 
 _BATCHES = 20  # pivot batches used to estimate the sampling variance
+
+#: a sampled component of at least this many members spreads its pivot batches over the workers (smaller ones:
+#: starting the processes would cost more than it saves)
+PARALLEL_MIN_NODES = 2000
+
+
+def default_workers() -> int:
+    """Processes for the pivot batches: ``NETLENS_WORKERS`` if set (1 = this process only), else every core."""
+    text = os.environ.get("NETLENS_WORKERS", "").strip()
+    if text:
+        try:
+            return max(1, int(text))
+        except ValueError:
+            raise UsageError(f"NETLENS_WORKERS={text!r}: expected a whole number of processes (1 or more)") from None
+    return max(1, os.cpu_count() or 1)
 
 
 def check_mode(name: str, value: str) -> None:
@@ -100,12 +121,14 @@ def path_metrics(
     samples: int,
     seed: int | None,
     on_progress: Callable[[int, int], None] | None = None,
+    workers: int = 1,
 ) -> dict[str, np.ndarray]:
     """Betweenness (networkx-normalised), closeness (networkx incl. Wasserman-Faust), harmonic, and their stderr.
 
     ``exact_bc``/``exact_cl`` hold the per-component plan (None = metric not wanted). Sampled components share
     one set of pivots for all three metrics. ``on_progress(done, total)`` is called with the pivots done out of
     all pivots of the sampled components, after each batch of pivots (not called when nothing is sampled).
+    ``workers``: processes for the pivot batches of a large sampled component (the result does not depend on it).
     """
     n = c.n
     bc_on, cl_on = exact_bc is not None, exact_cl is not None
@@ -132,7 +155,7 @@ def path_metrics(
             pick = np.asarray(rng.sample(range(members.size), samples), dtype=np.int64)
             do_bc = bc_on and not plan_bc[comp]
             do_cl = cl_on and not plan_cl[comp]
-            _sampled_component(c, A, members, pick, dist, do_bc, do_cl, raw_bc, raw_bc_se, out, pivots.done)
+            _sampled_component(c, A, members, pick, dist, do_bc, do_cl, raw_bc, raw_bc_se, out, pivots.done, workers)
     _finish_path_metrics(n, raw_bc, raw_bc_se, bc_on, cl_on, out)
     return out
 
@@ -172,10 +195,11 @@ def _sampled_component(
     raw_bc_se: np.ndarray,
     out: dict[str, np.ndarray],
     batch_done: Callable[[int], None],
+    workers: int = 1,
 ) -> None:
     """Brandes-Pich / Eppstein-Wang estimates for one component from the pivots ``members[pick]``, written in place;
-    ``batch_done(k)`` after each batch of ``k`` pivots."""
-    n, g, n_c, samples = c.n, c.graph, members.size, pick.size
+    ``batch_done(k)`` after each batch of ``k`` pivots. The batches run in ``workers`` processes when that pays."""
+    n, n_c, samples = c.n, members.size, pick.size
     pivots = members[pick]
     is_pivot = np.zeros(n_c, dtype=bool)
     is_pivot[pick] = True
@@ -183,22 +207,18 @@ def _sampled_component(
     fpc = (n_c - samples) / (n_c - 1)  # sampling without replacement
     bc_m, d_m, h_m = _Moments(n_c), _Moments(n_c), _Moments(n_c)
     batches = np.array_split(pivots, min(_BATCHES, samples))
-    if do_cl:
-        # scipy's Dijkstra returns a dense array (igraph's distances() builds Python lists: 2x slower)
-        sub = A[members][:, members] if n_c < n else A
-        local = np.empty(n, dtype=np.int64)
-        local[members] = np.arange(n_c)
-    for batch in batches:
-        per = (n_c - 1) / len(batch)
-        if do_bc:
-            x = np.asarray(g.betweenness(directed=False, weights=dist, sources=batch.tolist()), dtype=float)
-            bc_m.add(x[members], per)
-        if do_cl:
-            d = csg.dijkstra(sub, directed=False, indices=local[batch], unweighted=not c.weighted)
-            d_m.add(d.sum(axis=0), per)
-            with np.errstate(divide="ignore"):
-                h_m.add(np.where(d > 0, 1.0 / d, 0.0).sum(axis=0), per)
-        batch_done(len(batch))
+    local = np.empty(n, dtype=np.int64)
+    local[members] = np.arange(n_c)
+    # scipy's Dijkstra returns a dense array (igraph's distances() builds Python lists: 2x slower)
+    sub = (A[members][:, members] if n_c < n else A) if do_cl else None
+    job = _Job(c.graph, sub, local, members, dist, do_bc, do_cl, c.weighted)
+    for batch, (x, dsum, hsum) in zip(batches, _batch_results(job, batches, workers, batch_done)):
+        per = (n_c - 1) / len(batch)  # the batches are summed in their order, wherever they ran: same result
+        if x is not None:
+            bc_m.add(x, per)
+        if dsum is not None and hsum is not None:
+            d_m.add(dsum, per)
+            h_m.add(hsum, per)
     nb = len(batches)
     if do_bc:
         raw_bc[members] = bc_m.total * scale
@@ -214,6 +234,69 @@ def _sampled_component(
         out["closeness_se"][members] = cl * d_m.stderr(nb, fpc) / total
         out["harmonic"][members] = h_m.total * scale
         out["harmonic_se"][members] = h_m.stderr(nb, fpc)
+
+
+@dataclass(frozen=True)
+class _Job:
+    """What one batch of pivots needs: the graph, the component (``members``, ``local`` positions, its distance
+    matrix ``sub`` for closeness) and which sums to compute."""
+
+    graph: Any
+    sub: sp.csr_array | None
+    local: np.ndarray
+    members: np.ndarray
+    dist: list[float] | None
+    do_bc: bool
+    do_cl: bool
+    weighted: bool
+
+
+_Sums = tuple[np.ndarray | None, np.ndarray | None, np.ndarray | None]
+
+
+def _one_batch(job: _Job, batch: np.ndarray) -> _Sums:
+    """The batch's dependencies (betweenness) and its distance and inverse-distance sums, over the component."""
+    x = dsum = hsum = None
+    if job.do_bc:
+        x = np.asarray(job.graph.betweenness(directed=False, weights=job.dist, sources=batch.tolist()), dtype=float)
+        x = x[job.members]
+    if job.do_cl and job.sub is not None:
+        d = csg.dijkstra(job.sub, directed=False, indices=job.local[batch], unweighted=not job.weighted)
+        dsum = d.sum(axis=0)
+        with np.errstate(divide="ignore"):
+            hsum = np.where(d > 0, 1.0 / d, 0.0).sum(axis=0)
+    return x, dsum, hsum
+
+
+#: the job forked workers run: set just before the pool forks (the children inherit it), cleared after
+_FORKED: list[tuple[_Job, list[np.ndarray]]] = []
+
+
+def _forked_batch(i: int) -> tuple[int, _Sums]:
+    job, batches = _FORKED[0]
+    return i, _one_batch(job, batches[i])
+
+
+def _batch_results(job: _Job, batches: list[np.ndarray], workers: int, batch_done: Callable[[int], None]) -> list[_Sums]:
+    """:func:`_one_batch` of every batch, in batch order: in this process, or spread over ``workers`` forked
+    processes (each batch is the same computation wherever it runs) when the component is large enough."""
+    forking = "fork" in multiprocessing.get_all_start_methods()
+    if workers <= 1 or len(batches) < 2 or job.members.size < PARALLEL_MIN_NODES or not forking:
+        out = []
+        for batch in batches:
+            out.append(_one_batch(job, batch))
+            batch_done(len(batch))
+        return out
+    results: list[_Sums | None] = [None] * len(batches)
+    _FORKED[:] = [(job, batches)]
+    try:
+        with multiprocessing.get_context("fork").Pool(min(workers, len(batches))) as pool:
+            for i, sums in pool.imap_unordered(_forked_batch, range(len(batches))):
+                results[i] = sums
+                batch_done(len(batches[i]))
+    finally:
+        _FORKED.clear()
+    return [r for r in results if r is not None]
 
 
 def _finish_path_metrics(

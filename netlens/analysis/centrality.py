@@ -36,6 +36,7 @@ from netlens.analysis._pathsums import (
     PATH_MODES,
     check_mode,
     component_plan,
+    default_workers,
     eigenvector,
     path_metrics,
 )
@@ -56,6 +57,7 @@ def centrality(
     exact_limit: float = DEFAULT_EXACT_LIMIT,
     stderr: bool = False,
     on_progress: Callable[[int, int], None] | None = None,
+    workers: int | None = None,
 ) -> pd.DataFrame:
     """Node centralities, networkx definitions, computed with igraph.
 
@@ -82,6 +84,10 @@ def centrality(
     on_progress : callable, optional
         ``on_progress(done, total)``: source pivots done out of all pivots of the sampled components, after each
         of the 20 pivot batches per component (not called when every component is exact).
+    workers : int, optional
+        Processes the pivot batches of a sampled component of 2,000 or more members are spread over (forked, on
+        systems that fork; default ``NETLENS_WORKERS`` or every core; 1 = this process). The batches are summed
+        in the same order wherever they ran, so the values do not depend on it.
 
     Returns
     -------
@@ -151,7 +157,8 @@ def centrality(
     memb, sizes, edges = components(c)
     plan_bc = None if betweenness == "none" else component_plan(betweenness, sizes, edges, k, exact_limit)
     plan_cl = None if closeness == "none" else component_plan(closeness, sizes, edges, k, exact_limit)
-    paths = path_metrics(c, memb, sizes, plan_bc, plan_cl, k, seed, on_progress)
+    procs = default_workers() if workers is None else workers
+    paths = path_metrics(c, memb, sizes, plan_bc, plan_cl, k, seed, on_progress, procs)
     g = c.graph
     w = c.weight.tolist() if c.weighted else None
     degree = np.asarray(g.degree(), dtype=np.int64)
