@@ -8,6 +8,9 @@ The *key* stored with a value must change whenever the inputs change: callers bu
 identity (:func:`file_stamp`) and from the source of the code that computes the value (:func:`source_digest`), so
 a new netlens version never reads an old entry. ``NETLENS_CACHE=0`` turns the cache off. An entry that cannot be
 read (damaged, foreign) is ignored and rebuilt; one that cannot be written is skipped.
+Entries are private, unlike the files netlens replaces for a user (store, maps, exports keep their owner and mode):
+each is written ``0600`` by the process that owns the cache folder, whatever an older entry's mode was, and the
+folder is put back to ``0700`` when it was opened up.
 
 Eviction, on every write: entries whose ``sources`` (files the caller named) are gone, all but the
 :data:`MAX_ENTRIES` most recently used entries, and temporaries older than a minute (left by a killed run).
