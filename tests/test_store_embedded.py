@@ -261,3 +261,16 @@ def test_results_written_keep_the_cached_tables_for_the_new_file(
     monkeypatch.setattr(readback, "read_tables", no_read_back)
     again = EmbeddedStore(path).read_tables()
     assert {name: again[name].to_dict("list") for name in again} == {name: first[name].to_dict("list") for name in first}
+
+
+def test_bulk_write_back_never_creates_a_node(mini: Path, tmp_path: Path) -> None:
+    """A result for an id the file does not hold (removed by a --replace load meanwhile) is skipped, as the shared
+    ``MATCH … SET`` statement skips it; kglite's bulk update alone would create the node."""
+    store = EmbeddedStore(tmp_path / "g.kgl")
+    store.load(tables_of(mini))
+    before = store.info().nodes
+    results = pd.DataFrame({"degree": [2, 5]}, index=["nantes", "gone"])
+    store.write_node_properties(results, {"nantes": "City", "gone": "City"})
+    assert EmbeddedStore(tmp_path / "g.kgl").info().nodes == before
+    rows = EmbeddedStore(tmp_path / "g.kgl").query("MATCH (n:City) RETURN n.id AS id, n.degree AS d ORDER BY id").rows
+    assert {r["id"]: r["d"] for r in rows} == {"hamburg": None, "nantes": 2, "rijeka": None}

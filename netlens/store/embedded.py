@@ -300,9 +300,12 @@ class EmbeddedStore:
             if on_progress is not None:
                 on_progress(0, total)
             for u in updates:
-                rows = frame.loc[list(u.ids)].reset_index(drop=True)  # the frame's own dtypes (int stays int)
+                # only nodes the file holds (add_nodes would create a missing one; MATCH … SET skips it)
+                stored = {r["id"] for r in self._rows(graph)(f"MATCH (n:{u.label}) RETURN n.id AS id")}
+                ids = [i for i in u.ids if i in stored]
+                rows = frame.loc[ids].reset_index(drop=True)  # the frame's own dtypes (int stays int)
                 rows = rows[[c for c in rows.columns if rows[c].notna().any()]]  # all missing: the REMOVE cleared it
-                rows.insert(0, "id", list(u.ids))
+                rows.insert(0, "id", ids)
                 try:
                     with warnings.catch_warnings():
                         warnings.simplefilter("ignore")  # advisory notes about title spellings: no title is written
