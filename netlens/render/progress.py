@@ -17,11 +17,11 @@ import os
 import sys
 import time
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
-from rich.text import Text
+if TYPE_CHECKING:  # rich is imported only when progress is shown (a pipe or --quiet never needs it: start-up time)
+    from rich.console import Console
+    from rich.progress import Progress, TaskID
 
 __all__ = ["Steps", "Step", "enabled", "fit"]
 
@@ -59,6 +59,8 @@ class Steps:
 
     def __enter__(self) -> Steps:
         if self.show:
+            from rich.console import Console
+
             self._console = Console(
                 stderr=True, force_terminal=None if sys.stderr.isatty() else False, highlight=False, width=self._width
             )
@@ -92,7 +94,9 @@ class Steps:
     def _live(self, total: float | None) -> Progress | None:
         if self._console is None:
             return None
-        columns: list[Any] = [SpinnerColumn(), TextColumn("{task.description}"), BarColumn(bar_width=20), _Count()]
+        from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        columns: list[Any] = [SpinnerColumn(), TextColumn("{task.description}"), BarColumn(bar_width=20), _count_column()]
         columns += [TextColumn("{task.fields[detail]}"), TimeElapsedColumn()]
         progress = Progress(*columns, console=self._console, transient=True, redirect_stdout=False, redirect_stderr=False)
         progress.start()
@@ -128,11 +132,17 @@ def fit(text: str, width: int = LABEL_WIDTH) -> str:
     return text[:head] + "…" + (text[-tail:] if tail else "")
 
 
-class _Count(MofNCompleteColumn):
-    """``n/N`` once the step's total is known (given to :meth:`Steps.step` or set by :meth:`Step.set_total`)."""
+def _count_column() -> Any:
+    """A column showing ``n/N`` once the step's total is known (given to :meth:`Steps.step` or set by
+    :meth:`Step.set_total`), nothing before."""
+    from rich.progress import MofNCompleteColumn
+    from rich.text import Text
 
-    def render(self, task: Any) -> Any:
-        return Text("") if task.total is None else super().render(task)
+    class Count(MofNCompleteColumn):
+        def render(self, task: Any) -> Any:
+            return Text("") if task.total is None else super().render(task)
+
+    return Count()
 
 
 def _clock(seconds: float) -> str:
