@@ -284,35 +284,34 @@ class EmbeddedStore:
         return QueryResult(list(res.columns), res.to_list())
 
     def write_node_properties(self, frame: pd.DataFrame, kinds: dict[str, str], *, on_progress: OnProgress | None = None) -> int:
-        """The shared plan (:func:`~netlens.store.plan.result_plan`): the old values of these result properties are
-        REMOVEd by Cypher, then each label's rows are set with kglite's DataFrame bulk update (``add_nodes``,
-        ``conflict_handling="update"``: only the given columns of existing nodes change), not ``UNWIND … SET`` row
-        by row. Same stored values and types (``tests/test_store_embedded.py``); full CORDIS centrality 4.5 s ->
-        1.5 s. ``on_progress`` counts the rows set."""
+        """The shared plan (:func:`~netlens.store.plan.result_plan`, here as its parts ``result_clears`` and
+        ``result_ids``): the old values of these result properties are REMOVEd by Cypher, then each label's rows
+        are set with kglite's DataFrame bulk update (``add_nodes``, ``conflict_handling="update"``: only the given
+        columns of existing nodes change), not ``UNWIND … SET`` row by row. Same stored values and types
+        (``tests/test_store_embedded.py``); full CORDIS centrality 4.5 s -> 1.5 s. ``on_progress`` counts rows."""
         from netlens.store.cypher_render import statements
-        from netlens.store.plan import ClearResults, NodeUpdate, result_plan
+        from netlens.store.plan import result_clears, result_ids
 
-        plan = result_plan(frame, kinds)
-        updates = [item for item in plan if isinstance(item, NodeUpdate)]
-        total, done = sum(len(u.ids) for u in updates), 0
+        clears, groups = result_clears(frame), result_ids(frame, kinds)
+        total, done = sum(len(ids) for ids in groups.values()), 0
         with self._writing() as graph:
-            self._execute(graph, statements([item for item in plan if isinstance(item, ClearResults)]))
+            self._execute(graph, statements(clears))
             if on_progress is not None:
                 on_progress(0, total)
-            for u in updates:
+            for label, wanted in groups.items():
                 # only nodes the file holds (add_nodes would create a missing one; MATCH … SET skips it)
-                stored = {r["id"] for r in self._rows(graph)(f"MATCH (n:{u.label}) RETURN n.id AS id")}
-                ids = [i for i in u.ids if i in stored]
+                stored = {r["id"] for r in self._rows(graph)(f"MATCH (n:{label}) RETURN n.id AS id")}
+                ids = [i for i in wanted if i in stored]
                 rows = frame.loc[ids].reset_index(drop=True)  # the frame's own dtypes (int stays int)
                 rows = rows[[c for c in rows.columns if rows[c].notna().any()]]  # all missing: the REMOVE cleared it
                 rows.insert(0, "id", ids)
                 try:
                     with warnings.catch_warnings():
                         warnings.simplefilter("ignore")  # advisory notes about title spellings: no title is written
-                        graph.add_nodes(rows, u.label, "id", conflict_handling="update", on_invalid="error")
+                        graph.add_nodes(rows, label, "id", conflict_handling="update", on_invalid="error")
                 except Exception as exc:
-                    raise StoreError(f"writing {u.what} failed: {exc}") from exc
-                done += len(u.ids)
+                    raise StoreError(f"writing {label} results failed: {exc}") from exc
+                done += len(wanted)
                 if on_progress is not None:
                     on_progress(done, total)
         self._results_written()

@@ -364,6 +364,27 @@ def write_plan(tables: Tables) -> list[PlanItem]:
 # ------------------------------------------------------------------------------------------ analysis results
 
 
+def result_clears(frame: pd.DataFrame) -> list[PlanItem]:
+    """The :class:`ClearResults` of :func:`result_plan` with ``replace``: remove the columns' properties from every
+    City, Organisation, Project and Exchange node. Only names of :data:`~netlens.store.schema.RESULT_PROPERTIES`."""
+    names = [str(c) for c in frame.columns]
+    unknown = [c for c in names if c not in RESULT_PROPERTIES]
+    if unknown:
+        raise UsageError(f"not analysis result properties: {', '.join(unknown)}")
+    return [ClearResults(label, tuple(names)) for label in RESULT_LABELS] if names else []
+
+
+def result_ids(frame: pd.DataFrame, kinds: dict[str, str]) -> dict[str, list[Any]]:
+    """The ids of ``frame`` (index) per label, in frame order, as :func:`result_plan` groups them (ids without a
+    label in ``kinds`` are left out); labels sorted."""
+    groups: dict[str, list[Any]] = {}
+    for node_id in frame.index:
+        label = kinds.get(node_id)
+        if label is not None:
+            groups.setdefault(label, []).append(node_id)
+    return dict(sorted(groups.items()))
+
+
 def result_plan(frame: pd.DataFrame, kinds: dict[str, str], *, replace: bool = True) -> list[PlanItem]:
     """Set the columns of ``frame`` (index = node id) as properties on nodes; ``kinds`` maps id -> label.
 
@@ -372,14 +393,7 @@ def result_plan(frame: pd.DataFrame, kinds: dict[str, str], *, replace: bool = T
     earlier run behind. Only names of :data:`~netlens.store.schema.RESULT_PROPERTIES` may be replaced (they
     are written into the Cypher). Ids without a label in ``kinds`` are skipped; one :class:`NodeUpdate` per label.
     """
-    out: list[PlanItem] = []
-    if replace:
-        names = [str(c) for c in frame.columns]
-        unknown = [c for c in names if c not in RESULT_PROPERTIES]
-        if unknown:
-            raise UsageError(f"not analysis result properties: {', '.join(unknown)}")
-        if names:
-            out += [ClearResults(label, tuple(names)) for label in RESULT_LABELS]
+    out: list[PlanItem] = result_clears(frame) if replace else []
     groups: dict[str, tuple[list[Any], list[Props]]] = {}
     cols = list(frame.columns)
     for node_id, values in zip(frame.index, frame.itertuples(index=False, name=None)):
