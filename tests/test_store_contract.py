@@ -348,6 +348,28 @@ def test_merge_keeps_values_the_new_package_does_not_carry(backend: tuple[str, A
     assert brno["lat"] is None or math.isnan(brno["lat"])
 
 
+def test_a_load_into_an_empty_store_builds_what_a_merge_builds(backend: tuple[str, Any]) -> None:
+    """Issue 15: into an empty Neo4j database (or with --replace) the load CREATEs instead of MERGEs; the graph
+    must be the same, also for duplicate relationship rows (folded: the later non-missing value wins)."""
+    name, open_store = backend
+    tables = dict(package(["brno", "plzen"], {"org-a": "brno", "org-b": None}, {"p1": ["brno", "org-a"], "p2": ["plzen"]}))
+    parts = tables["participations"]
+    tables["participations"] = pd.concat(  # brno twice in p1: first a partner, then the coordinator
+        [parts, frame("participations", [{"project_id": "p1", "member_id": "brno", "role": "coordinator"}])], ignore_index=True
+    )
+    store = open_store()
+    store.load(tables)  # empty: CREATE
+    created, created_info = canonical(store.read_tables()), store.info()
+    store.load(tables, replace=True)  # replace: CREATE after the delete
+    assert canonical(open_store().read_tables()) == created and store.info() == created_info
+    store.load(package(["wien"]), replace=True)
+    store.load(tables)  # not empty: MERGE
+    store.query("MATCH (c:City {id: 'wien'}) DETACH DELETE c", write=True)
+    assert canonical(open_store().read_tables()) == created
+    roles = [p["role"] for p in created["participations"] if p["member_id"] == "brno" and p["project_id"] == "p1"]
+    assert roles == ["coordinator"] and store.load(tables).relationships_created == 0
+
+
 @pytest.mark.parametrize("replace", [False, True])
 @pytest.mark.parametrize("fail_after", [0, 3, 6, 8, 10])
 def test_failed_load_leaves_the_store_unchanged(backend: tuple[str, Any], fail_after: int, replace: bool) -> None:

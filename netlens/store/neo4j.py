@@ -57,6 +57,7 @@ from netlens.model.network import Network, Tables
 from netlens.store.cypher_render import (
     OnProgress,
     Statement,
+    create_statements,
     in_batches,
     node_property_statements,
     render,
@@ -132,15 +133,21 @@ def delete_statement() -> Statement:
     return render(DeleteNodes())
 
 
-def load_statements(tables: Tables, *, replace: bool = False, batch_size: int = BATCH) -> tuple[list[Statement], list[Statement]]:
+def load_statements(
+    tables: Tables, *, replace: bool = False, batch_size: int = BATCH, empty: bool = False
+) -> tuple[list[Statement], list[Statement]]:
     """``(schema, data)``: the constraint statements, then the data statements in batches of ``batch_size`` rows.
 
-    The data statements form one transaction; with ``replace`` it starts with :func:`delete_statement`.
+    The data statements form one transaction; with ``replace`` it starts with :func:`delete_statement`. With
+    ``replace``, or ``empty`` (the caller found the database empty), nodes and relationships are CREATEd
+    (:func:`~netlens.store.cypher_render.create_statements`: the same graph, without MERGE's lookups); a
+    concurrent writer cannot make duplicates of a node id, which the uniqueness constraints refuse.
     """
     plan = write_plan(tables)
     schema = statements(item for item in plan if isinstance(item, Constraint))
     data: list[Statement] = [delete_statement()] if replace else []
-    data += in_batches(statements(item for item in plan if not isinstance(item, Constraint)), batch_size)
+    rest = [item for item in plan if not isinstance(item, Constraint)]
+    data += in_batches(create_statements(rest) if replace or empty else statements(rest), batch_size)
     return schema, data
 
 
@@ -358,7 +365,8 @@ class Neo4jStore:
 
     # -------------------------------------------------------------- Store protocol
     def load(self, tables: Tables, *, replace: bool = False, on_progress: OnProgress | None = None) -> LoadResult:
-        schema, data = load_statements(tables, replace=replace, batch_size=self.batch_size)
+        empty = not replace and not self.query("MATCH (n) RETURN n.id AS id LIMIT 1").rows
+        schema, data = load_statements(tables, replace=replace, batch_size=self.batch_size, empty=empty)
         t0 = time.perf_counter()
         totals = dict.fromkeys(COUNTERS, 0)
         for st in schema:  # schema changes may not share a transaction with data
