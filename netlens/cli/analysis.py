@@ -75,7 +75,12 @@ __all__ = ["analyse", "tandems", "paths"]
     show_default=True,
     help="centrality: betweenness/closeness exact, sampled (with its error) or auto by size.",
 )
-@click.option("--samples", type=click.IntRange(min=2), default=None, help="centrality: pivots for sampled betweenness [128].")
+@click.option(
+    "--samples",
+    type=click.IntRange(min=2),
+    default=None,
+    help="centrality: pivots for sampled betweenness [128]; their batches run on every core (NETLENS_WORKERS=N to choose).",
+)
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed (sampling, communities).")
 @weights_option
 @click.option("--topic", default=None, help="tandems: only activities about this topic.")
