@@ -154,15 +154,15 @@ def put(kind: str, slot: str, key: str, value: Any, *, sources: Iterable[str | o
     if not enabled():
         return
     try:
-        doc = {"format": _FORMAT, "key": key, "sources": [os.fspath(s) for s in sources], "value": _encode(value)}
-        data = json.dumps(doc, separators=(",", ":"), allow_nan=True).encode("utf-8")
+        rest = {"sources": [os.fspath(s) for s in sources], "value": _encode(value)}
+        data = json.dumps(rest, separators=(",", ":"), allow_nan=True).encode("utf-8")[1:]  # after the "{"
     except (TypeError, ValueError):
         return
-    _write(_path(kind, slot), [data])
+    _write(_path(kind, slot), [_head(key), data])  # format and key first: what get and rekey read
 
 
 def _head(key: str) -> bytes:
-    """How an entry stored with ``key`` begins (``put`` writes format and key first)."""
+    """How an entry stored with ``key`` begins: ``{"format":…,"key":…,`` (``put`` writes it, ``rekey`` replaces it)."""
     return json.dumps({"format": _FORMAT, "key": key}, separators=(",", ":")).encode("utf-8")[:-1] + b","
 
 

@@ -116,15 +116,20 @@ def _attrs(reserved: dict[str, Any], props: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _add_node_results(g: nx.Graph, results: StoredResults) -> None:
+    """Result properties onto the nodes of ``g`` that have them (a node's own attributes keep their names)."""
+    for node_id, props in results.nodes.items():
+        if node_id in g:
+            node = g.nodes[node_id]
+            node.update(_attrs({}, {k: v for k, v in props.items() if k not in node}))
+
+
 def _add_level_results(g: nx.Graph, results: StoredResults | None, level: str) -> None:
     """Analysis results onto a projection at ``level``: result properties (with their ``<metric>_scope``) on its
     members, and each ``TIE`` of that level onto its pair's edge (added when only a tandem or transfer ties them)."""
     if results is None:
         return
-    for node_id, props in results.nodes.items():
-        if node_id in g:
-            node = g.nodes[node_id]
-            node.update(_attrs({}, {k: v for k, v in props.items() if k not in node}))
+    _add_node_results(g, results)
     for a, b, props in results.ties:
         if props.get("level") != level or a not in g or b not in g:
             continue
@@ -138,10 +143,7 @@ def _add_results(g: nx.MultiDiGraph, results: StoredResults | None) -> None:
     """Analysis results onto the typed graph: result properties on their nodes, one ``TIE`` edge per relationship."""
     if results is None:
         return
-    for node_id, props in results.nodes.items():
-        if node_id in g:
-            node = g.nodes[node_id]
-            node.update(_attrs({}, {k: v for k, v in props.items() if k not in node}))
+    _add_node_results(g, results)
     for i, (a, b, props) in enumerate(results.ties):
         level = props.get("level", "")
         g.add_edge(a, b, key=f"TIE:{level}:{i}", **_attrs({"label": "TIE", "rel_type": "TIE"}, props))

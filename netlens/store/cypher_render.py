@@ -39,6 +39,8 @@ __all__ = [
     "statements",
     "write_statements",
     "create_statements",
+    "folded",
+    "relationship_ends",
     "node_property_statements",
     "tie_statements",
     "batches",
@@ -199,25 +201,26 @@ def create_statements(items: Iterable[PlanItem]) -> list[Statement]:
                 out.append(Statement(cypher, rows, item.what))
                 continue
         elif isinstance(item, RelationshipWrite):
-            folded = _folded(item)
-            ends = {(item.type, item.from_label, item.to_label, a, b, k) for a, b, k in _ends(folded)}
+            one = folded(item)
+            ends = {(item.type, item.from_label, item.to_label, a, b, k) for a, b, k in relationship_ends(one)}
             fresh = rels.isdisjoint(ends)
             rels |= ends
-            out.append(relationship_statement(folded, new=True) if fresh else render(item))
+            out.append(relationship_statement(one, new=True) if fresh else render(item))
             continue
         out.append(render(item))
     return out
 
 
-def _ends(item: RelationshipWrite) -> list[tuple[Any, Any, Any]]:
+def relationship_ends(item: RelationshipWrite) -> list[tuple[Any, Any, Any]]:
+    """``(start, end, key)`` of every row of ``item`` (key ``""`` when the type has none): what MERGE matches on."""
     keys = item.keys if item.key_name else ("",) * len(item.starts)
     return list(zip(item.starts, item.ends, keys))
 
 
-def _folded(item: RelationshipWrite) -> RelationshipWrite:
+def folded(item: RelationshipWrite) -> RelationshipWrite:
     """``item`` with one row per (start, end, key): a later row's non-missing values over an earlier one's."""
     merged: dict[tuple[Any, Any, Any], dict[str, Any]] = {}
-    for end, p in zip(_ends(item), item.props):
+    for end, p in zip(relationship_ends(item), item.props):
         seen = merged.get(end)
         merged[end] = dict(p) if seen is None else {**seen, **{c: v for c, v in p.items() if v is not None}}
     if len(merged) == len(item.starts):

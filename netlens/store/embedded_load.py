@@ -11,7 +11,7 @@ from dataclasses import replace
 from typing import Any
 
 from netlens.store import schema
-from netlens.store.cypher_render import Statement, relationship_statement, statements
+from netlens.store.cypher_render import Statement, folded, relationship_ends, relationship_statement, statements
 from netlens.store.plan import NodeWrite, PlanItem, RelationshipWrite
 from netlens.store.readback import Runner
 from netlens.validation.specs import SPECS
@@ -65,39 +65,30 @@ def _relationship_changes(run: Runner, item: RelationshipWrite) -> list[Statemen
         f"RETURN a.id AS a, b.id AS b, {key} AS k, properties(r) AS p"
     )
     stored = {(r["a"], r["b"], r["k"]): r["p"] for r in recs}
-    keys = item.keys if item.key_name else ("",) * len(item.starts)
-    new: dict[tuple[Any, Any, Any], dict[str, Any]] = {}
+    new: list[int] = []
     changed: list[int] = []
-    for j, (a, b, k, p) in enumerate(zip(item.starts, item.ends, keys, item.props)):
-        found = stored.get((a, b, k))
+    for j, (end, p) in enumerate(zip(relationship_ends(item), item.props)):
+        found = stored.get(end)
         if found is None:
-            seen = new.get((a, b, k))
-            new[(a, b, k)] = p if seen is None else {**seen, **{c: v for c, v in p.items() if v is not None}}
+            new.append(j)
         elif not _unchanged(found, p):
             changed.append(j)
     out: list[Statement] = []
     if new:
-        ends = list(new)
-        out.append(
-            relationship_statement(
-                replace(
-                    item,
-                    starts=tuple(e[0] for e in ends),
-                    ends=tuple(e[1] for e in ends),
-                    props=tuple(new[e] for e in ends),
-                    keys=tuple(e[2] for e in ends) if item.key_name else (),
-                ),
-                new=True,
-            )
-        )
+        out.append(relationship_statement(folded(_rows(item, new)), new=True))
     if changed:
-
-        def pick(col: tuple[Any, ...]) -> tuple[Any, ...]:
-            return tuple(col[j] for j in changed)
-
-        rows = replace(item, starts=pick(item.starts), ends=pick(item.ends), props=pick(item.props))
-        out.append(relationship_statement(replace(rows, keys=pick(item.keys)) if item.key_name else rows))
+        out.append(relationship_statement(_rows(item, changed)))
     return out
+
+
+def _rows(item: RelationshipWrite, picked: list[int]) -> RelationshipWrite:
+    """``item`` with only the rows ``picked``, in that order."""
+
+    def pick(col: tuple[Any, ...]) -> tuple[Any, ...]:
+        return tuple(col[j] for j in picked)
+
+    keys = pick(item.keys) if item.key_name else ()
+    return replace(item, starts=pick(item.starts), ends=pick(item.ends), props=pick(item.props), keys=keys)
 
 
 def changes(run: Runner, items: list[PlanItem]) -> list[Statement]:
