@@ -14,7 +14,13 @@ the inlined scripts, CSS and template differ).  Per renderer and map it records:
   been rendered (the render-complete event, then one ``requestAnimationFrame``);
 - ``pan``: a programmatic camera move of 60 px, same timing;
 - ``hover``: a real mouse move (playwright) onto a member's screen position until the tooltip is
-  shown and the next frame is rendered, timed in the page from the ``mousemove`` event.
+  shown and the next frame is rendered, timed in the page from the ``mousemove`` event;
+- ``frame work``: main-thread time of one rendered frame during those zoom and pan steps (sigma
+  ``beforeRender`` → ``afterRender``, our label overlay included; vis ``beforeDrawing`` → ``afterDrawing``).
+  The step times above cannot go below two display frames (~33 ms at 60 Hz: the frame, then one
+  ``requestAnimationFrame``), so this is the figure that shows how much faster a renderer draws;
+- ``animated zoom``: frames per second rendered during a 2 s animated zoom in and out (camera animation /
+  ``moveTo`` with animation), what a user sees when zooming with the wheel or the +/− buttons.
 
 Chromium is Debian's /usr/bin/chromium with WebGL through SwiftShader (no GPU on this machine).
 """
@@ -33,6 +39,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from netlens.render.maps import assemble, read_map_data  # noqa: E402
+from tools.chromium import ARGS as CANVAS_ARGS  # noqa: E402, F401  (re-exported: 2D canvas only, for the no-WebGL test)
 from tools.chromium import CHROMIUM  # noqa: E402
 from tools.chromium import WEBGL_ARGS as ARGS  # noqa: E402
 
@@ -43,8 +50,14 @@ def webgl_html(data: dict[str, Any]) -> str:
 
 
 def webgl_page(page: str) -> str:
-    """Swap a vis-network map page for the WebGL renderer, keeping its data block."""
+    """The WebGL page for a map page of either renderer, keeping its data block."""
     return webgl_html(read_map_data(page))
+
+
+def vis_page(page: str) -> str:
+    """The vis-network page for a map page of either renderer, keeping its data block."""
+    data = read_map_data(page)
+    return assemble.to_html(data, str(data["meta"].get("title", "netlens map")), "vis")
 
 
 # ----------------------------------------------------------------------------------------------
@@ -141,10 +154,12 @@ def _hover_targets(page: Any, kind: str, n: int) -> list[tuple[float, float]]:
     return out
 
 
-def _hover(page: Any, kind: str, n: int) -> list[float]:
+def _hover(page: Any, kind: str, n: int) -> tuple[list[float], int]:
+    """Hover times, and how many hovers showed no tooltip within 5 s."""
     targets = _hover_targets(page, kind, n)
     box = page.locator("#nl-network").bounding_box()
     times: list[float] = []
+    missed = 0
     for x, y in targets:
         page.mouse.move(box["x"] + 3, box["y"] + box["height"] - 3)  # an empty corner: no hover
         page.wait_for_timeout(150)
@@ -159,7 +174,44 @@ def _hover(page: Any, kind: str, n: int) -> list[float]:
                 times.append(h["t1"] - h["t0"])
                 break
             page.wait_for_timeout(10)
-    return times
+        else:
+            missed += 1
+    return times, missed
+
+
+_WORK_ARM_JS = """(kind) => {
+  window.__work = [];
+  let t0 = null;
+  const on = (a, b) => kind === 'webgl' ? netlens.renderer.on(a, b) : network.on(a, b);
+  on(kind === 'webgl' ? 'beforeRender' : 'beforeDrawing', () => { t0 = performance.now(); });
+  on(kind === 'webgl' ? 'afterRender' : 'afterDrawing', () => {
+    if (t0 !== null) window.__work.push(performance.now() - t0);
+    t0 = null;
+  });
+}"""
+
+_ANIMATE_JS = """async ([kind, ms]) => {
+  const out = [];
+  for (const f of [4, 0.25]) {
+    let frames = 0;
+    const count = () => { frames++; };
+    if (kind === 'webgl') {
+      const R = netlens.renderer, cam = R.getCamera();
+      R.on('afterRender', count);
+      cam.animate({ratio: cam.getState().ratio / f}, {duration: ms, easing: 'linear'});
+      await new Promise(r => setTimeout(r, ms));
+      R.off('afterRender', count);
+    } else {
+      network.on('afterDrawing', count);
+      network.moveTo({scale: network.getScale() * f, animation: {duration: ms, easingFunction: 'linear'}});
+      await new Promise(r => setTimeout(r, ms));
+      network.off('afterDrawing', count);
+    }
+    out.push(frames / (ms / 1000));
+    await new Promise(r => setTimeout(r, 300));
+  }
+  return out;
+}"""
 
 
 def measure(browser: Any, path: Path, kind: str, steps: int, shot: Path | None, viewport: tuple[int, int]) -> dict[str, Any]:
@@ -167,11 +219,14 @@ def measure(browser: Any, path: Path, kind: str, steps: int, shot: Path | None, 
     page.wait_for_timeout(300)
     if shot:
         page.screenshot(path=str(shot))
+    page.evaluate(_WORK_ARM_JS, kind)
     rec["zoom"] = page.evaluate(_STEP_JS, [kind, "zoom", steps])
     print(f"#   {path.name} {kind}: zoom done", file=sys.stderr, flush=True)
     rec["pan"] = page.evaluate(_STEP_JS, [kind, "pan", steps])
     print(f"#   {path.name} {kind}: pan done", file=sys.stderr, flush=True)
-    rec["hover"] = _hover(page, kind, max(3, steps // 2))
+    rec["work"] = page.evaluate("window.__work")
+    rec["animated"] = page.evaluate(_ANIMATE_JS, [kind, 2000])
+    rec["hover"], rec["hover_missed"] = _hover(page, kind, max(3, steps // 2))
     print(f"#   {path.name} {kind}: hover done", file=sys.stderr, flush=True)
     for k in ("zoom", "pan"):  # a step whose frame never came (10 s) is counted, not timed
         rec[k + "_timeouts"] = sum(1 for v in rec[k] if v < 0)
@@ -204,7 +259,7 @@ def _fmt(xs: list[float]) -> str:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("maps", nargs="+", help="map pages written by netlens (vis-network)")
+    ap.add_argument("maps", nargs="+", help="map pages written by netlens (either renderer: both pages are made from the data)")
     ap.add_argument("--steps", type=int, default=15)
     ap.add_argument("--rounds", type=int, default=2, help="alternating rounds old/new per map")
     ap.add_argument("--out", default="/tmp/netlens-bench-browser")
@@ -235,36 +290,53 @@ def main() -> None:
             text = src.read_text(encoding="utf-8")
             new = out / f"{src.stem}.webgl.html"
             new.write_text(webgl_page(text), encoding="utf-8")
+            old = out / f"{src.stem}.vis.html"
+            old.write_text(vis_page(text), encoding="utf-8")
             meta = read_map_data(text)["meta"]["counts"]
             print(
                 f"\n## {src.name}: {meta['nodes_shown']:,} members, {meta['edges_shown']:,} ties drawn; "
-                f"{src.stat().st_size / 1e6:.2f} MB (vis) / {new.stat().st_size / 1e6:.2f} MB (webgl)"
+                f"{old.stat().st_size / 1e6:.2f} MB (vis) / {new.stat().st_size / 1e6:.2f} MB (webgl)"
             )
             acc: dict[str, dict[str, list[float]]] = {
-                k: {"first": [], "complete": [], "zoom": [], "pan": [], "hover": []} for k in ("vis", "webgl")
+                k: {"first": [], "complete": [], "zoom": [], "pan": [], "hover": [], "work": [], "animated": []}
+                for k in ("vis", "webgl")
             }
             notes: dict[str, set[str]] = {"vis": set(), "webgl": set()}
             for r in range(a.rounds):
-                for kind, path in (("vis", src), ("webgl", new)):
+                for kind, path in (("vis", old), ("webgl", new)):
                     shot = out / f"{src.stem}.{kind}.png" if a.shots and r == 0 else None
                     rec = measure(browser, path, kind, a.steps, shot, (vw, vh))
                     acc[kind]["first"].append(rec["first_draw_ms"])
                     acc[kind]["complete"].append(rec["complete_ms"])
-                    for k in ("zoom", "pan", "hover"):
+                    for k in ("zoom", "pan", "hover", "work", "animated"):
                         acc[kind][k].extend(rec[k])
                     notes[kind].add(f"requests besides the file: {rec['other_requests']}, console errors: {len(rec['errors'])}")
+                    if rec["hover_missed"]:
+                        notes[kind].add(f"hovers without a tooltip in 5 s: {rec['hover_missed']}")
                     if rec["zoom_timeouts"] or rec["pan_timeouts"]:
                         notes[kind].add(f"steps without a frame in 10 s: zoom {rec['zoom_timeouts']}, pan {rec['pan_timeouts']}")
                     for e in rec["errors"][:3]:
                         notes[kind].add("error: " + e[:200])
-            print(f"{'renderer':<9}{'first draw':>26}{'all ties drawn':>26}{'zoom step':>26}{'pan step':>26}{'hover':>26}")
+            cols_all = ("first", "complete", "zoom", "pan", "hover", "work", "animated")
+            heads = ("first draw", "all ties drawn", "zoom step", "pan step", "hover", "frame work", "animated zoom fps")
+            print(f"{'renderer':<9}" + "".join(f"{h:>26}" for h in heads))
             for kind in ("vis", "webgl"):
                 r2 = acc[kind]
-                cols = "".join(f"{_fmt(r2[k]):>26}" for k in ("first", "complete", "zoom", "pan", "hover"))
-                print(f"{kind:<9}{cols}")
+                print(f"{kind:<9}" + "".join(f"{_fmt(r2[k]):>26}" for k in cols_all))
+
+            def ratio(k: str, inverse: bool = False, acc: dict[str, dict[str, list[float]]] = acc) -> str:
+                v, w = acc["vis"][k], acc["webgl"][k]
+                if not v or not w or not statistics.median(v) or not statistics.median(w):
+                    return "n/a"
+                r = statistics.median(w) / statistics.median(v) if inverse else statistics.median(v) / statistics.median(w)
+                return f"×{r:.1f}"
+
             for kind in ("vis", "webgl"):
-                z = statistics.median(acc["vis"]["zoom"]) / statistics.median(acc[kind]["zoom"]) if acc[kind]["zoom"] else 0
-                print(f"# {kind}: {'; '.join(sorted(notes[kind]))}" + (f"; zoom speed-up ×{z:.1f}" if kind == "webgl" else ""))
+                print(f"# {kind}: {'; '.join(sorted(notes[kind]))}")
+            print(
+                f"# webgl against vis (medians): zoom step {ratio('zoom')}, pan step {ratio('pan')}, hover {ratio('hover')}, "
+                f"frame work {ratio('work')}, animated zoom frames/s {ratio('animated', inverse=True)}"
+            )
             sys.stdout.flush()
         browser.close()
 

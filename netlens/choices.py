@@ -48,4 +48,4 @@ EXPORT_FORMATS = ("graphml", "gexf", "neo4j-csv")
 #: node colourings of ``netlens map``
 COLOR_BY = ("kind", "type", "country", "community", "programme")
 #: map renderers: vis-network (canvas) or sigma.js + graphology (WebGL)
-RENDERERS = ("vis", "webgl")
+RENDERERS = ("webgl", "vis")

@@ -136,7 +136,7 @@ def graph() -> nx.Graph:
 
 
 def test_loads_offline_with_all_nodes_and_no_errors(session: Session, graph: nx.Graph, tmp_path: Path) -> None:
-    st = write_map(graph, tmp_path / "map.html", size_by="pagerank", highlight_path=["m000", "m001", "m004"])
+    st = write_map(graph, tmp_path / "map.html", size_by="pagerank", highlight_path=["m000", "m001", "m004"], renderer="vis")
     page = session.open(tmp_path / "map.html")
     assert session.poll_node_count(graph.number_of_nodes()) == graph.number_of_nodes() == st.nodes_shown
     assert page.evaluate("network.body.data.edges.length") == graph.number_of_edges()
@@ -153,7 +153,7 @@ def test_loads_offline_with_all_nodes_and_no_errors(session: Session, graph: nx.
 
 def test_malicious_name_stays_text(session: Session, graph: nx.Graph, tmp_path: Path) -> None:
     # its label is drawn on the canvas too; no physics, so nodes stay where they were measured
-    write_map(graph, tmp_path / "evil.html", label_top=100, physics=False)
+    write_map(graph, tmp_path / "evil.html", label_top=100, physics=False, renderer="vis")
     page = session.open(tmp_path / "evil.html")
     # hover it (tooltip), select it (panel), search it (result list), list it as neighbour
     pos = page.evaluate("(id) => network.canvasToDOM(network.getPosition(id))", "m001")
@@ -177,7 +177,7 @@ def test_malicious_name_stays_text(session: Session, graph: nx.Graph, tmp_path: 
 
 
 def test_search_box_focuses_and_selects(session: Session, graph: nx.Graph, tmp_path: Path) -> None:
-    write_map(graph, tmp_path / "map.html")
+    write_map(graph, tmp_path / "map.html", renderer="vis")
     page = session.open(tmp_path / "map.html")
     page.fill("#nl-search", "member 2")
     results = page.locator("#nl-results li").all_text_contents()
@@ -192,7 +192,7 @@ def test_search_box_focuses_and_selects(session: Session, graph: nx.Graph, tmp_p
 
 
 def test_click_shows_neighbours(session: Session, graph: nx.Graph, tmp_path: Path) -> None:
-    write_map(graph, tmp_path / "map.html", physics=False)
+    write_map(graph, tmp_path / "map.html", physics=False, renderer="vis")
     page = session.open(tmp_path / "map.html")
     target = session.clickable(["m010", "m011", "m012", "m013", "m014", "m015"])
     session.click_node(target)
@@ -210,7 +210,7 @@ def test_click_shows_neighbours(session: Session, graph: nx.Graph, tmp_path: Pat
 
 
 def test_filters_change_the_drawn_nodes(session: Session, graph: nx.Graph, tmp_path: Path) -> None:
-    write_map(graph, tmp_path / "map.html")
+    write_map(graph, tmp_path / "map.html", renderer="vis")
     page = session.open(tmp_path / "map.html")
     page.select_option('select[data-filter="kind"]', "city")
     cities = [k for k, a in graph.nodes(data=True) if a["kind"] == "city"]
@@ -229,7 +229,7 @@ def test_large_map_mode(session: Session, graph: nx.Graph, tmp_path: Path, monke
     """The batched drawing used above 2,500 nodes, exercised on the small graph."""
     monkeypatch.setattr(maps, "_FAST_DRAW_MIN", 10)
     monkeypatch.setattr(maps, "PHYSICS_MAX_NODES", 10)
-    st = write_map(graph, tmp_path / "big.html", max_edges=30)
+    st = write_map(graph, tmp_path / "big.html", max_edges=30, renderer="vis")
     data = read_map_data((tmp_path / "big.html").read_text(encoding="utf-8"))
     assert data["meta"]["fast_draw"] and st.edges_hidden > 0
     page = session.open(tmp_path / "big.html")
@@ -249,7 +249,7 @@ def test_large_map_mode(session: Session, graph: nx.Graph, tmp_path: Path, monke
 
 
 def test_geo_map(session: Session, graph: nx.Graph, tmp_path: Path) -> None:
-    st = write_map(graph, tmp_path / "geo.html", geo=True)
+    st = write_map(graph, tmp_path / "geo.html", geo=True, renderer="vis")
     page = session.open(tmp_path / "geo.html")
     unplaced = sorted(k for k, a in graph.nodes(data=True) if a["lat"] is None)
     assert st.nodes_unplaced == len(unplaced)
@@ -271,7 +271,7 @@ def test_giant_component_fills_the_fitted_view(session: Session, tmp_path: Path,
     if long_names:  # the largest members' names are drawn large; they must not bound the fitted view
         for node, attrs in G.nodes(data=True):
             attrs["name"] = f"{node} " + "COMMISSARIAT A L ENERGIE ATOMIQUE ET AUX ENERGIES ALTERNATIVES " * 2
-    write_map(G, tmp_path / "giant.html", color_by="community")
+    write_map(G, tmp_path / "giant.html", color_by="community", renderer="vis")
     data = read_map_data((tmp_path / "giant.html").read_text(encoding="utf-8"))
     assert data["meta"]["physics"] is False  # above PHYSICS_MAX_NODES: the layout is shown as computed
     page = session.open(tmp_path / "giant.html")
@@ -295,7 +295,7 @@ def test_sample_map_keeps_every_member_in_view_after_physics(session: Session, t
     from tests.conftest import SAMPLE
 
     store, html = tmp_path / "s.kgl", tmp_path / "sample.html"
-    for args in (["load", str(SAMPLE)], ["map", "--level", "city", "-o", str(html)]):
+    for args in (["load", str(SAMPLE)], ["map", "--level", "city", "--renderer", "vis", "-o", str(html)]):
         command = [sys.executable, "-m", "netlens", *args, "--store-path", str(store), "-q"]
         subprocess.run(command, check=True, capture_output=True)
     assert read_map_data(html.read_text(encoding="utf-8"))["meta"]["physics"] is True

@@ -189,26 +189,6 @@ def webgl_map(G: nx.Graph, path: Path, **kw: Any) -> Path:
     return path
 
 
-def with_hidden_ties(G: nx.Graph, vis_page: Path) -> dict[str, Any]:
-    """The data block plus the proposed ``hidden_edges``: every tie between two drawn members
-    that thinning left out (what the Python side would add; see assets/README.md)."""
-    data = read_map_data(vis_page.read_text(encoding="utf-8"))
-    ids = data["nodes"]["id"]
-    index = {k: i for i, k in enumerate(ids)}
-    drawn = {frozenset((s, t)) for s, t in zip(data["edges"]["source"], data["edges"]["target"])}
-    hidden: dict[str, list[Any]] = {"source": [], "target": [], "weight": []}
-    for u, v, w in G.edges(data="weight"):
-        a, b = index.get(str(u)), index.get(str(v))
-        if a is None or b is None or frozenset((a, b)) in drawn:
-            continue
-        a, b = min(a, b), max(a, b)
-        hidden["source"].append(a)
-        hidden["target"].append(b)
-        hidden["weight"].append(w)
-    data["hidden_edges"] = hidden
-    return data
-
-
 PNG_JS = """async (url) => {
   const img = new Image();
   img.src = url;
@@ -297,7 +277,7 @@ def test_loads_offline_with_all_nodes_and_no_errors(session: Session, graph: nx.
     assert page.evaluate("netlens.renderer.getGraph() === netlens.graph") is True
     m = graph.number_of_edges()
     assert page.text_content("#nl-counter") == f"40 of 40 members, {m} of {m} ties drawn"
-    assert page.locator("#nl-path-items li").all_text_contents() == ["Member 00", EVIL, "Member 04"]
+    assert page.locator("#nl-path-items li.nl-route-member").all_text_contents() == ["Member 00", EVIL, "Member 04"]
     # the path's ties are drawn red, its members always labelled
     data = read_map_data(text)
     for k in data["edges"]["path"]:
@@ -374,52 +354,94 @@ def test_panel_overlays_the_map_without_moving_it(browser: Any, graph: nx.Graph,
         s.page.close()
 
 
+def _strongest(G: nx.Graph, v: str, k: int) -> list[str]:
+    """v's k strongest ties (weight descending, then partner id): the rule of ``extras.neighbours``."""
+    return [u for _, u in sorted((-G[v][u]["weight"], u) for u in G[v])][:k]
+
+
 def test_focus_dims_the_rest_and_lists_all_ties_with_thinned_ones(session: Session, tmp_path: Path) -> None:
     G = big_graph(600, seed=3)
     hub = max(G, key=G.degree)
-    vis = tmp_path / "thin.vis.html"
-    st = write_map(G, vis, max_edges=500)
-    assert st.edges_hidden > 0
-    data = with_hidden_ties(G, vis)
-    path = tmp_path / "thin.html"
-    path.write_text(webgl_html(data), encoding="utf-8")
+    path = webgl_map(G, tmp_path / "thin.html", max_edges=500)
+    data = read_map_data(path.read_text(encoding="utf-8"))
+    cap = data["neighbours"]["max_per_node"]
+    ids = data["nodes"]["id"]
+    drawn = {frozenset((ids[s], ids[t])) for s, t in zip(data["edges"]["source"], data["edges"]["target"])}
+    assert len(drawn) < G.number_of_edges() and G.degree(hub) > cap
     page = session.open(path)
     assert page.evaluate("(id) => netlens.select(id, false)", hub) is True
     ties = page.evaluate("netlens.focusList()")
-    assert sorted(t["id"] for t in ties) == sorted(str(v) for v in G[hub])
-    assert any(t["hidden"] for t in ties) and any(not t["hidden"] for t in ties)
+    listed = {t["id"] for t in ties}
+    drawn_of_hub = {u for u in G[hub] if frozenset((hub, u)) in drawn}
+    # every drawn tie, and the cap's strongest ties of the whole graph, each once
+    assert len(listed) == len(ties) and listed == drawn_of_hub | set(_strongest(G, hub, cap))
+    assert {t["id"] for t in ties if t["hidden"]} == set(_strongest(G, hub, cap)) - drawn_of_hub != set()
     weights = [t["weight"] for t in ties]
     assert weights == sorted(weights, reverse=True)
-    for t in ties[:5]:
-        assert t["weight"] == G[hub][t["id"]]["weight"]
-    listed = page.locator("#nl-panel-neighbours li").evaluate_all("els => els.map(e => e.dataset.id)")
-    assert sorted(listed) == sorted(str(v) for v in G[hub])
+    for t in ties:
+        assert t["weight"] == pytest.approx(G[hub][t["id"]]["weight"], rel=5e-3)  # 3 significant digits
+    assert sorted(page.locator("#nl-panel-neighbours li").evaluate_all("els => els.map(e => e.dataset.id)")) == sorted(listed)
     n_thinned = sum(t["hidden"] for t in ties)
     assert page.evaluate("netlens.graph.filterEdges((e, a) => a.h !== undefined).length") == n_thinned
-    assert f"{n_thinned} thinned" in page.text_content("#nl-panel-nb-note")
+    note = page.text_content("#nl-panel-nb-note")
+    assert f"{len(drawn_of_hub)} drawn; {n_thinned} thinned" in note
+    assert f"{G.degree(hub) - len(ties)} weaker ties" in note and f"{cap} strongest" in note
+    assert page.text_content("#nl-panel-nb-title") == f"Ties ({G.degree(hub)})"
+    # a member with at most `cap` ties and a thinned one: all its ties are listed
+    small = next(v for v in sorted(G) if 0 < G.degree(v) <= cap and any(frozenset((v, u)) not in drawn for u in G[v]))
+    page.evaluate("(id) => netlens.select(id, false)", small)
+    assert {t["id"] for t in page.evaluate("netlens.focusList()")} == set(G[small])
+    page.evaluate("(id) => netlens.select(id, false)", hub)
     # everything else is dimmed: a non-neighbour's drawn colour differs from its own colour
     other = next(v for v in G if v != hub and v not in G[hub])
     own = page.evaluate("(id) => netlens.graph.getNodeAttribute(id, 'color')", other)
+    session.frame()
     assert page.evaluate("(id) => netlens.renderer.getNodeDisplayData(id).color", other) != own
     nb = ties[0]["id"]
     assert page.evaluate("(id) => netlens.renderer.getNodeDisplayData(id).color", nb) == page.evaluate(
         "(id) => netlens.graph.getNodeAttribute(id, 'color')", nb
     )
     # labels in focus mode: the member and (collision permitting) its partners only
-    session.frame()
     labelled = [b["id"] for b in page.evaluate("netlens.labels")]
     assert labelled[0] == hub and set(labelled) <= {hub} | {str(v) for v in G[hub]}
     page.keyboard.press("Escape")
     assert page.evaluate("netlens.selected") is None
     assert page.evaluate("netlens.graph.filterEdges((e, a) => a.h !== undefined).length") == 0
+    session.frame()
     assert page.evaluate("(id) => netlens.renderer.getNodeDisplayData(id).color", other) == own
     session.assert_clean()
 
 
-def test_neighbour_note_without_hidden_ties_in_the_data(session: Session, tmp_path: Path) -> None:
+def test_focus_lists_partners_that_are_not_on_the_map(session: Session, tmp_path: Path) -> None:
+    G = big_graph(600, seed=3)
+    path = webgl_map(G, tmp_path / "top.html", top=200, size_by="degree")
+    data = read_map_data(path.read_text(encoding="utf-8"))
+    on_map = set(data["nodes"]["id"])
+    v = next(x for x in data["nodes"]["id"] if G.degree(x) <= data["neighbours"]["max_per_node"] and set(G[x]) - on_map)
+    page = session.open(path)
+    page.evaluate("(id) => netlens.select(id, false)", v)
+    ties = page.evaluate("netlens.focusList()")
+    assert {t["id"] for t in ties} == set(G[v])
+    assert {t["id"] for t in ties if not t["onMap"]} == set(G[v]) - on_map
+    for t in ties:
+        assert t["weight"] == pytest.approx(G[v][t["id"]]["weight"], rel=5e-3)
+    off = page.locator("#nl-panel-neighbours li.nl-offmap-tie").evaluate_all("els => els.map(e => e.firstChild.textContent)")
+    assert sorted(off) == sorted(G.nodes[u]["name"] for u in set(G[v]) - on_map)
+    assert f"{len(set(G[v]) - on_map)} with members not on this map" in page.text_content("#nl-panel-nb-note")
+    session.assert_clean()
+
+
+def test_neighbour_note_without_neighbour_lists_in_the_data(session: Session, tmp_path: Path) -> None:
+    """A page whose data block has no ``neighbours`` (written by an older netlens) still says what it misses."""
     G = big_graph(600, seed=3)
     hub = max(G, key=G.degree)
-    page = session.open(webgl_map(G, tmp_path / "thin.html", max_edges=500))
+    vis = tmp_path / "thin.vis.html"
+    write_map(G, vis, max_edges=500)
+    data = read_map_data(vis.read_text(encoding="utf-8"))
+    del data["neighbours"]
+    path = tmp_path / "old.html"
+    path.write_text(webgl_html(data), encoding="utf-8")
+    page = session.open(path)
     page.evaluate("(id) => netlens.select(id, false)", hub)
     drawn = len(page.evaluate("netlens.focusList()"))
     assert drawn < G.degree(hub)
@@ -606,6 +628,41 @@ def test_geo_map_draws_outlines(session: Session, graph: nx.Graph, tmp_path: Pat
     session.assert_clean()
 
 
+def test_geo_ties_are_drawn_curved_under_the_members(session: Session, graph: nx.Graph, tmp_path: Path) -> None:
+    """Geo maps carry a Bézier control point per tie: the page draws each tie through it (on the canvas under the
+    members) and keeps sigma's straight line invisible (but pickable for hover)."""
+    path = webgl_map(graph, tmp_path / "geo.html", geo=True)
+    data = read_map_data(path.read_text(encoding="utf-8"))
+    assert data["meta"]["curved_edges"] is True
+    page = session.open(path)
+    assert page.evaluate("netlens.curved") is True
+    session.frame()
+    E, ids = data["edges"], data["nodes"]["id"]
+    probes = []
+    for j in range(len(E["source"])):
+        a, b = (page.evaluate("(id) => netlens.nodeViewport(id)", ids[k]) for k in (E["source"][j], E["target"][j]))
+        T = page.evaluate("([x, y]) => netlens.renderer.graphToViewport({x, y})", [E["cx"][j], -E["cy"][j]])
+        mid = (0.25 * a["x"] + 0.5 * T["x"] + 0.25 * b["x"], 0.25 * a["y"] + 0.5 * T["y"] + 0.25 * b["y"])
+        straight = ((a["x"] + b["x"]) / 2, (a["y"] + b["y"]) / 2)
+        if ((mid[0] - straight[0]) ** 2 + (mid[1] - straight[1]) ** 2) ** 0.5 >= 6:
+            probes.append((j, mid))
+        assert page.evaluate("(k) => netlens.renderer.getEdgeDisplayData('e' + k).color", j) == "rgba(0,0,0,0)"
+    assert len(probes) >= 5
+    inked = page.evaluate(
+        """(pts) => { const c = document.getElementById('nl-bg'), d = window.devicePixelRatio || 1;
+             const v = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;  // one read-back
+             return pts.map(([x, y]) => {
+               for (let dx = -1; dx <= 1; dx++) for (let dy = -1; dy <= 1; dy++) {
+                 const i = 4 * ((Math.round(y * d) + dy) * c.width + Math.round(x * d) + dx);
+                 if (v[i + 3] > 0 && v[i] < 150) return true;
+               }
+               return false; }); }""",
+        [m for _, m in probes],
+    )
+    assert sum(inked) >= 0.8 * len(probes), inked  # a few probes may sit under a later, lighter tie
+    session.assert_clean()
+
+
 def test_netlens_map_renderer_webgl_writes_the_webgl_page(session: Session, tmp_path: Path) -> None:
     """`netlens map --renderer webgl` writes the same data block in the WebGL page, which opens offline."""
     from click.testing import CliRunner
@@ -626,3 +683,234 @@ def test_netlens_map_renderer_webgl_writes_the_webgl_page(session: Session, tmp_
     page = session.open(webgl)
     assert page.evaluate("netlens.graph.order") == 35
     assert session.requests == [session.url] and not session.errors
+
+
+def test_path_hops_are_listed_and_drawn_over_the_map(session: Session, tmp_path: Path) -> None:
+    """`netlens map --path` on the sample: each hop's activity and year in the list and on the map, the
+    route drawn over the members (on the overlay canvas, above sigma's layers)."""
+    from click.testing import CliRunner
+
+    from netlens.cli import main
+
+    from .conftest import SAMPLE
+
+    store = str(tmp_path / "s.kgl")
+    assert CliRunner().invoke(main, ["load", str(SAMPLE), "--store-path", store]).exit_code == 0
+    out = tmp_path / "path.html"
+    args = ["map", "--path", "Nantes", "Palencia", "--renderer", "webgl", "-o", str(out), "--store-path", store]
+    r = CliRunner().invoke(main, args)
+    assert r.exit_code == 0, r.output
+    # what `netlens paths` prints for this route (checked by hand against data/sample: the 2019 study
+    # visit to Rijeka, then the 2021 e-Engagement transfer to Palencia)
+    r = CliRunner().invoke(main, ["paths", "--from", "Nantes", "--to", "Palencia", "--store-path", store])
+    assert "Nantes —study visit 2019→ Rijeka —transfer e-Engagement (illustrative) 2021→ Palencia" in r.output
+    page = session.open(out)
+    items = page.locator("#nl-path-items li")
+    texts = items.all_text_contents()
+    assert [t for t, c in zip(texts, items.evaluate_all("els => els.map(e => e.className)")) if c == "nl-route-member"] == [
+        "Nantes",
+        "Rijeka",
+        "Palencia",
+    ]
+    hops = page.locator("#nl-path-items li.nl-hop").all_text_contents()
+    assert len(hops) == 2 and "study visit 2019" in hops[0] and "e-Engagement" in hops[1] and "2021" in hops[1]
+    session.frame()
+    drawn = {h["text"] for h in page.evaluate("netlens.hopLabels")}
+    assert "study visit 2019" in drawn
+    # the route line is on the overlay canvas, a third of the way from Nantes to Rijeka
+    a, b = (page.evaluate("(id) => netlens.nodeViewport(id)", i) for i in ("nantes", "rijeka"))
+    x, y = a["x"] + (b["x"] - a["x"]) / 3, a["y"] + (b["y"] - a["y"]) / 3
+    rgba = page.evaluate(
+        """([x, y]) => { const c = document.getElementById('nl-overlay'), d = window.devicePixelRatio || 1;
+             return Array.from(c.getContext('2d').getImageData(Math.round(x * d) - 1, Math.round(y * d) - 1, 3, 3).data); }""",
+        [x, y],
+    )
+    px = [rgba[i : i + 4] for i in range(0, len(rgba), 4)]
+    assert any(p[3] > 200 and p[0] > 180 and p[1] < 90 for p in px), px
+    session.assert_clean()
+
+
+def test_route_picked_in_the_page_is_the_strongest_on_the_drawn_ties(session: Session, tmp_path: Path) -> None:
+    G = big_graph(600, seed=3)
+    G.add_node("z1", name="Lone one", kind="organisation", type="ngo", country="DE")
+    G.add_node("z2", name="Lone two", kind="organisation", type="ngo", country="DE")
+    G.add_edge("z1", "z2", weight=1.0)
+    path = webgl_map(G, tmp_path / "route.html", max_edges=1500)
+    data = read_map_data(path.read_text(encoding="utf-8"))
+    ids, E = data["nodes"]["id"], data["edges"]
+    D = nx.Graph()  # the drawn ties, as the page has them: an independent Dijkstra on 1/weight
+    for s, t, w in zip(E["source"], E["target"], E["weight"]):
+        D.add_edge(ids[s], ids[t], cost=1.0 / w)
+    giant = max(nx.connected_components(D), key=len)
+    pairs = [(a, b) for a, b in zip(sorted(giant)[:40:7], sorted(giant)[-40::7]) if a != b]
+    page = session.open(path)
+    for a, b in pairs:
+        r = page.evaluate("([a, b]) => netlens.route(a, b)", [a, b])
+        assert r["ids"][0] == a and r["ids"][-1] == b
+        assert all(D.has_edge(u, v) for u, v in zip(r["ids"], r["ids"][1:]))
+        expected = nx.shortest_path_length(D, a, b, weight="cost")
+        assert r["cost"] == pytest.approx(expected, rel=1e-9)
+        assert sum(D[u][v]["cost"] for u, v in zip(r["ids"], r["ids"][1:])) == pytest.approx(expected, rel=1e-9)
+    # the same through the page: Route from here, then search the destination
+    a, b = pairs[0]
+    page.evaluate("(id) => netlens.select(id, false)", a)
+    page.click("#nl-route-from")
+    assert page.locator("#nl-route-banner").is_visible()
+    page.fill("#nl-search", G.nodes[b]["name"])
+    page.keyboard.press("Enter")
+    want = page.evaluate("([a, b]) => netlens.route(a, b).ids", [a, b])
+    members = page.locator("#nl-path-items li.nl-route-member").evaluate_all("els => els.map(e => e.dataset.id)")
+    assert members == want and len(page.locator("#nl-path-items li.nl-hop").all_text_contents()) == len(want) - 1
+    assert not page.locator("#nl-route-banner").is_visible()
+    session.frame()
+    assert {h["hop"] for h in page.evaluate("netlens.hopLabels")} <= set(range(len(want) - 1))
+    # different components: the page says there is no route
+    assert page.evaluate("([a, b]) => netlens.route(a, b)", [a, "z1"])["ids"] == []
+    assert "No route from" in page.text_content("#nl-path-note")
+    page.click("#nl-route-clear")
+    assert page.locator("#nl-path").is_hidden()
+    # Esc cancels a route being picked
+    page.evaluate("(id) => netlens.startRoute(id)", a)
+    page.keyboard.press("Escape")
+    assert page.locator("#nl-route-banner").is_hidden()
+    session.assert_clean()
+
+
+def test_filters_change_the_drawn_nodes(session: Session, graph: nx.Graph, tmp_path: Path) -> None:
+    page = session.open(webgl_map(graph, tmp_path / "map.html"))
+    page.select_option('select[data-filter="kind"]', "city")
+    cities = [k for k, a in graph.nodes(data=True) if a["kind"] == "city"]
+    assert page.evaluate("netlens.countNodes()") == len(cities)
+    assert page.evaluate("netlens.countEdges()") == graph.subgraph(cities).number_of_edges()
+    session.frame()
+    shown = page.evaluate("netlens.graph.filterNodes((id) => !netlens.renderer.getNodeDisplayData(id).hidden)")
+    assert sorted(shown) == sorted(cities)
+    page.select_option('select[data-filter="country"]', "DE")
+    assert page.evaluate("netlens.countNodes()") == sum(1 for k in cities if graph.nodes[k]["country"] == "DE")
+    page.click("#nl-filter-reset")
+    assert page.evaluate("netlens.countNodes()") == graph.number_of_nodes()
+    page.locator('#nl-legend-items input[data-cat="0"]').uncheck()  # hide the largest category
+    assert page.evaluate("netlens.countNodes()") == len(cities)
+    session.assert_clean()
+
+
+GIANT_SHARE_JS = """(ids) => {
+  const W = document.getElementById('nl-network').clientWidth, H = document.getElementById('nl-network').clientHeight;
+  const ps = ids.map((id) => netlens.nodeViewport(id));
+  const xs = ps.map((p) => p.x), ys = ps.map((p) => p.y);
+  return [(Math.max(...xs) - Math.min(...xs)) / W, (Math.max(...ys) - Math.min(...ys)) / H,
+          ps.every((p) => p.x >= 0 && p.y >= 0 && p.x <= W && p.y <= H)];
+}"""
+
+
+@pytest.mark.parametrize("long_names", [False, True])
+def test_giant_component_fills_the_fitted_view(session: Session, tmp_path: Path, long_names: bool) -> None:
+    """Issue 13: as the page opens, the giant component spans at least 60 % of the canvas width and height;
+    the isolated members are a count with a button, not a block (drawn on demand, and then in view too)."""
+    from tests.test_maps import giant_and_crumbs
+
+    G = giant_and_crumbs()
+    if long_names:  # long names must not change the fitted view
+        for node, attrs in G.nodes(data=True):
+            attrs["name"] = f"{node} " + "COMMISSARIAT A L ENERGIE ATOMIQUE ET AUX ENERGIES ALTERNATIVES " * 2
+    page = session.open(webgl_map(G, tmp_path / "giant.html", color_by="community"))
+    giant = [k for k in G if k.startswith("g")]
+    isolated = sorted(k for k in G if G.degree(k) == 0)
+    session.settle()
+    share_w, share_h, inside = page.evaluate(GIANT_SHARE_JS, giant)
+    assert share_w >= 0.6 and share_h >= 0.6 and inside, (share_w, share_h)
+    # labels stay inside the canvas, long names cut with an ellipsis (the whole name is in the tooltip and panel)
+    W = page.evaluate("document.getElementById('nl-network').clientWidth")
+    labels = page.evaluate("netlens.labels")
+    assert labels and all(0 <= b["l"] and b["r"] <= W and b["r"] - b["l"] <= 310 for b in labels)
+    assert page.text_content("#nl-isolates-text").startswith(f"{len(isolated)} isolated members")
+    assert page.evaluate("netlens.countNodes()") == G.number_of_nodes() - len(isolated)
+    hidden = page.evaluate("(ids) => ids.filter((id) => netlens.renderer.getNodeDisplayData(id).hidden)", isolated)
+    assert hidden == isolated
+    page.click("#nl-isolates-toggle")
+    session.settle()
+    assert page.evaluate("netlens.countNodes()") == G.number_of_nodes()
+    assert page.evaluate(GIANT_SHARE_JS, isolated)[2] is True  # drawn, and the fit takes them in
+    # search finds a hidden isolated member and draws the isolated ones to show it
+    page.click("#nl-isolates-toggle")
+    assert page.evaluate("netlens.countNodes()") == G.number_of_nodes() - len(isolated)
+    page.fill("#nl-search", G.nodes[isolated[0]].get("name", isolated[0]))
+    page.keyboard.press("Enter")
+    assert page.evaluate("netlens.selected") == isolated[0]
+    assert page.evaluate("netlens.countNodes()") == G.number_of_nodes()
+    session.assert_clean()
+
+
+def test_sample_map_keeps_every_member_and_label_in_view(session: Session, tmp_path: Path) -> None:
+    """The map `netlens map` writes for the sample (the README's command): every member's disc and every drawn
+    label inside the canvas, labels pairwise apart."""
+    import subprocess
+    import sys
+
+    from tests.conftest import SAMPLE
+
+    store, html = tmp_path / "s.kgl", tmp_path / "sample.html"
+    for args in (["load", str(SAMPLE)], ["map", "--community", "-o", str(html)]):
+        command = [sys.executable, "-m", "netlens", *args, "--store-path", str(store), "-q"]
+        subprocess.run(command, check=True, capture_output=True)
+    assert "NetlensSigma" in html.read_text(encoding="utf-8")  # WebGL is the default renderer
+    page = session.open(html)
+    session.settle()
+    W = page.evaluate("document.getElementById('nl-network').clientWidth")
+    H = page.evaluate("document.getElementById('nl-network').clientHeight")
+    discs = page.evaluate("netlens.graph.mapNodes((id) => [netlens.nodeViewport(id), netlens.nodeRadius(id)])")
+    assert len(discs) == 35
+    assert all(p["x"] - r >= 0 and p["y"] - r >= 0 and p["x"] + r <= W and p["y"] + r <= H for p, r in discs)
+    labels = page.evaluate("netlens.labels")
+    assert len(labels) == 35  # the sample is small: every member labelled
+    assert all(b["l"] >= 0 and b["t"] >= 0 and b["r"] <= W and b["b"] <= H for b in labels)
+    for i, a in enumerate(labels):
+        for b in labels[i + 1 :]:
+            assert a["r"] <= b["l"] or b["r"] <= a["l"] or a["b"] <= b["t"] or b["b"] <= a["t"], (a, b)
+    session.assert_clean()
+
+
+def test_without_webgl_the_page_says_how_to_get_a_map(browser: Any, graph: nx.Graph, tmp_path: Path) -> None:
+    """Chromium with WebGL turned off (--disable-3d-apis): the page says so and names the vis renderer."""
+    path = webgl_map(graph, tmp_path / "map.html")
+    b = browser.browser_type.launch(executable_path=CHROMIUM, args=[*bench_browser.CANVAS_ARGS, "--disable-3d-apis"])
+    try:
+        s = Session(b)
+        page = s.open(path)
+        assert page.evaluate("!!document.createElement('canvas').getContext('webgl')") is False
+        assert page.get_attribute("body", "data-netlens-error") == "no-webgl"
+        assert "--renderer vis" in page.text_content("#nl-empty")
+        assert page.locator("#nl-empty").is_visible()
+        s.assert_clean()
+    finally:
+        b.close()
+
+
+EDGE_INK_JS = """() => {
+  const R = netlens.renderer;
+  R.refresh();  // draw now: the WebGL buffer is intact within this task
+  const c = R.getCanvases().edges, o = document.createElement('canvas');
+  o.width = c.width; o.height = c.height;
+  const x = o.getContext('2d', {willReadFrequently: true});
+  x.drawImage(c, 0, 0);
+  const d = x.getImageData(0, 0, o.width, o.height).data;
+  let grey = 0, white = 0;
+  for (let i = 0; i < d.length; i += 4) {
+    if (d[i + 3] === 0) continue;
+    if (d[i] >= 250 && d[i + 1] >= 250 && d[i + 2] >= 250) white++; else grey++;
+  }
+  return [grey, white];
+}"""
+
+
+def test_ties_are_visible_on_maps_of_over_20000_ties(session: Session, tmp_path: Path) -> None:
+    """Maps of more than 20,000 drawn ties get the faintest tie colour; sigma drew that translucent grey as white
+    (invisible on the white page) until the ties got opaque colours. Measured on the edge layer's own pixels."""
+    G = big_graph(8000, seed=11)
+    path = webgl_map(G, tmp_path / "many.html", max_edges=None)
+    data = read_map_data(path.read_text(encoding="utf-8"))
+    assert len(data["edges"]["source"]) > 20_000 and data["meta"]["edge_alpha"] <= 0.15
+    page = session.open(path)
+    grey, white = page.evaluate(EDGE_INK_JS)
+    assert grey > 10_000 and white < grey / 10, (grey, white)
+    session.assert_clean()

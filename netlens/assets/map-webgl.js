@@ -11,7 +11,24 @@
   var M = D.meta, N = D.nodes, E = D.edges;
   var nN = N.id.length, nE = E.source.length;
   var LIB = window.NetlensSigma;
-  var PATH_COLOR = "#d62728", HIDDEN_TIE_COLOR = "rgba(230,120,0,0.85)", FOCUS_TIE_COLOR = "rgba(40,40,40,0.8)";
+  /* Without WebGL (turned off, or a very old browser) say so instead of failing silently. */
+  function hasWebGL() {
+    try { var c = document.createElement("canvas"); return !!(c.getContext("webgl2") || c.getContext("webgl")); } catch (e) { return false; }
+  }
+  if (!hasWebGL()) {
+    var box = document.getElementById("nl-empty"), p1 = document.createElement("p"), p2 = document.createElement("p");
+    p1.textContent = "This map is drawn with WebGL, which this browser has turned off (or lacks).";
+    p2.textContent = "Turn WebGL (hardware acceleration) on, or write the map for a 2D canvas: netlens map --renderer vis …";
+    box.appendChild(p1); box.appendChild(p2);
+    box.hidden = false;
+    document.body.setAttribute("data-netlens-error", "no-webgl");
+    document.body.setAttribute("data-netlens-ready", "1");
+    return;
+  }
+  /* Ties get opaque colours: sigma's WebGL edges come out white (invisible) for an rgba colour whose
+     alpha is below its colour channels (e.g. rgba(90,90,90,0.3), measured in Chromium); the 2D
+     canvases (geo curves) take the translucent ones. */
+  var PATH_COLOR = "#d62728", HIDDEN_TIE_COLOR = "#e67800", FOCUS_TIE_COLOR = "#3c3c3c", DIM_TIE_COLOR = "#f2f2f2";
   var byId = Object.create(null);
   var i, j;
   for (i = 0; i < nN; i++) byId[N.id[i]] = i;
@@ -38,19 +55,47 @@
   var adj = new Array(nN);
   for (i = 0; i < nN; i++) adj[i] = [];
   for (j = 0; j < nE; j++) { adj[E.source[j]].push(j); adj[E.target[j]].push(j); }
-  var H = D.hidden_edges || null;  // {source, target, weight[, count, t0, t1]}: ties thinned away
-  var hadj = null;
-  function hiddenAdj() {
-    if (hadj || !H) return hadj;
-    hadj = new Array(nN);
-    for (var k = 0; k < nN; k++) hadj[k] = [];
-    for (var h = 0; h < H.source.length; h++) { hadj[H.source[h]].push(h); hadj[H.target[h]].push(h); }
-    return hadj;
+  /* Each member's strongest ties in the whole input graph, drawn or thinned away (the data's
+     `neighbours` block, CSR: offsets, index = partner's node number or -(k+1) for entry k of
+     `extra`, the partners not on this map; weight; total = all its ties). Focus mode shows the
+     thinned ones in orange and lists them all with names and weights. */
+  var NB = D.neighbours && D.neighbours.offsets && D.neighbours.offsets.length === nN + 1 ? D.neighbours : null;
+  var NB_EXTRA = NB && NB.extra ? NB.extra : {id: [], name: []};
+  function thinnedOf(k) {  // [{o: node or -1, x: extra index or -1, w}] of ties not drawn
+    var out = [];
+    if (!NB) return out;
+    var drawnTo = Object.create(null);
+    adj[k].forEach(function (jj) { drawnTo[E.source[jj] === k ? E.target[jj] : E.source[jj]] = 1; });
+    for (var q = NB.offsets[k]; q < NB.offsets[k + 1]; q++) {
+      var o = NB.index[q];
+      if (o >= 0) { if (!drawnTo[o]) out.push({o: o, x: -1, w: NB.weight[q]}); }
+      else out.push({o: -1, x: -o - 1, w: NB.weight[q]});
+    }
+    return out;
   }
-  var onPath = new Uint8Array(nN);
-  (M.path || []).forEach(function (k) { onPath[k] = 1; });
-  var edgeOnPath = new Uint8Array(nE);
-  (E.path || []).forEach(function (k) { edgeOnPath[k] = 1; });
+  function totalTies(k) { return NB && NB.total ? NB.total[k] : N.deg[k]; }
+  /* The route shown: the file's highlighted path (`--path`) or one picked in the page. */
+  var onPath = new Uint8Array(nN), edgeOnPath = new Uint8Array(nE), routeNodes = [];
+  function markRoute(nodes, edges) {
+    onPath.fill(0); edgeOnPath.fill(0);
+    routeNodes = nodes.slice();
+    nodes.forEach(function (k) { onPath[k] = 1; });
+    edges.forEach(function (j) { if (j >= 0) edgeOnPath[j] = 1; });
+  }
+  /* one entry per hop: short = drawn on the map at the hop's middle, long = the list's line */
+  var routeHops = fileHops();
+  function fileHops() {
+    var PH = M.path_hops || [], out = [];
+    for (var q = 0; q + 1 < (M.path || []).length; q++) {
+      var h = PH[q];
+      if (!h) { out.push({short: "", long: ""}); continue; }
+      var long = [h.activity && h.activity !== h.label ? h.activity : null, h.label,
+                  h.strength !== null && h.strength !== undefined ? "strength " + fmt(h.strength) : null];
+      out.push({short: h.label || (h.year ? String(h.year) : ""), long: long.filter(function (x) { return x; }).join(" · ")});
+    }
+    return out;
+  }
+  markRoute(M.path || [], E.path || []);
   var topLabel = new Uint8Array(nN);
   (N.label || []).forEach(function (k) { topLabel[k] = 1; });
 
@@ -73,7 +118,10 @@
   var paleOf = cats.map(function (c) { return pale(c.color); });
   /* WebGL lines are thinner and lighter than vis' canvas strokes (anti-aliased sub-pixel edges):
      a darker grey and about twice vis' opacity give the same look. */
-  var edgeGrey = "rgba(90,90,90," + Math.min(0.7, 2 * M.edge_alpha) + ")";
+  var EDGE_ALPHA = Math.min(0.7, 2 * M.edge_alpha);
+  var edgeGrey = (function () { var c = Math.round(255 - (255 - 90) * EDGE_ALPHA); return "rgb(" + c + "," + c + "," + c + ")"; })();
+  /* the geo curves on the 2D canvas: crisp strokes need no doubling, and Europe must show through */
+  var edgeGreyAlpha = "rgba(90,90,90," + M.edge_alpha + ")";
 
   /* ---- graph ---- */
   var graph = new LIB.Graph({type: M.directed ? "directed" : "undirected", multi: false, allowSelfLoops: false});
@@ -84,8 +132,7 @@
   }
   for (j = 0; j < nE; j++) {
     gEdges[j] = {key: "e" + j, source: N.id[E.source[j]], target: N.id[E.target[j]], attributes: {
-      j: j, size: Math.max(0.5, E.width[j] * EDGE_K) + (edgeOnPath[j] ? 2.5 : 0),
-      color: edgeOnPath[j] ? PATH_COLOR : edgeGrey, zIndex: edgeOnPath[j] ? 2 : 0
+      j: j, size: Math.max(0.5, E.width[j] * EDGE_K), color: edgeGrey, zIndex: 0
     }};
   }
   /* Large maps draw their members first and add the ties right after that first frame (one
@@ -128,17 +175,34 @@
     }
     return tests;
   }
-  var visibleNode = new Uint8Array(nN), nVisible = nN;
+  /* Isolated members (no drawn tie) start hidden on network maps when the data says so: they
+     are summarised by a count with a button that draws them (and search still finds them). */
+  var ISO = M.isolates || {count: 0, nodes: [], hidden: false};
+  var isIso = new Uint8Array(nN);
+  (ISO.nodes || []).forEach(function (k) { isIso[k] = 1; });
+  var isoHidden = !!ISO.hidden && (ISO.nodes || []).length > 0;
+  var visibleNode = new Uint8Array(nN), nVisible = nN, nIsoMatching = 0;
   function computeVisible() {
     var tests = activeTests();
-    nVisible = 0;
+    nVisible = 0; nIsoMatching = 0;
     for (var k = 0; k < nN; k++) {
       var ok = true;
       for (var q = 0; ok && q < tests.length; q++) ok = tests[q].ok(k);
+      if (ok && isoHidden && isIso[k]) { nIsoMatching++; ok = false; }
       visibleNode[k] = ok ? 1 : 0;
       nVisible += visibleNode[k];
     }
     return tests;
+  }
+  /* The box the camera fits: the members drawn by default (the isolated ones excepted while hidden). */
+  function fitBox() {
+    var x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+    for (var k = 0; k < nN; k++) {
+      if (isoHidden && isIso[k]) continue;
+      var x = N.x[k], y = -N.y[k];
+      if (x < x0) x0 = x; if (x > x1) x1 = x; if (y < y0) y0 = y; if (y > y1) y1 = y;
+    }
+    return x0 <= x1 ? {x: [x0, x1], y: [y0, y1]} : null;
   }
   function edgeVisible(jj) {
     if (!visibleNode[E.source[jj]] || !visibleNode[E.target[jj]]) return false;
@@ -162,14 +226,26 @@
     if (onPath[k]) out.zIndex = Math.max(out.zIndex, 1);
     return out;
   }
+  /* Geo maps carry a Bézier control point per tie (edges.cx/cy): those ties are drawn curved on
+     the canvas under the members (drawCurves), with the colour and width the reducer gives them;
+     sigma keeps them as invisible, still pickable lines for hover. */
+  var CURVED = !!(M.curved_edges && E.cx && E.cy && E.cx.length === nE);
+  var curveColour = CURVED ? new Array(nE) : null, curveSize = CURVED ? new Float32Array(nE) : null;
   function edgeReducer(key, a) {
     var out = {size: a.size, color: a.color, zIndex: a.zIndex};
     if (a.j === undefined) { out.hidden = focus === null; return out; }  // a thinned tie shown in focus
+    if (CURVED) curveColour[a.j] = null;
     if (!edgeVisible(a.j)) { out.hidden = true; return out; }
+    if (edgeOnPath[a.j]) { out.color = PATH_COLOR; out.size = a.size + 2.5; out.zIndex = 2; }
     if (focus !== null) {
       var s = E.source[a.j], t = E.target[a.j];
       if (s === focus || t === focus) { out.color = edgeOnPath[a.j] ? PATH_COLOR : FOCUS_TIE_COLOR; out.size = a.size + 0.8; out.zIndex = 3; }
-      else if (!edgeOnPath[a.j]) out.color = "rgba(150,150,150,0.06)";
+      else if (!edgeOnPath[a.j]) out.color = DIM_TIE_COLOR;
+    }
+    if (CURVED) {
+      curveColour[a.j] = out.color === edgeGrey ? edgeGreyAlpha : out.color === DIM_TIE_COLOR ? "rgba(150,150,150,0.06)" : out.color;
+      curveSize[a.j] = out.size;
+      out.color = "rgba(0,0,0,0)";
     }
     return out;
   }
@@ -233,7 +309,6 @@
   }
   function drawOutlines(T) {
     var ctx = sizeCanvas(bg), O = D.outlines;
-    if (!O) return;
     function stroke(lines, colour) {
       ctx.strokeStyle = colour;
       ctx.lineWidth = 1;
@@ -249,19 +324,53 @@
       ctx.stroke();
     }
     ctx.lineJoin = "round";
-    stroke(O.graticule || [], "#eeeeee");
-    stroke(O.arcs || [], "#b9b9b9");
+    if (O) {
+      stroke(O.graticule || [], "#eeeeee");
+      stroke(O.arcs || [], "#b9b9b9");
+    }
+    if (CURVED) drawCurves(ctx, T);
   }
+  function drawCurves(ctx, T) {
+    var px = renderer.scaleSize(1), late = [];
+    function p(x, y) { return [T.ax * x + T.bx * -y + T.cx, T.ay * x + T.by * -y + T.cy]; }
+    function one(jj) {
+      var a = p(N.x[E.source[jj]], N.y[E.source[jj]]), b = p(N.x[E.target[jj]], N.y[E.target[jj]]), c = p(E.cx[jj], E.cy[jj]);
+      ctx.strokeStyle = curveColour[jj];
+      ctx.lineWidth = Math.max(0.5, (edgeOnPath[jj] ? 1 : 0.6) * curveSize[jj] * px);
+      ctx.beginPath(); ctx.moveTo(a[0], a[1]); ctx.quadraticCurveTo(c[0], c[1], b[0], b[1]); ctx.stroke();
+    }
+    ctx.lineCap = "round";
+    for (var jj = 0; jj < nE; jj++) {
+      if (!curveColour[jj]) continue;
+      if (edgeOnPath[jj] || (focus !== null && (E.source[jj] === focus || E.target[jj] === focus))) { late.push(jj); continue; }
+      one(jj);
+    }
+    late.forEach(one);  // the path and the selected member's ties over the others
+  }
+  api.curved = CURVED;
 
   var widthCache = Object.create(null);
   var FONT = "system-ui, sans-serif";
-  function textWidth(ctx, k, bold) {
-    var key = (bold ? "b" : "") + k, w = widthCache[key];
-    if (w === undefined) {
+  /* A label's text and width: names wider than LABEL_MAX_PX (CORDIS legal names run to 120
+     characters) are cut with an ellipsis; the tooltip, panel and search keep the whole name. */
+  var LABEL_MAX_PX = 300;
+  function labelOf(ctx, k, bold) {
+    var key = (bold ? "b" : "") + k, c = widthCache[key];
+    if (c === undefined) {
       ctx.font = (bold ? "bold 13px " : "12px ") + FONT;
-      w = widthCache[key] = ctx.measureText(N.name[k]).width;
+      var t = String(N.name[k]), w = ctx.measureText(t).width;
+      if (w > LABEL_MAX_PX) {
+        var lo = 1, hi = t.length;
+        while (lo < hi) {  // the longest prefix that fits with the ellipsis
+          var mid = (lo + hi + 1) >> 1;
+          if (ctx.measureText(t.slice(0, mid).trimEnd() + "…").width <= LABEL_MAX_PX) lo = mid; else hi = mid - 1;
+        }
+        t = t.slice(0, lo).trimEnd() + "…";
+        w = ctx.measureText(t).width;
+      }
+      c = widthCache[key] = {text: t, w: w};
     }
-    return w;
+    return c;
   }
   var searched = null;  // index of the last member picked in the search box
   /* Greedy, collision-free labels: forced ones first (selected, searched, path), then focus
@@ -269,7 +378,8 @@
      qualify grows with the zoom: a member is labelled once its dot is LOD_PX wide on screen. */
   var LOD_PX = 3.6;
   function drawLabels(T) {
-    var ctx = sizeCanvas(overlay), W = container.clientWidth, Hh = container.clientHeight;
+    var ctx = sizeCanvas(overlay), Hh = container.clientHeight;
+    var W = container.clientWidth - (panel && !panel.hidden ? Math.min(panel.offsetWidth, container.clientWidth / 2) : 0);  // labels stay clear of the details panel
     var px = renderer.scaleSize(1), CELL = 80, grid = Object.create(null), placed = [];
     var budget = Math.max(40, Math.min(500, Math.round(W * Hh / 2500)));
     function pos(k) {
@@ -299,10 +409,13 @@
     function tryLabel(k, forced) {
       var p = pos(k), r = graph.getNodeAttribute(N.id[k], "size") * px;
       if (p.x < -200 || p.x > W + 50 || p.y < -20 || p.y > Hh + 20) return false;
-      var bold = forced, w = textWidth(ctx, k, bold), h = bold ? 15 : 14;
+      var bold = forced, lab = labelOf(ctx, k, bold), w = lab.w, h = bold ? 15 : 14;
       var l = p.x + r + 2;
-      if (l + w + 2 > W && p.x - r - 4 - w >= 0) l = p.x - r - 4 - w;  // flip left at the right edge
-      var bx = {l: l, r: l + w + 2, t: p.y - h / 2, b: p.y + h / 2, k: k, bold: bold, x: p.x, y: p.y};
+      if (l + w + 2 > W) {  // at the right edge: flip to the left of the dot, else slide it into the canvas
+        l = p.x - r - 4 - w >= 0 ? p.x - r - 4 - w : Math.max(2, W - w - 4);
+      }
+      if (p.x >= 0 && p.x <= W && l < 2) l = 2;
+      var bx = {l: l, r: l + w + 2, t: p.y - h / 2, b: p.y + h / 2, k: k, bold: bold, x: p.x, y: p.y, label: lab.text};
       if (!forced && !fits(bx)) return false;
       put(bx);
       return true;
@@ -310,8 +423,33 @@
     var forced = [];
     if (focus !== null) forced.push(focus);
     if (searched !== null && searched !== focus && visibleNode[searched]) forced.push(searched);
-    (M.path || []).forEach(function (k) { if (visibleNode[k] && forced.indexOf(k) < 0) forced.push(k); });
+    routeNodes.forEach(function (k) { if (visibleNode[k] && forced.indexOf(k) < 0) forced.push(k); });
     forced.forEach(function (k) { tryLabel(k, true); });
+    /* the route over everything (sigma's ties lie under the discs): a red line, and each hop's
+       activity and year at its middle, placed like a forced label */
+    var hopBoxes = [];
+    if (routeNodes.length > 1) {
+      ctx.strokeStyle = PATH_COLOR; ctx.lineWidth = 3; ctx.lineCap = "round";
+      ctx.beginPath();
+      for (q = 0; q + 1 < routeNodes.length; q++) {
+        var ra = routeNodes[q], rb = routeNodes[q + 1];
+        if (!visibleNode[ra] || !visibleNode[rb]) continue;
+        var pa = pos(ra), pb = pos(rb);
+        ctx.moveTo(pa.x, pa.y); ctx.lineTo(pb.x, pb.y);
+        var txt = routeHops[q] ? routeHops[q].short : "";
+        if (!txt) continue;
+        ctx.font = "italic 11px " + FONT;
+        var tw = ctx.measureText(txt).width;
+        /* the middle of the hop, else a bit off it (above, below, a third along): the first spot free */
+        var spots = [[0.5, 0], [0.5, -12], [0.5, 12], [0.33, 0], [0.67, 0], [0.33, -12], [0.67, 12]];
+        for (var sp = 0; sp < spots.length; sp++) {
+          var mx = pa.x + (pb.x - pa.x) * spots[sp][0], my = pa.y + (pb.y - pa.y) * spots[sp][0] + spots[sp][1];
+          var hb = {l: mx - tw / 2 - 1, r: mx + tw / 2 + 1, t: my - 7, b: my + 7, k: -1, text: txt, hop: q};
+          if (fits(hb)) { put(hb); hopBoxes.push(hb); break; }
+        }
+      }
+      ctx.stroke();
+    }
     var q, k;
     if (focus !== null) {
       var nb = focusList.slice(0, 400);
@@ -329,10 +467,10 @@
     }
     /* rings: path members red, the focused member black, its partners orange */
     ctx.lineWidth = 2;
-    if ((M.path || []).length) {
+    if (routeNodes.length) {
       ctx.strokeStyle = PATH_COLOR;
       ctx.beginPath();
-      M.path.forEach(function (kk) {
+      routeNodes.forEach(function (kk) {
         if (!visibleNode[kk]) return;
         var p = pos(kk), r = graph.getNodeAttribute(N.id[kk], "size") * px + 2;
         ctx.moveTo(p.x + r, p.y); ctx.arc(p.x, p.y, r, 0, 2 * Math.PI);
@@ -347,15 +485,18 @@
     ctx.textBaseline = "middle";
     ctx.lineJoin = "round";
     for (q = 0; q < placed.length; q++) {
-      var b = placed[q];
-      ctx.font = (b.bold ? "bold 13px " : "12px ") + FONT;
+      var b = placed[q], label = b.text !== undefined ? b.text : b.label;
+      ctx.font = b.text !== undefined ? "italic 11px " + FONT : (b.bold ? "bold 13px " : "12px ") + FONT;
       ctx.lineWidth = 3.5;
       ctx.strokeStyle = "rgba(255,255,255,0.9)";
-      ctx.strokeText(N.name[b.k], b.l, (b.t + b.b) / 2);
-      ctx.fillStyle = "#111";
-      ctx.fillText(N.name[b.k], b.l, (b.t + b.b) / 2);
+      ctx.strokeText(label, b.l + (b.text !== undefined ? 1 : 0), (b.t + b.b) / 2);
+      ctx.fillStyle = b.text !== undefined ? "#8c1515" : "#111";
+      ctx.fillText(label, b.l + (b.text !== undefined ? 1 : 0), (b.t + b.b) / 2);
     }
-    api.labels = placed.map(function (bx) { return {id: N.id[bx.k], l: bx.l, r: bx.r, t: bx.t, b: bx.b}; });
+    api.labels = placed.filter(function (bx) { return bx.text === undefined; }).map(function (bx) {
+      return {id: N.id[bx.k], l: bx.l, r: bx.r, t: bx.t, b: bx.b};
+    });
+    api.hopLabels = hopBoxes.map(function (bx) { return {hop: bx.hop, text: bx.text, l: bx.l, r: bx.r, t: bx.t, b: bx.b}; });
   }
   renderer.on("afterRender", function () {
     var T = transform();
@@ -428,7 +569,7 @@
       lines = ["weight: " + fmt(E.weight[a.j])];
       if (E.count) lines.push("shared activities: " + fmt(E.count[a.j]));
       if (E.t0 && E.t0[a.j] !== null) lines.push("years: " + E.t0[a.j] + (E.t1[a.j] !== E.t0[a.j] ? "–" + E.t1[a.j] : ""));
-    } else lines = ["weight: " + fmt(H.weight[a.h]), "not drawn on the full map (thinned)"];
+    } else lines = ["weight: " + fmt(a.w), "not drawn on the full map (thinned)"];
     showTip(lines, N.name[s] + " — " + N.name[t], ev.event.x, ev.event.y);
   });
   renderer.on("leaveEdge", hideTip);
@@ -449,22 +590,24 @@
   /* ---- selection: focus mode + details panel (an overlay: the map keeps its size) ---- */
   var panel = $("nl-panel");
   var focusList = [];
+  /* A member's ties for focus mode: the drawn ones (with the filters), then the thinned ones the
+     data block carries (partner on the map: drawn in orange while in focus; partner not on the
+     map: listed only), strongest first. */
   function tiesOf(k) {
     var nb = [];
     adj[k].forEach(function (jj) {
       if (!edgeVisible(jj)) return;
-      nb.push({o: E.source[jj] === k ? E.target[jj] : E.source[jj], w: E.weight[jj], hidden: false});
+      nb.push({o: E.source[jj] === k ? E.target[jj] : E.source[jj], x: -1, w: E.weight[jj], hidden: false});
     });
-    var ha = hiddenAdj();
-    if (ha) ha[k].forEach(function (h) {
-      var o = H.source[h] === k ? H.target[h] : H.source[h];
-      if (!visibleNode[o]) return;
-      if (H.t0 && !overlapsWith(H.t0[h], H.t1[h], state.y0, state.y1)) return;
-      nb.push({o: o, w: H.weight[h], hidden: true, h: h});
+    thinnedOf(k).forEach(function (t) {
+      if (t.o >= 0 && !visibleNode[t.o]) return;
+      nb.push({o: t.o, x: t.x, w: t.w, hidden: true});
     });
-    nb.sort(function (a, b) { return b.w - a.w || (N.name[a.o] < N.name[b.o] ? -1 : 1); });
+    nb.sort(function (a, b) { return b.w - a.w || (nameOf(a) < nameOf(b) ? -1 : 1); });
     return nb;
   }
+  function nameOf(t) { return t.o >= 0 ? N.name[t.o] : NB_EXTRA.name[t.x]; }
+  function idOf(t) { return t.o >= 0 ? N.id[t.o] : NB_EXTRA.id[t.x]; }
   function dropFocusEdges() {
     focusEdges.forEach(function (key) { if (graph.hasEdge(key)) graph.dropEdge(key); });
     focusEdges = [];
@@ -479,11 +622,12 @@
       inFocus[k] = 1;
       var widthOf = hiddenWidth();
       focusList.forEach(function (x) {
+        if (x.o < 0) return;  // partner not on this map: listed, not drawn
         inFocus[x.o] = 1;
         if (!x.hidden) return;
-        var key = "h" + x.h, s = N.id[H.source[x.h]], t = N.id[H.target[x.h]];
+        var key = "h" + x.o, s = N.id[k], t = N.id[x.o];
         if (graph.hasEdge(key) || graph.hasEdge(s, t)) return;
-        graph.addEdgeWithKey(key, s, t, {h: x.h, size: widthOf(x.w) * EDGE_K + 0.5, color: HIDDEN_TIE_COLOR, zIndex: 3});
+        graph.addEdgeWithKey(key, s, t, {h: 1, w: x.w, size: widthOf(x.w) * EDGE_K + 0.5, color: HIDDEN_TIE_COLOR, zIndex: 3});
         focusEdges.push(key);
       });
     });
@@ -514,21 +658,26 @@
       var v = N.attrs[key][k];
       if (v !== null && v !== undefined && v !== "" && key !== M.metric) row(key, fmt(v));
     });
-    var nb = focusList, drawn = 0, thinned = 0;
-    nb.forEach(function (x) { if (x.hidden) thinned++; else drawn++; });
-    var missing = N.deg[k] - drawn - thinned;
-    $("nl-panel-nb-title").textContent = "Ties (" + g(nb.length) + ")";
-    var note = [];
-    if (thinned) note.push(g(drawn) + " drawn on the map, " + g(thinned) + " thinned ties shown in orange only in this view");
-    if (missing > 0) note.push(g(missing) + (H ? " with members hidden by filters or not on this map" : " not in this file (thinned away or outside the map)"));
-    $("nl-panel-nb-note").textContent = note.join("; ");
+    var nb = focusList, drawn = 0, thinned = 0, offMap = 0;
+    nb.forEach(function (x) { if (!x.hidden) drawn++; else if (x.o >= 0) thinned++; else offMap++; });
+    var total = totalTies(k), missing = total - nb.length;
+    $("nl-panel-nb-title").textContent = "Ties (" + g(total) + ")";
+    var note = [g(drawn) + " drawn"];
+    if (thinned) note.push(g(thinned) + " thinned from the map, shown in orange only in this view");
+    if (offMap) note.push(g(offMap) + " with members not on this map");
+    if (missing > 0) {
+      note.push(NB ? g(missing) + " weaker ties or ties with members hidden by the filters are not listed (this file keeps each member's " +
+                     NB.max_per_node + " strongest ties besides the drawn ones)"
+                   : g(missing) + " not in this file (thinned away or outside the map)");
+    }
+    $("nl-panel-nb-note").textContent = note.join("; ") + ".";
     var ol = $("nl-panel-neighbours");
     ol.textContent = "";
     nb.slice(0, 500).forEach(function (x) {
-      var li = el("li", x.hidden ? "nl-hidden-tie" : null, N.name[x.o]);
-      li.appendChild(el("span", "nl-sub", "w " + fmt(x.w) + (x.hidden ? " · thinned" : "")));
-      li.setAttribute("data-id", N.id[x.o]);
-      li.addEventListener("click", function () { select(N.id[x.o], true); });
+      var li = el("li", x.hidden ? (x.o >= 0 ? "nl-hidden-tie" : "nl-offmap-tie") : null, nameOf(x));
+      li.appendChild(el("span", "nl-sub", "w " + fmt(x.w) + (x.hidden ? (x.o >= 0 ? " · thinned" : " · not on this map") : "")));
+      li.setAttribute("data-id", idOf(x));
+      if (x.o >= 0) li.addEventListener("click", function () { select(N.id[x.o], true); });
       ol.appendChild(li);
     });
     if (nb.length > 500) ol.appendChild(el("li", "nl-sub", "… " + g(nb.length - 500) + " more"));
@@ -538,6 +687,7 @@
     var k = byId[id];
     if (k === undefined || !visibleNode[k]) return false;
     hideTip();
+    if (routeFrom !== null && routeFrom !== k) pickRoute(routeFrom, k);
     api.selected = id;
     setFocus(k);
     fillPanel(k);
@@ -564,7 +714,7 @@
   }
   api.select = select;
   api.clearSelection = clearSelection;
-  api.focusList = function () { return focusList.map(function (x) { return {id: N.id[x.o], weight: x.w, hidden: x.hidden}; }); };
+  api.focusList = function () { return focusList.map(function (x) { return {id: idOf(x), weight: x.w, hidden: x.hidden, onMap: x.o >= 0}; }); };
   $("nl-panel-close").addEventListener("click", clearSelection);
   renderer.on("clickNode", function (ev) { select(ev.node, false); });
   renderer.on("clickStage", function () { clearSelection(); });
@@ -580,7 +730,7 @@
     if (!folded) { folded = N.name.map(fold); foldedId = N.id.map(fold); }
     var hits = [];
     for (var k = 0; k < nN; k++) {
-      if (!visibleNode[k]) continue;
+      if (!visibleNode[k] && !(isoHidden && isIso[k])) continue;
       var s = folded[k], rank;
       if (s === q || foldedId[k] === q) rank = 0;
       else {
@@ -615,6 +765,7 @@
   function choose(k) {
     current = [];
     renderResults();
+    if (isoHidden && isIso[k]) showIsolates(true, false);
     input.value = N.name[k];
     searched = k;
     select(N.id[k], true);
@@ -637,6 +788,7 @@
   function fit() { camera.animatedReset({duration: 250}); }
   function escape() {
     hideTip();
+    if (routeFrom !== null) { cancelRoute(); return; }
     current = []; renderResults();
     searched = null;
     clearSelection();
@@ -729,8 +881,8 @@
     }
   })();
   $("nl-legend-scale").textContent = "Colour: " + M.color_by + ". Dot size: " + M.metric +
-    ". Line width: tie strength (weight)." + ((M.path || []).length ? " Red: highlighted path." : "") +
-    (H ? " Orange (when a member is selected): its ties thinned from the full map." : "");
+    ". Line width: tie strength (weight). Red: the highlighted path or the route picked (a member's details: Route from here)." +
+    (NB ? " Orange (when a member is selected): its ties thinned from the full map." : "");
 
   /* ---- filters, time slider ---- */
   var fbox = $("nl-filter-items");
@@ -808,6 +960,7 @@
     if (nVisible > 0 || !nN) { box.hidden = true; return; }
     box.appendChild(el("p", null, "No member matches the current filters."));
     if (yearsInverted()) box.appendChild(el("p", null, "The year range is inverted: from " + state.y0 + " is after to " + state.y1 + "."));
+    if (nIsoMatching) box.appendChild(el("p", null, g(nIsoMatching) + " isolated member" + (nIsoMatching === 1 ? "" : "s") + " match but are not drawn: \u201cShow them\u201d in the side bar draws them."));
     var ul = el("ul");
     tests.forEach(function (t) {
       var c = 0;
@@ -843,16 +996,150 @@
 
   /* ---- notes, path, unplaced ---- */
   var notes = $("nl-notes");
-  (M.notes || []).forEach(function (t) { notes.appendChild(el("p", null, t)); });
-  if ((M.path || []).length) {
-    $("nl-path").hidden = false;
+  /* The Python side's notes, less the isolated-grid one (the isolates box above the legend says it),
+     and with the labelling one told the way this viewer labels. */
+  (M.notes || []).forEach(function (t) {
+    if (ISO.count && t.indexOf(g(ISO.count) + " members have no tie on this map") === 0 && !M.geo) return;
+    if (t.indexOf("Names are drawn for the ") === 0) t = "Names are drawn for the largest members where they fit without overlapping, more as you zoom in; hover, click or search for the others.";
+    notes.appendChild(el("p", null, t));
+  });
+  /* ---- routes: the file's highlighted path, and routes picked in the page ----
+     The list shows member, hop (activity, year, strength), member, … A picked route is the
+     strongest on the drawn, visible ties: the least sum of 1/weight (a strong tie is short, as
+     `netlens paths` ranks routes), fewer hops among equal sums. */
+  var routeFrom = null, picked = null;
+  function showRouteList(title, nodes, hops, note) {
+    $("nl-path").hidden = nodes.length === 0 && !note;
+    $("nl-path-title").textContent = title;
+    $("nl-path-note").textContent = note || "";
     var pl = $("nl-path-items");
-    M.path.forEach(function (k) {
-      var li = el("li", null, N.name[k]);
+    pl.textContent = "";
+    nodes.forEach(function (k, q) {
+      var li = el("li", "nl-route-member", N.name[k]);
+      li.setAttribute("data-id", N.id[k]);
       li.addEventListener("click", function () { select(N.id[k], true); });
       pl.appendChild(li);
+      if (q + 1 < nodes.length && hops[q] && hops[q].long) pl.appendChild(el("li", "nl-hop", hops[q].long));
     });
+    $("nl-route-clear").hidden = picked === null;
   }
+  function edgeBetween(a, b) {  // the drawn, visible tie a–b (the strongest if several), or -1
+    var best = -1;
+    adj[a].forEach(function (jj) {
+      var o = E.source[jj] === a ? E.target[jj] : E.source[jj];
+      if (o === b && edgeVisible(jj) && (best < 0 || E.weight[jj] > E.weight[best])) best = jj;
+    });
+    return best;
+  }
+  function strongestRoute(s, t) {
+    var dist = new Float64Array(nN).fill(Infinity), hops = new Int32Array(nN), via = new Int32Array(nN).fill(-1);
+    var done = new Uint8Array(nN), heap = [];
+    function less(x, y) { return x[0] < y[0] || (x[0] === y[0] && x[1] < y[1]); }
+    function push(x) {
+      heap.push(x);
+      for (var c = heap.length - 1; c > 0;) {
+        var p = (c - 1) >> 1;
+        if (!less(heap[c], heap[p])) break;
+        var tmp = heap[c]; heap[c] = heap[p]; heap[p] = tmp; c = p;
+      }
+    }
+    function pop() {
+      var top = heap[0], last = heap.pop();
+      if (heap.length) {
+        heap[0] = last;
+        for (var c = 0; ;) {
+          var l = 2 * c + 1, r = l + 1, m = c;
+          if (l < heap.length && less(heap[l], heap[m])) m = l;
+          if (r < heap.length && less(heap[r], heap[m])) m = r;
+          if (m === c) break;
+          var tmp = heap[c]; heap[c] = heap[m]; heap[m] = tmp; c = m;
+        }
+      }
+      return top;
+    }
+    dist[s] = 0;
+    push([0, 0, s]);
+    while (heap.length) {
+      var cur = pop(), u = cur[2];
+      if (done[u]) continue;
+      done[u] = 1;
+      if (u === t) break;
+      for (var q = 0; q < adj[u].length; q++) {
+        var jj = adj[u][q], w = E.weight[jj];
+        if (!(w > 0) || !edgeVisible(jj)) continue;
+        var v = E.source[jj] === u ? E.target[jj] : E.source[jj];
+        if (done[v]) continue;
+        var nd = cur[0] + 1 / w, nh = cur[1] + 1;
+        if (nd < dist[v] || (nd === dist[v] && nh < hops[v])) { dist[v] = nd; hops[v] = nh; via[v] = jj; push([nd, nh, v]); }
+      }
+    }
+    if (!done[t]) return null;
+    var nodes = [t], edges = [];
+    for (var x = t; x !== s;) {
+      var e = via[x];
+      edges.push(e);
+      x = E.source[e] === x ? E.target[e] : E.source[e];
+      nodes.push(x);
+    }
+    nodes.reverse(); edges.reverse();
+    return {nodes: nodes, edges: edges, cost: dist[t]};
+  }
+  function tieHop(jj) {
+    var bits = ["weight " + fmt(E.weight[jj])];
+    if (E.count) bits.push(fmt(E.count[jj]) + " shared activit" + (E.count[jj] === 1 ? "y" : "ies"));
+    if (E.t0 && E.t0[jj] !== null && E.t0[jj] !== undefined) bits.push(E.t0[jj] + (E.t1[jj] !== E.t0[jj] ? "–" + E.t1[jj] : ""));
+    return {short: E.t0 && E.t0[jj] !== null && E.t0[jj] !== undefined ? String(E.t0[jj]) + (E.t1[jj] !== E.t0[jj] ? "–" + E.t1[jj] : "") : "w " + fmt(E.weight[jj]),
+            long: bits.join(" · ")};
+  }
+  function showFileRoute() {
+    picked = null;
+    routeHops = fileHops();
+    markRoute(M.path || [], E.path || []);
+    var n = (M.path || []).length;
+    showRouteList("Highlighted path", M.path || [], routeHops, n ? "" : null);
+  }
+  function pickRoute(s, t) {
+    var r = strongestRoute(s, t);
+    routeFrom = null;
+    $("nl-route-banner").hidden = true;
+    if (!r) {
+      picked = {from: s, to: t, nodes: [], edges: [], cost: null};
+      markRoute([], []);
+      routeHops = [];
+      showRouteList("Route", [], [], "No route from " + N.name[s] + " to " + N.name[t] + " on the ties drawn (and not filtered out).");
+    } else {
+      picked = {from: s, to: t, nodes: r.nodes, edges: r.edges, cost: r.cost};
+      markRoute(r.nodes, r.edges);
+      routeHops = r.edges.map(tieHop);
+      showRouteList("Route " + N.name[s] + " → " + N.name[t], r.nodes, routeHops,
+                    g(r.edges.length) + " hop" + (r.edges.length === 1 ? "" : "s") + " on the drawn ties; the strongest route (least sum of 1/weight). " +
+                    "`netlens paths` searches all ties, with their activities.");
+    }
+    $("nl-path").hidden = false;
+    if (document.body.classList.contains("nl-side-closed")) { document.body.classList.remove("nl-side-closed"); sideToggle.setAttribute("aria-expanded", "true"); }
+    renderer.refresh();
+    return picked;
+  }
+  function startRoute(k) {
+    routeFrom = k;
+    var b = $("nl-route-banner");
+    $("nl-route-banner-text").textContent = "Route from " + N.name[k] + ": click or search the member to go to (Esc cancels).";
+    b.hidden = false;
+  }
+  function cancelRoute() { routeFrom = null; $("nl-route-banner").hidden = true; }
+  function clearRoute() { showFileRoute(); renderer.refresh(); }
+  $("nl-route-from").addEventListener("click", function () { if (focus !== null) startRoute(focus); });
+  $("nl-route-cancel").addEventListener("click", cancelRoute);
+  $("nl-route-clear").addEventListener("click", clearRoute);
+  api.route = function (a, b) {
+    var s = byId[a], t = byId[b];
+    if (s === undefined || t === undefined) return null;
+    var r = pickRoute(s, t);
+    return {ids: r.nodes.map(function (k) { return N.id[k]; }), edges: r.edges, cost: r.cost};
+  };
+  api.startRoute = function (id) { if (byId[id] !== undefined) startRoute(byId[id]); };
+  api.clearRoute = clearRoute;
+  showFileRoute();
   if (D.unplaced && D.unplaced.id.length) {
     $("nl-unplaced").hidden = false;
     $("nl-unplaced-note").textContent = D.unplaced.id.length + " members have no coordinates and are not drawn:";
@@ -869,5 +1156,23 @@
   api.nodeRadius = function (id) { return graph.getNodeAttribute(id, "size") * renderer.scaleSize(1); };
   window.addEventListener("resize", function () { renderer.refresh(); });
   timing.ui = performance.now() - T0;
+  /* ---- isolated members: a count and a button ---- */
+  function showIsolates(on, refit) {
+    isoHidden = !on && (ISO.nodes || []).length > 0;
+    var box = fitBox();
+    if (typeof renderer.setCustomBBox === "function") renderer.setCustomBBox(box);
+    $("nl-isolates-text").textContent = g(ISO.count) + " isolated member" + (ISO.count === 1 ? "" : "s") +
+      " (no tie on this map) " + (isoHidden ? "not drawn." : "drawn in a grid beside the others.");
+    $("nl-isolates-toggle").textContent = isoHidden ? "Show them" : "Hide them";
+    applyFilters();
+    if (refit) camera.animatedReset({duration: 250});
+  }
+  api.showIsolates = function (on) { showIsolates(on, true); };
+  if ((ISO.nodes || []).length && !M.geo) {
+    $("nl-isolates").hidden = false;
+    $("nl-isolates-toggle").addEventListener("click", function () { showIsolates(isoHidden, true); });
+  }
+  if (typeof renderer.setCustomBBox === "function") renderer.setCustomBBox(fitBox());
+  if ((ISO.nodes || []).length && !M.geo) showIsolates(!isoHidden, false);
   renderer.setGraph(graph);
 })();

@@ -57,9 +57,10 @@ __all__ = ["map_cmd"]
 @click.option(
     "--renderer",
     type=click.Choice(choices.RENDERERS),
-    default="vis",
+    default="webgl",
     show_default=True,
-    help="vis: vis-network on a canvas; webgl: sigma.js on WebGL (smooth on maps of 35k members, focus mode, year slider).",
+    help="webgl: sigma.js on WebGL (smooth on maps of 35k members; focus mode, routes, year slider); "
+    "vis: vis-network on a 2D canvas, for browsers without WebGL (fewer features).",
 )
 @click.option("--output", "-o", type=click.Path(dir_okay=False), required=True, help="The HTML file to write.")
 @store_options

@@ -133,7 +133,7 @@ def render_map(
     seed: int = 0,
     physics: bool | None = None,
     max_edges: int | None = DEFAULT_MAX_EDGES,
-    renderer: str = "vis",
+    renderer: str = "webgl",
 ) -> str:
     """Render ``G`` as one self-contained interactive HTML page and return its text.
 
@@ -174,9 +174,11 @@ def render_map(
     max_edges : int or None
         Edge budget for the browser (default :data:`DEFAULT_MAX_EDGES`, with ``geo=True``
         :data:`GEO_MAX_EDGES`; ``None``: no limit).  See the module docstring for the thinning rule.
-    renderer : {"vis", "webgl"}
-        ``vis``: vis-network on a canvas (the default); ``webgl``: sigma.js + graphology on WebGL, smooth at CORDIS
-        scale (labels without collisions, focus mode, ranked search, year slider, PNG export; ``assets/README.md``).
+    renderer : {"webgl", "vis"}
+        ``webgl`` (the default): sigma.js + graphology on WebGL, smooth at CORDIS scale (labels without collisions,
+        focus mode with the thinned ties, routes picked in the page, ranked search, year slider, PNG export;
+        ``assets/README.md``); ``vis``: vis-network on a 2D canvas, for browsers without WebGL (no focus mode,
+        level-of-detail labels or route picking).
 
     Returns
     -------
@@ -238,7 +240,7 @@ def write_map(G: nx.Graph, path: str | os.PathLike[str], **kw: Any) -> MapStats:
     if not os.path.isdir(parent):
         raise NotFoundError(f"folder does not exist: {parent}")
     title = kw.pop("title", "netlens map")
-    renderer = kw.pop("renderer", "vis")
+    renderer = kw.pop("renderer", "webgl")
     built = _build(G, title=title, **_only_known(kw))
     raw = assemble.to_html(built.data, title, renderer).encode("utf-8")
     files.write_bytes(target, raw)  # temporary + fsync + rename: a failed write keeps the previous map

@@ -215,7 +215,8 @@ def _notes(c: Counts, thinning: Thinning | None, sel: Selection, settings: Setti
             f"({c.edges_shown:,} drawn)."
         )
     if settings.geo and c.nodes_unplaced:
-        notes.append(f"{c.nodes_unplaced:,} members without coordinates are listed below, not drawn.")
+        who = "member without coordinates is" if c.nodes_unplaced == 1 else "members without coordinates are"
+        notes.append(f"{c.nodes_unplaced:,} {who} listed below, not drawn.")
     if c.nodes_shown > label_top:
         notes.append(f"Names are drawn for the {label_top:,} largest members by {metric}; hover, click or search for the others.")
     if c.self_loops:
@@ -245,7 +246,7 @@ _RENDERERS = {
 }
 
 
-def to_html(data: Mapping[str, Any], title: str, renderer: str = "vis") -> str:
+def to_html(data: Mapping[str, Any], title: str, renderer: str = "webgl") -> str:
     """The page: the renderer's template (``assets/map.html`` or ``assets/map-webgl.html``) with its placeholders
     filled (see the module doc). Both renderers read the same data block and keep the same CSP."""
     if renderer not in _RENDERERS:
