@@ -7,7 +7,7 @@ Usage (from the repository root, with the package installed and the real data be
 
 Each map is written with ``netlens load`` + ``netlens map`` into a scratch store (``--work``, default a
 temporary folder), opened in Debian's headless Chromium (``/usr/bin/chromium`` through the playwright
-package; never ``playwright install``) at 1200 × 800, and saved as ``docs/maps/NAME.png`` once the page
+package; never ``playwright install``; WebGL through SwiftShader) at 1200 × 800, and saved as ``docs/maps/NAME.png`` once the page
 reports ``window.netlensReady`` (quantised by ``pngquant`` when installed).  Maps whose data is missing are
 skipped with a message.  ``docs/maps/README.md`` shows them.
 """
@@ -26,7 +26,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 sys.path.insert(0, str(ROOT))
-from tools.chromium import ARGS, CHROMIUM  # noqa: E402
+from tools.chromium import CHROMIUM  # noqa: E402
+from tools.chromium import WEBGL_ARGS as ARGS  # noqa: E402  (the maps draw with WebGL: SwiftShader here)
 
 
 def shared() -> Path:
@@ -63,6 +64,14 @@ MAPS: dict[str, tuple[str, list[str], str]] = {
     "cordis-city": ("cordis", ["--level", "city", "--community"], "CORDIS H2020 cities (3,686), communities"),
     "cordis-city-geo": ("cordis", ["--level", "city", "--geo"], "CORDIS H2020 cities on the world map"),
     "cordis-org": ("cordis", ["--level", "organisation"], "CORDIS H2020 organisations (35,871), by type"),
+    "cordis-org-focus": ("cordis", ["--level", "organisation"], "CORDIS organisations: the largest one selected (focus mode)"),
+}
+
+#: Gallery entry -> what to do in the page before the screenshot (a script evaluated by playwright, which the page's CSP
+#: does not restrict): select the largest member and wait for the camera to settle.
+ACTIONS: dict[str, str] = {
+    "cordis-org-focus": "async () => { netlens.select(netlens.data.nodes.id[netlens.data.nodes.label[0]], true);"
+    " await new Promise((r) => setTimeout(r, 1500)); }",
 }
 
 
@@ -70,17 +79,19 @@ def netlens(*args: str) -> None:
     subprocess.run([sys.executable, "-m", "netlens", *args, "-q"], check=True, cwd=ROOT)
 
 
-def screenshot(pages: list[tuple[Path, Path]]) -> None:
+def screenshot(pages: list[tuple[Path, Path, str | None]]) -> None:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        for html, png in pages:
+        for html, png, action in pages:
             page = browser.new_page(viewport={"width": 1200, "height": 800})
             page.goto(html.as_uri())
             # the page's CSP forbids eval: wait on the attribute the viewer sets when ready
             page.wait_for_selector('body[data-netlens-ready="1"]', state="attached", timeout=240_000)
             time.sleep(0.5)
+            if action:
+                page.evaluate(action)
             page.screenshot(path=str(png))
             page.close()
             _shrink(png)
@@ -103,6 +114,7 @@ def main() -> int:
     work = Path(args.work or tempfile.mkdtemp(prefix="netlens-gallery-"))
     work.mkdir(parents=True, exist_ok=True)
     loaded: set[str] = set()
+    written: dict[tuple[str, ...], Path] = {}
     pages = []
     for name in names:
         store, map_args, _ = MAPS[name]
@@ -114,9 +126,11 @@ def main() -> int:
         if store not in loaded and not kgl.exists():
             netlens(*load_args, "--store-path", str(kgl))
         loaded.add(store)
-        html = work / f"{name}.html"
-        netlens("map", *map_args, "--store-path", str(kgl), "-o", str(html))
-        pages.append((html, HERE / f"{name}.png"))
+        key = (store, *map_args)
+        if key not in written:  # entries with the same map (e.g. cordis-org and its focus view) share one file
+            written[key] = work / f"{name}.html"
+            netlens("map", *map_args, "--store-path", str(kgl), "-o", str(written[key]))
+        pages.append((written[key], HERE / f"{name}.png", ACTIONS.get(name)))
     screenshot(pages)
     return 0
 

@@ -586,6 +586,18 @@
   });
   window.addEventListener("blur", hideTip);
   camera.on("updated", function () { if (!tip.hidden) hideTip(); });
+  /* Draw a camera change in the frame it happens: sigma schedules it for the next animation frame,
+     one display frame later (zoom, pan and camera animations all land here). Only the first change
+     of a frame is drawn at once (sigma's render cancels the frame it had scheduled); later ones in
+     the same frame wait for that scheduled render, so no frame is drawn twice. */
+  var drawnAt = null;
+  camera.on("updated", function () {
+    if (renderer.getGraph() !== graph || !api.ready) return;
+    var t = document.timeline && document.timeline.currentTime !== null ? document.timeline.currentTime : null;
+    if (t === null || t === drawnAt) return;
+    drawnAt = t;
+    renderer.render();
+  });
 
   /* ---- selection: focus mode + details panel (an overlay: the map keeps its size) ---- */
   var panel = $("nl-panel");
