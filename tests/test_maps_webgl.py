@@ -1,9 +1,8 @@
 """Browser tests of the WebGL map renderer (netlens/assets/map-webgl.*, sigma.js + graphology) in
 Debian's headless Chromium with WebGL through SwiftShader, driven by playwright.
 
-The pages are made from the Python side's data block (``write_map``) with ``webgl_page`` /
-``webgl_html`` from bench/bench_browser.py, which fills the same template placeholders as
-``netlens.render.maps._to_html`` with the WebGL assets.  Skipped (with the reason) when
+The pages are written by ``write_map`` (the WebGL page is its default); ``webgl_html`` from
+bench/bench_browser.py makes a page from an edited data block.  Skipped (with the reason) when
 /usr/bin/chromium or playwright is missing.  Never run `playwright install`.
 """
 
@@ -40,7 +39,6 @@ bench_browser = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(bench_browser)
 ARGS: list[str] = bench_browser.ARGS
 webgl_html = bench_browser.webgl_html
-webgl_page = bench_browser.webgl_page
 
 
 # ----------------------------------------------------------------------------------------------
@@ -177,15 +175,13 @@ def graph() -> nx.Graph:
 def big_map(tmp_path_factory: pytest.TempPathFactory) -> tuple[nx.Graph, Path]:
     G = big_graph()
     d = tmp_path_factory.mktemp("big")
-    write_map(G, d / "vis.html", size_by="degree", color_by="type")
     out = d / "webgl.html"
-    out.write_text(webgl_page((d / "vis.html").read_text(encoding="utf-8")), encoding="utf-8")
+    write_map(G, out, size_by="degree", color_by="type")
     return G, out
 
 
 def webgl_map(G: nx.Graph, path: Path, **kw: Any) -> Path:
-    write_map(G, path.with_suffix(".vis.html"), **kw)
-    path.write_text(webgl_page(path.with_suffix(".vis.html").read_text(encoding="utf-8")), encoding="utf-8")
+    write_map(G, path, **kw)  # the WebGL page is write_map's default
     return path
 
 

@@ -568,7 +568,7 @@
     if (a.j !== undefined) {
       lines = ["weight: " + fmt(E.weight[a.j])];
       if (E.count) lines.push("shared activities: " + fmt(E.count[a.j]));
-      if (E.t0 && E.t0[a.j] !== null) lines.push("years: " + E.t0[a.j] + (E.t1[a.j] !== E.t0[a.j] ? "–" + E.t1[a.j] : ""));
+      if (tieYears(a.j)) lines.push("years: " + tieYears(a.j));
     } else lines = ["weight: " + fmt(a.w), "not drawn on the full map (thinned)"];
     showTip(lines, N.name[s] + " — " + N.name[t], ev.event.x, ev.event.y);
   });
@@ -644,14 +644,21 @@
       });
     });
   }
-  function hiddenWidth() {  // same rule as the Python side: 1..7 px by sqrt of the weight's place
+  /* A drawn tie's years ("2016" or "2016–2021"), "" without. */
+  function tieYears(jj) {
+    if (!E.t0 || E.t0[jj] === null || E.t0[jj] === undefined) return "";
+    return String(E.t0[jj]) + (E.t1[jj] !== E.t0[jj] ? "–" + E.t1[jj] : "");
+  }
+  var widthOfWeight = null;
+  function hiddenWidth() {  // same rule as the Python side: 1..7 px by sqrt of the weight's place; the range once
+    if (widthOfWeight) return widthOfWeight;
     var lo = Infinity, hi = -Infinity;
     for (var q = 0; q < nE; q++) { var w = E.weight[q]; if (w < lo) lo = w; if (w > hi) hi = w; }
-    return function (w) {
+    return (widthOfWeight = function (w) {
       if (!(hi > lo)) return 1.5;
       var f = Math.max(0, Math.min(1, (w - lo) / (hi - lo)));
       return 1 + 6 * Math.sqrt(f);
-    };
+    });
   }
   function fillPanel(k) {
     $("nl-panel-title").textContent = N.name[k];
@@ -1035,14 +1042,6 @@
     });
     $("nl-route-clear").hidden = picked === null;
   }
-  function edgeBetween(a, b) {  // the drawn, visible tie a–b (the strongest if several), or -1
-    var best = -1;
-    adj[a].forEach(function (jj) {
-      var o = E.source[jj] === a ? E.target[jj] : E.source[jj];
-      if (o === b && edgeVisible(jj) && (best < 0 || E.weight[jj] > E.weight[best])) best = jj;
-    });
-    return best;
-  }
   function strongestRoute(s, t) {
     var dist = new Float64Array(nN).fill(Infinity), hops = new Int32Array(nN), via = new Int32Array(nN).fill(-1);
     var done = new Uint8Array(nN), heap = [];
@@ -1097,11 +1096,10 @@
     return {nodes: nodes, edges: edges, cost: dist[t]};
   }
   function tieHop(jj) {
-    var bits = ["weight " + fmt(E.weight[jj])];
+    var years = tieYears(jj), bits = ["weight " + fmt(E.weight[jj])];
     if (E.count) bits.push(fmt(E.count[jj]) + " shared activit" + (E.count[jj] === 1 ? "y" : "ies"));
-    if (E.t0 && E.t0[jj] !== null && E.t0[jj] !== undefined) bits.push(E.t0[jj] + (E.t1[jj] !== E.t0[jj] ? "–" + E.t1[jj] : ""));
-    return {short: E.t0 && E.t0[jj] !== null && E.t0[jj] !== undefined ? String(E.t0[jj]) + (E.t1[jj] !== E.t0[jj] ? "–" + E.t1[jj] : "") : "w " + fmt(E.weight[jj]),
-            long: bits.join(" · ")};
+    if (years) bits.push(years);
+    return {short: years || "w " + fmt(E.weight[jj]), long: bits.join(" · ")};
   }
   function showFileRoute() {
     picked = null;
