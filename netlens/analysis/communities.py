@@ -103,7 +103,7 @@ def communities(
         relabel[order] = np.arange(order.size)
         labels = relabel[membership]
     modularity = float(g.modularity(labels.tolist(), weights=w, resolution=resolution)) if c.m else float("nan")
-    standard = float(g.modularity(labels.tolist(), weights=w, resolution=1.0)) if c.m else float("nan")
+    standard = modularity if resolution == 1 or not c.m else float(g.modularity(labels.tolist(), weights=w, resolution=1.0))
     df = pd.DataFrame({"community": labels}, index=node_index(c))
     df.attrs = {
         "modularity": modularity,
