@@ -69,6 +69,8 @@ def plain_column(series: pd.Series) -> list[Any]:
 
     >>> plain_column(pd.Series([1.5, float("nan")])), plain_column(pd.Series([1, 2])), plain_column(pd.Series([True]))
     ([1.5, None], [1, 2], [True])
+    >>> plain_column(pd.Series(["a", None, pd.NA, float("nan"), np.int64(2), [np.int64(1)]], dtype=object))
+    ['a', None, None, None, 2, [1]]
     """
     kind = series.dtype.kind
     if kind == "f":
@@ -77,7 +79,9 @@ def plain_column(series: pd.Series) -> list[Any]:
     if kind in "iub":
         values: list[Any] = series.tolist()
         return values
-    return [plain(v) for v in series.tolist()]
+    # object columns: one vectorised missing test, and strings (most values) kept as they are
+    missing = series.isna().tolist()
+    return [None if m else v if type(v) is str else plain(v) for v, m in zip(series.tolist(), missing)]
 
 
 def jsonable(v: Any) -> Any:

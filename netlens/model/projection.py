@@ -37,7 +37,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from netlens.model.network import LEVELS, Tables, as_network
-from netlens.values import plain
+from netlens.values import plain, plain_column
 
 __all__ = [
     "LEVELS",
@@ -223,9 +223,9 @@ def projection_arrays(
         ids, src, dst, weight, count = _edge_arrays(m)
     nodes = [str(x) for x in ids]
     sub = members(tables).reindex(nodes)
-    names = [node if n is None else n for node, n in zip(nodes, (plain(x) for x in sub["name"]))]
-    kinds = [plain(x) for x in sub["kind"]]
-    countries = [plain(x) for x in sub["country"]]
+    names = [node if n is None else n for node, n in zip(nodes, plain_column(sub["name"]))]
+    kinds = plain_column(sub["kind"])
+    countries = plain_column(sub["country"])
     return ArrayGraph(nodes, src, dst, weight, count, names, kinds, countries, level)
 
 
