@@ -16,7 +16,8 @@ the inlined scripts, CSS and template differ).  Per renderer and map it records:
 - ``hover``: a real mouse move (playwright) onto a member's screen position until the tooltip is
   shown and the next frame is rendered, timed in the page from the ``mousemove`` event;
 - ``frame work``: main-thread time of one rendered frame during those zoom and pan steps (sigma
-  ``beforeRender`` → ``afterRender``, our label overlay included; vis ``beforeDrawing`` → ``afterDrawing``).
+  ``beforeRender`` → ``afterRender``, our label overlay included; vis ``beforeDrawing`` → ``afterDrawing``),
+  also split into the frames of the zoom steps and of the pan steps (``zoom frame work``, ``pan frame work``).
   The step times above cannot go below two display frames (~33 ms at 60 Hz: the frame, then one
   ``requestAnimationFrame``), so this is the figure that shows how much faster a renderer draws;
 - ``animated zoom``: frames per second rendered during a 2 s animated zoom in and out (camera animation /
@@ -221,10 +222,12 @@ def measure(browser: Any, path: Path, kind: str, steps: int, shot: Path | None, 
         page.screenshot(path=str(shot))
     page.evaluate(_WORK_ARM_JS, kind)
     rec["zoom"] = page.evaluate(_STEP_JS, [kind, "zoom", steps])
+    rec["work_zoom"] = page.evaluate("window.__work.splice(0)")
     print(f"#   {path.name} {kind}: zoom done", file=sys.stderr, flush=True)
     rec["pan"] = page.evaluate(_STEP_JS, [kind, "pan", steps])
+    rec["work_pan"] = page.evaluate("window.__work.splice(0)")
     print(f"#   {path.name} {kind}: pan done", file=sys.stderr, flush=True)
-    rec["work"] = page.evaluate("window.__work")
+    rec["work"] = rec["work_zoom"] + rec["work_pan"]
     rec["animated"] = page.evaluate(_ANIMATE_JS, [kind, 2000])
     rec["hover"], rec["hover_missed"] = _hover(page, kind, max(3, steps // 2))
     print(f"#   {path.name} {kind}: hover done", file=sys.stderr, flush=True)
@@ -298,7 +301,17 @@ def main() -> None:
                 f"{old.stat().st_size / 1e6:.2f} MB (vis) / {new.stat().st_size / 1e6:.2f} MB (webgl)"
             )
             acc: dict[str, dict[str, list[float]]] = {
-                k: {"first": [], "complete": [], "zoom": [], "pan": [], "hover": [], "work": [], "animated": []}
+                k: {
+                    "first": [],
+                    "complete": [],
+                    "zoom": [],
+                    "pan": [],
+                    "hover": [],
+                    "work": [],
+                    "work_zoom": [],
+                    "work_pan": [],
+                    "animated": [],
+                }
                 for k in ("vis", "webgl")
             }
             notes: dict[str, set[str]] = {"vis": set(), "webgl": set()}
@@ -308,7 +321,7 @@ def main() -> None:
                     rec = measure(browser, path, kind, a.steps, shot, (vw, vh))
                     acc[kind]["first"].append(rec["first_draw_ms"])
                     acc[kind]["complete"].append(rec["complete_ms"])
-                    for k in ("zoom", "pan", "hover", "work", "animated"):
+                    for k in ("zoom", "pan", "hover", "work", "work_zoom", "work_pan", "animated"):
                         acc[kind][k].extend(rec[k])
                     notes[kind].add(f"requests besides the file: {rec['other_requests']}, console errors: {len(rec['errors'])}")
                     if rec["hover_missed"]:
@@ -317,8 +330,18 @@ def main() -> None:
                         notes[kind].add(f"steps without a frame in 10 s: zoom {rec['zoom_timeouts']}, pan {rec['pan_timeouts']}")
                     for e in rec["errors"][:3]:
                         notes[kind].add("error: " + e[:200])
-            cols_all = ("first", "complete", "zoom", "pan", "hover", "work", "animated")
-            heads = ("first draw", "all ties drawn", "zoom step", "pan step", "hover", "frame work", "animated zoom fps")
+            cols_all = ("first", "complete", "zoom", "pan", "hover", "work", "work_zoom", "work_pan", "animated")
+            heads = (
+                "first draw",
+                "all ties drawn",
+                "zoom step",
+                "pan step",
+                "hover",
+                "frame work",
+                "zoom frame work",
+                "pan frame work",
+                "animated zoom fps",
+            )
             print(f"{'renderer':<9}" + "".join(f"{h:>26}" for h in heads))
             for kind in ("vis", "webgl"):
                 r2 = acc[kind]
@@ -335,7 +358,8 @@ def main() -> None:
                 print(f"# {kind}: {'; '.join(sorted(notes[kind]))}")
             print(
                 f"# webgl against vis (medians): zoom step {ratio('zoom')}, pan step {ratio('pan')}, hover {ratio('hover')}, "
-                f"frame work {ratio('work')}, animated zoom frames/s {ratio('animated', inverse=True)}"
+                f"frame work {ratio('work')} (zoom {ratio('work_zoom')}, pan {ratio('work_pan')}), "
+                f"animated zoom frames/s {ratio('animated', inverse=True)}"
             )
             sys.stdout.flush()
         browser.close()
