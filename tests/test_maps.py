@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import networkx as nx
+import numpy as np
 import pytest
 
 from netlens.errors import NotFoundError, UsageError
@@ -722,31 +723,62 @@ def test_geo_ties_are_curved_translucent_and_budgeted() -> None:
 
 
 def test_neighbour_lists_include_thinned_ties() -> None:
-    from netlens.render.maps.extras import NBR_MAX
+    from netlens.render.maps.extras import decode_neighbours
 
     G = giant_and_crumbs()
     hub = "g000"
-    for i in range(1, 30):  # a hub with more ties than NBR_MAX
+    for i in range(1, 30):  # a hub with many ties, most of them thinned away
         G.add_edge(hub, f"g{i:03d}", weight=1.0 + i / 100)
     d = read_map_data(render_map(G, top=350, max_edges=300))
-    nb, ids = d["neighbours"], d["nodes"]["id"]
+    ids = d["nodes"]["id"]
+    nb = decode_neighbours(d["neighbours"], len(ids))
     assert d["meta"]["thinning"] is not None and d["meta"]["top"] is not None
     assert len(nb["offsets"]) == len(ids) + 1 and nb["offsets"][-1] == len(nb["index"]) == len(nb["weight"])
     extra = nb["extra"]
-    for i, node in enumerate(ids):
+    for i, node in enumerate(ids):  # every tie of every drawn member, with its weight, strongest first
         lo, hi = nb["offsets"][i], nb["offsets"][i + 1]
         partners = [ids[k] if k >= 0 else extra["id"][-k - 1] for k in nb["index"][lo:hi]]
         weights = nb["weight"][lo:hi]
         assert nb["total"][i] == G.degree(node)
-        assert len(partners) == min(G.degree(node), NBR_MAX)
+        assert sorted(partners) == sorted(G[node])
         assert weights == sorted(weights, reverse=True)
         for p, w in zip(partners, weights, strict=True):
             assert G[node][p]["weight"] == pytest.approx(w, rel=5e-3)
-    drawn_ties = len(d["edges"]["source"])
+    h = ids.index(hub)
+    drawn_of_hub = sum(1 for s, t in zip(d["edges"]["source"], d["edges"]["target"], strict=True) if h in (s, t))
+    assert nb["total"][h] == G.degree(hub) == 29 > drawn_of_hub  # the hub lists all 29, not only those drawn
     listed = sum(1 for k in nb["index"] if k >= 0)
-    assert listed > 2 * drawn_ties  # thinned-away ties are listed too
+    assert listed > 2 * len(d["edges"]["source"])  # thinned-away ties are listed too
     assert extra["id"] and all(p not in ids for p in extra["id"])
-    assert extra["name"][extra["id"].index(extra["id"][0])] == G.nodes[extra["id"][0]].get("name", extra["id"][0])
+    assert extra["name"][0] == G.nodes[extra["id"][0]].get("name", extra["id"][0])
+
+
+def test_neighbour_block_is_compact_and_refuses_a_damaged_one() -> None:
+    """The encoding by hand on a triangle plus a pendant; a truncated string is an error, not wrong lists."""
+    from netlens.render.maps import extras
+
+    G = nx.Graph()
+    G.add_edge("a", "b", weight=2.0)
+    G.add_edge("a", "c", weight=1.0)
+    G.add_edge("b", "c", weight=2.0)
+    G.add_edge("c", "d", weight=300.0)
+    d = read_map_data(render_map(G, top=3, size_by="degree"))  # d is not drawn: an extra partner
+    block = d["neighbours"]
+    assert d["nodes"]["id"] == ["a", "b", "c"] and block["extra"]["id"] == ["d"]
+    assert block["ties"] == 4 and block["weights"] == [2.0, 1.0, 300.0]  # commonest first, then by value
+    # rows a: b(+1), c(+1); b: c(+1); c: d (number 3, +1); weights 2, 1, 2, 300 -> codes 0, 1, 0, 2
+    assert extras._un_b64_varint(block["count"], 3).tolist() == [2, 1, 1]
+    assert extras._un_b64_varint(block["partner"], 4).tolist() == [1, 1, 1, 1]
+    assert extras._un_b64_varint(block["weight"], 4).tolist() == [0, 1, 0, 2]
+    assert extras._un_b64_varint(extras._b64_varint(np.array([300, 0, 2**40])), 3).tolist() == [300, 0, 2**40]
+    assert extras._b64_varint(np.array([0, 127, 128, 300])) == "AH+AAawC"  # 00 7f 80 01 ac 02
+    nb = extras.decode_neighbours(block, 3)
+    assert nb["index"] == [1, 2, 0, 2, -1, 1, 0] and nb["weight"] == [2.0, 1.0, 2.0, 2.0, 300.0, 2.0, 1.0]
+    assert nb["total"] == [2, 2, 3]
+    with pytest.raises(ValueError, match="expected 4 varints"):
+        extras.decode_neighbours({**block, "partner": extras._b64_varint(np.array([1, 1, 1]))}, 3)
+    with pytest.raises(ValueError, match="encoding"):
+        extras.decode_neighbours({**block, "encoding": "csr"}, 3)
 
 
 def test_path_hops_carry_activity_and_year() -> None:
@@ -824,7 +856,10 @@ def test_urbact_map_layout_palette_and_geo() -> None:
     assert min(distance(a, b) for k, a in enumerate(colours) for b in colours[k + 1 :]) >= 12
     geo = read_map_data(render_map(G, geo=True))
     assert len(geo["edges"]["source"]) <= maps.GEO_MAX_EDGES and geo["meta"]["curved_edges"]
-    assert d["neighbours"]["total"] == [G.degree(k) for k in d["nodes"]["id"]]
+    from netlens.render.maps.extras import decode_neighbours
+
+    total = decode_neighbours(d["neighbours"], len(d["nodes"]["id"]))["total"]
+    assert total == [G.degree(k) for k in d["nodes"]["id"]]
 
 
 def test_names_with_bidi_or_zero_width_characters_are_shown_without_them() -> None:

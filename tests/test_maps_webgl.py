@@ -350,28 +350,22 @@ def test_panel_overlays_the_map_without_moving_it(browser: Any, graph: nx.Graph,
         s.page.close()
 
 
-def _strongest(G: nx.Graph, v: str, k: int) -> list[str]:
-    """v's k strongest ties (weight descending, then partner id): the rule of ``extras.neighbours``."""
-    return [u for _, u in sorted((-G[v][u]["weight"], u) for u in G[v])][:k]
-
-
 def test_focus_dims_the_rest_and_lists_all_ties_with_thinned_ones(session: Session, tmp_path: Path) -> None:
     G = big_graph(600, seed=3)
     hub = max(G, key=G.degree)
     path = webgl_map(G, tmp_path / "thin.html", max_edges=500)
     data = read_map_data(path.read_text(encoding="utf-8"))
-    cap = data["neighbours"]["max_per_node"]
     ids = data["nodes"]["id"]
     drawn = {frozenset((ids[s], ids[t])) for s, t in zip(data["edges"]["source"], data["edges"]["target"])}
-    assert len(drawn) < G.number_of_edges() and G.degree(hub) > cap
+    assert len(drawn) < G.number_of_edges()
     page = session.open(path)
     assert page.evaluate("(id) => netlens.select(id, false)", hub) is True
     ties = page.evaluate("netlens.focusList()")
     listed = {t["id"] for t in ties}
     drawn_of_hub = {u for u in G[hub] if frozenset((hub, u)) in drawn}
-    # every drawn tie, and the cap's strongest ties of the whole graph, each once
-    assert len(listed) == len(ties) and listed == drawn_of_hub | set(_strongest(G, hub, cap))
-    assert {t["id"] for t in ties if t["hidden"]} == set(_strongest(G, hub, cap)) - drawn_of_hub != set()
+    # every tie of the whole graph, each once; those not drawn are the thinned ones
+    assert len(listed) == len(ties) and listed == set(G[hub])
+    assert {t["id"] for t in ties if t["hidden"]} == set(G[hub]) - drawn_of_hub != set()
     weights = [t["weight"] for t in ties]
     assert weights == sorted(weights, reverse=True)
     for t in ties:
@@ -380,11 +374,10 @@ def test_focus_dims_the_rest_and_lists_all_ties_with_thinned_ones(session: Sessi
     n_thinned = sum(t["hidden"] for t in ties)
     assert page.evaluate("netlens.graph.filterEdges((e, a) => a.h !== undefined).length") == n_thinned
     note = page.text_content("#nl-panel-nb-note")
-    assert f"{len(drawn_of_hub)} drawn; {n_thinned} thinned" in note
-    assert f"{G.degree(hub) - len(ties)} weaker ties" in note and f"{cap} strongest" in note
+    assert note == f"{len(drawn_of_hub)} drawn; {n_thinned} thinned from the map, shown in orange only in this view."
     assert page.text_content("#nl-panel-nb-title") == f"Ties ({G.degree(hub)})"
-    # a member with at most `cap` ties and a thinned one: all its ties are listed
-    small = next(v for v in sorted(G) if 0 < G.degree(v) <= cap and any(frozenset((v, u)) not in drawn for u in G[v]))
+    # any other member with a thinned tie: all its ties are listed
+    small = next(v for v in sorted(G) if v != hub and any(frozenset((v, u)) not in drawn for u in G[v]))
     page.evaluate("(id) => netlens.select(id, false)", small)
     assert {t["id"] for t in page.evaluate("netlens.focusList()")} == set(G[small])
     page.evaluate("(id) => netlens.select(id, false)", hub)
@@ -413,7 +406,7 @@ def test_focus_lists_partners_that_are_not_on_the_map(session: Session, tmp_path
     path = webgl_map(G, tmp_path / "top.html", top=200, size_by="degree")
     data = read_map_data(path.read_text(encoding="utf-8"))
     on_map = set(data["nodes"]["id"])
-    v = next(x for x in data["nodes"]["id"] if G.degree(x) <= data["neighbours"]["max_per_node"] and set(G[x]) - on_map)
+    v = next(x for x in data["nodes"]["id"] if set(G[x]) - on_map)
     page = session.open(path)
     page.evaluate("(id) => netlens.select(id, false)", v)
     ties = page.evaluate("netlens.focusList()")
@@ -424,6 +417,26 @@ def test_focus_lists_partners_that_are_not_on_the_map(session: Session, tmp_path
     off = page.locator("#nl-panel-neighbours li.nl-offmap-tie").evaluate_all("els => els.map(e => e.firstChild.textContent)")
     assert sorted(off) == sorted(G.nodes[u]["name"] for u in set(G[v]) - on_map)
     assert f"{len(set(G[v]) - on_map)} with members not on this map" in page.text_content("#nl-panel-nb-note")
+    session.assert_clean()
+
+
+def test_a_hub_lists_its_strongest_ties_then_all_on_demand(session: Session, tmp_path: Path) -> None:
+    """A member with 700 ties (most thinned away): the panel lists the 500 strongest, a button the rest."""
+    G = nx.Graph()
+    for i in range(700):
+        G.add_edge("hub", f"p{i:03d}", weight=1.0 + i)  # p699 strongest
+        G.add_edge(f"p{i:03d}", f"p{(i + 1) % 700:03d}", weight=0.5)
+    path = webgl_map(G, tmp_path / "hub.html", max_edges=800)
+    page = session.open(path)
+    page.evaluate("(id) => netlens.select(id, false)", "hub")
+    items = page.locator("#nl-panel-neighbours li[data-id]")
+    shown = items.evaluate_all("els => els.map(e => e.dataset.id)")
+    assert shown == [f"p{i:03d}" for i in range(699, 199, -1)]  # the 500 strongest, strongest first
+    assert "200 weaker ties" in page.text_content("#nl-panel-neighbours")
+    page.click("#nl-panel-nb-more")
+    assert items.evaluate_all("els => els.map(e => e.dataset.id)") == [f"p{i:03d}" for i in range(699, -1, -1)]
+    assert page.locator("#nl-panel-nb-more").count() == 0
+    assert page.text_content("#nl-panel-nb-title") == "Ties (700)"
     session.assert_clean()
 
 

@@ -55,25 +55,57 @@
   var adj = new Array(nN);
   for (i = 0; i < nN; i++) adj[i] = [];
   for (j = 0; j < nE; j++) { adj[E.source[j]].push(j); adj[E.target[j]].push(j); }
-  /* Each member's strongest ties in the whole input graph, drawn or thinned away (the data's
-     `neighbours` block, CSR: offsets, index = partner's node number or -(k+1) for entry k of
-     `extra`, the partners not on this map; weight; total = all its ties). Focus mode shows the
-     thinned ones in orange and lists them all with names and weights. */
-  var NB = D.neighbours && D.neighbours.offsets && D.neighbours.offsets.length === nN + 1 ? D.neighbours : null;
-  var NB_EXTRA = NB && NB.extra ? NB.extra : {id: [], name: []};
+  /* Every tie of the input graph with a drawn end, drawn or thinned away: the data's `neighbours`
+     block (encoding documented in netlens/render/maps/extras.py: each tie once under its lower
+     end, partners as steps, all as base64 LEB128 varints). Decoded on the first selection into
+     per-member lists (CSR: NB.offsets, NB.index = partner's node number or -(k+1) for entry k of
+     `extra`, the partners not on this map; NB.weight). Focus mode draws the thinned ones in
+     orange and lists them all with names and weights. */
+  var NB_DATA = D.neighbours && D.neighbours.encoding === "delta-varint-base64/1" ? D.neighbours : null;
+  var NB_EXTRA = NB_DATA && NB_DATA.extra ? NB_DATA.extra : {id: [], name: []};
+  var NB = null;
+  function varints(b64, count) {
+    var bin = atob(b64), out = new Float64Array(count), q = 0, v = 0, mul = 1;
+    for (var p = 0; p < bin.length; p++) {
+      var c = bin.charCodeAt(p);
+      v += (c & 127) * mul;
+      if (c < 128) { out[q++] = v; v = 0; mul = 1; } else mul *= 128;
+    }
+    if (q !== count) throw new Error("neighbours: expected " + count + " values, found " + q);
+    return out;
+  }
+  function neighbourLists() {
+    if (NB || !NB_DATA) return NB;
+    var m = NB_DATA.ties, count = varints(NB_DATA.count, nN), step = varints(NB_DATA.partner, m);
+    var code = varints(NB_DATA.weight, m), table = NB_DATA.weights;
+    var lo = new Int32Array(m), hi = new Int32Array(m), deg = new Int32Array(nN), q = 0, u, c;
+    for (u = 0; u < nN; u++) {
+      var p = u;
+      for (c = 0; c < count[u]; c++, q++) { p += step[q]; lo[q] = u; hi[q] = p; deg[u]++; if (p < nN) deg[p]++; }
+    }
+    var offsets = new Int32Array(nN + 1);
+    for (u = 0; u < nN; u++) offsets[u + 1] = offsets[u] + deg[u];
+    var index = new Int32Array(offsets[nN]), weight = new Float64Array(offsets[nN]), fill = offsets.slice(0, nN);
+    for (q = 0; q < m; q++) {
+      var a = lo[q], b = hi[q], w = table[code[q]], at = fill[a]++;
+      index[at] = b < nN ? b : -(b - nN + 1); weight[at] = w;
+      if (b < nN) { at = fill[b]++; index[at] = a; weight[at] = w; }
+    }
+    return (NB = {offsets: offsets, index: index, weight: weight});
+  }
   function thinnedOf(k) {  // [{o: node or -1, x: extra index or -1, w}] of ties not drawn
-    var out = [];
-    if (!NB) return out;
+    var out = [], nb = neighbourLists();
+    if (!nb) return out;
     var drawnTo = Object.create(null);
     adj[k].forEach(function (jj) { drawnTo[E.source[jj] === k ? E.target[jj] : E.source[jj]] = 1; });
-    for (var q = NB.offsets[k]; q < NB.offsets[k + 1]; q++) {
-      var o = NB.index[q];
-      if (o >= 0) { if (!drawnTo[o]) out.push({o: o, x: -1, w: NB.weight[q]}); }
-      else out.push({o: -1, x: -o - 1, w: NB.weight[q]});
+    for (var q = nb.offsets[k]; q < nb.offsets[k + 1]; q++) {
+      var o = nb.index[q];
+      if (o >= 0) { if (!drawnTo[o]) out.push({o: o, x: -1, w: nb.weight[q]}); }
+      else out.push({o: -1, x: -o - 1, w: nb.weight[q]});
     }
     return out;
   }
-  function totalTies(k) { return NB && NB.total ? NB.total[k] : N.deg[k]; }
+  function totalTies(k) { var nb = neighbourLists(); return nb ? nb.offsets[k + 1] - nb.offsets[k] : N.deg[k]; }
   /* The route shown: the file's highlighted path (`--path`) or one picked in the page. */
   var onPath = new Uint8Array(nN), edgeOnPath = new Uint8Array(nE), routeNodes = [];
   function markRoute(nodes, edges) {
@@ -601,6 +633,7 @@
 
   /* ---- selection: focus mode + details panel (an overlay: the map keeps its size) ---- */
   var panel = $("nl-panel");
+  var TIES_SHOWN = 500;  // ties listed at once in the details panel; a button lists the rest
   var focusList = [];
   /* A member's ties for focus mode: the drawn ones (with the filters), then the thinned ones the
      data block carries (partner on the map: drawn in orange while in focus; partner not on the
@@ -685,21 +718,32 @@
     if (thinned) note.push(g(thinned) + " thinned from the map, shown in orange only in this view");
     if (offMap) note.push(g(offMap) + " with members not on this map");
     if (missing > 0) {
-      note.push(NB ? g(missing) + " weaker ties or ties with members hidden by the filters are not listed (this file keeps each member's " +
-                     NB.max_per_node + " strongest ties besides the drawn ones)"
-                   : g(missing) + " not in this file (thinned away or outside the map)");
+      note.push(NB_DATA ? g(missing) + " with members hidden by the filters are not listed"
+                        : g(missing) + " not in this file (thinned away or outside the map)");
     }
     $("nl-panel-nb-note").textContent = note.join("; ") + ".";
     var ol = $("nl-panel-neighbours");
     ol.textContent = "";
-    nb.slice(0, 500).forEach(function (x) {
+    function tieItem(x) {
       var li = el("li", x.hidden ? (x.o >= 0 ? "nl-hidden-tie" : "nl-offmap-tie") : null, nameOf(x));
       li.appendChild(el("span", "nl-sub", "w " + fmt(x.w) + (x.hidden ? (x.o >= 0 ? " · thinned" : " · not on this map") : "")));
       li.setAttribute("data-id", idOf(x));
       if (x.o >= 0) li.addEventListener("click", function () { select(N.id[x.o], true); });
-      ol.appendChild(li);
-    });
-    if (nb.length > 500) ol.appendChild(el("li", "nl-sub", "… " + g(nb.length - 500) + " more"));
+      return li;
+    }
+    nb.slice(0, TIES_SHOWN).forEach(function (x) { ol.appendChild(tieItem(x)); });
+    if (nb.length > TIES_SHOWN) {  // a hub's thousands of ties: the strongest first, the rest on demand
+      var more = el("li", "nl-sub"), btn = el("button", null, "Show all " + g(nb.length) + " ties");
+      btn.id = "nl-panel-nb-more";
+      btn.addEventListener("click", function () {
+        var frag = document.createDocumentFragment();
+        nb.slice(TIES_SHOWN).forEach(function (x) { frag.appendChild(tieItem(x)); });
+        ol.replaceChild(frag, more);
+      });
+      more.appendChild(el("span", null, "… " + g(nb.length - TIES_SHOWN) + " weaker ties. "));
+      more.appendChild(btn);
+      ol.appendChild(more);
+    }
     panel.hidden = false;
   }
   function select(id, zoomTo) {
@@ -901,7 +945,7 @@
   })();
   $("nl-legend-scale").textContent = "Colour: " + M.color_by + ". Dot size: " + M.metric +
     ". Line width: tie strength (weight). Red: the highlighted path or the route picked (a member's details: Route from here)." +
-    (NB ? " Orange (when a member is selected): its ties thinned from the full map." : "");
+    (NB_DATA ? " Orange (when a member is selected): its ties thinned from the full map." : "");
 
   /* ---- filters, time slider ---- */
   var fbox = $("nl-filter-items");

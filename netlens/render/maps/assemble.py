@@ -12,14 +12,14 @@
 * :func:`read_map_data` parses the document back out of a page.
 
 Fields added for issue 13 (format stays ``netlens-map/1``: nothing was renamed or removed, so the
-vis-network viewer reads the same block; ``n`` drawn nodes, ``m`` drawn ties):
+vis-network viewer reads the same block; ``neighbours`` changed its encoding when it began to carry
+every tie, and only the WebGL viewer inlined in the same page reads it; ``n`` drawn nodes, ``m``
+drawn ties):
 
-* ``neighbours`` — every drawn node's ties in the whole input graph, drawn or thinned away, its
-  :data:`.extras.NBR_MAX` strongest (weight descending, then partner id), CSR-style:
-  ``offsets`` (n + 1 ints; node ``i``'s entries are ``offsets[i]:offsets[i+1]``), ``index`` (the
-  partner's drawn number ``>= 0``, or ``-(k + 1)`` for entry ``k`` of ``extra``), ``weight`` (tie
-  weight, 3 significant digits), ``total`` (n ints: the node's number of ties in the input graph),
-  ``max_per_node``, ``extra`` = ``{"id": [...], "name": [...]}`` (partners that are not drawn).
+* ``neighbours`` — every tie of the input graph with a drawn end, drawn or thinned away:
+  ``encoding`` (``"delta-varint-base64/1"``), ``ties``, ``count``, ``partner``, ``weight``,
+  ``weights`` and ``extra`` = ``{"id": [...], "name": [...]}`` (partners that are not drawn);
+  :mod:`.extras` documents the encoding and :func:`.extras.decode_neighbours` reads it.
 * ``meta.isolates`` = ``{"count", "nodes", "hidden"}``: drawn numbers of the members without a drawn
   tie (network mode; their positions are a compact grid after the other components) and whether a
   viewer should hide them until asked ("N isolated members — show").
