@@ -311,3 +311,32 @@ def test_sample_map_keeps_every_member_in_view_after_physics(session: Session, t
     off = [n for n, (a, b) in zip(ids, boxes) if a["x"] < 0 or a["y"] < 0 or b["x"] > box["width"] or b["y"] > box["height"]]
     assert off == []  # every member's circle and label inside the canvas
     session.assert_clean()
+
+
+def test_labels_never_overlap_on_a_dense_map_and_grow_with_zoom(session: Session, tmp_path: Path) -> None:
+    """vis-network would draw all 300 names where their members are, over each other; the node pass draws a
+    label only where it overlaps none already drawn (largest member first), and more of them as you zoom in."""
+    G = nx.random_geometric_graph(400, 0.09, seed=5)
+    G = nx.relabel_nodes(G, {k: f"n{k:03d}" for k in G})
+    for k in G:
+        G.nodes[k].pop("pos", None)
+        G.nodes[k]["name"] = f"Organisation with a long name {k}"
+    write_map(G, tmp_path / "dense.html", label_top=300, renderer="vis", physics=False)
+    page = session.open(tmp_path / "dense.html")
+    assert page.evaluate("netlens.ownNodes") is True and page.evaluate("netlens.fastDraw") is False
+
+    def drawn_at(scale: float) -> list[dict[str, Any]]:
+        page.evaluate("(s) => { network.moveTo({scale: s}); network.redraw(); }", scale)
+        boxes: list[dict[str, Any]] = page.evaluate("netlens.labels")
+        for i, a in enumerate(boxes):
+            for b in boxes[i + 1 :]:
+                assert not (a["l"] < b["r"] and a["r"] > b["l"] and a["t"] < b["b"] and a["b"] > b["t"]), (scale, a, b)
+        return boxes
+
+    base = page.evaluate("network.getScale()")
+    overview = {b["id"] for b in drawn_at(base)}
+    assert 0 < len(overview) < 300  # the rule skipped names
+    for z in (2.0, 4.0):  # zoomed in on the centre: names the overview skipped appear there
+        closer = {b["id"] for b in drawn_at(base * z)}
+        assert closer - overview
+    session.assert_clean()

@@ -142,7 +142,7 @@
 
   var container = $("nl-network");
   var network = new vis.Network(container, {nodes: nodesView, edges: edgesView}, options);
-  var api = {network: network, nodes: nodes, edges: edges, nodesView: nodesView, edgesView: edgesView,
+  var api = {network: network, nodes: nodes, edges: edges, nodesView: nodesView, edgesView: edgesView, labels: [],
              data: D, ready: false, selected: null};
   window.network = network;
   window.netlens = api;
@@ -154,10 +154,13 @@
    * For maps flagged `fast_draw` (physics off) vis gets no edges (drawEdges paints them from the
    * JSON arrays in "beforeDrawing") and the renderer's node pass, `_drawNodes` (an internal
    * method of the vendored vis-network 9.1.2), is replaced by one filled path per colour; each
-   * node's hit box is kept up to date so clicks, hovers and selection still go through vis. */
-  function installFastNodes() {
+   * node's hit box is kept up to date so clicks, hovers and selection still go through vis.
+   * The node pass is ours on every map (physics or not): vis-network draws each label where its
+   * node is, over the others, so on a dense map the names overprint; ours draws them largest
+   * first and skips a label that would overlap one already drawn (zoom in to see it). */
+  function installNodePass() {
     var R = network.renderer, body = network.body;
-    if (!M.fast_draw || M.physics || !R || typeof R._drawNodes !== "function" || !body || !body.nodeIndices) return false;
+    if (!R || typeof R._drawNodes !== "function" || !body || !body.nodeIndices) return false;
     R._drawNodes = function (ctx) { fastDrawNodes(ctx, R, body); return {drawExternalLabels: null}; };
     return true;
   }
@@ -260,13 +263,14 @@
       ctx.stroke();
     });
     drawRings(ctx);
-    if (!labels.length) return;
+    if (!labels.length) { api.labels = []; return; }
     /* Largest first; a label that would overlap one already drawn is skipped (zoom in to see it). */
     labels.sort(function (a, b) { return b.options.size - a.options.size; });
     ctx.textAlign = "center";
     ctx.textBaseline = "top";
     ctx.lineJoin = "round";
     var placed = [];
+    api.labels = placed;  // the drawn labels' boxes (canvas coordinates), largest member first
     for (var t = 0; t < labels.length; t++) {
       var nd3 = labels[t], fs = nd3.options.font.size;
       if (fs * s < 7) continue;
@@ -274,7 +278,7 @@
       ctx.font = fs + "px system-ui, sans-serif";
       var text = nd3.options.label, wdt = ctx.measureText(text).width;
       var ly = nd3.y + nd3.options.size + 2 / s;
-      var box = {l: nd3.x - wdt / 2, r: nd3.x + wdt / 2, t: ly, b: ly + fs * 1.1};
+      var box = {id: nd3.id, l: nd3.x - wdt / 2, r: nd3.x + wdt / 2, t: ly, b: ly + fs * 1.1};
       var clash = false;
       for (var u = 0; u < placed.length && !clash; u++) {
         var o = placed[u];
@@ -289,7 +293,8 @@
       ctx.fillText(text, nd3.x, ly);
     }
   }
-  api.fastDraw = installFastNodes();
+  api.ownNodes = installNodePass();
+  api.fastDraw = FAST && api.ownNodes;  // batched edges too (large maps: vis has no edges)
 
   /* Ready (window.netlensReady, body[data-netlens-ready]) = first frame with final positions:
      at once without physics; with physics once the simulation has come to rest ("stabilized"),
@@ -360,7 +365,7 @@
     ctx.restore();
   }
   function drawOverlay(ctx) {
-    if (!FAST || !api.fastDraw) drawRings(ctx);
+    if (!api.ownNodes) drawRings(ctx);
   }
   function drawRings(ctx) {
     if (api.selected === null) return;
