@@ -3,7 +3,9 @@
 Entries live in ``$XDG_CACHE_HOME/netlens`` (default ``~/.cache/netlens``, made ``0700``) as JSON files written
 atomically (temporary file, fsync, rename; the temporary is removed when the write fails), one file per *slot*
 (e.g. one per store file); a new value for a slot replaces the old one. JSON cannot run code when read (a planted
-file is at worst ignored); values may be JSON values, ``datetime.date`` and pandas DataFrames (object columns).
+file is at worst ignored); values may be JSON values, ``datetime.date``, pandas DataFrames (object columns) and
+one-dimensional numpy arrays of the dtypes in :data:`ARRAY_DTYPES` (raw little-endian bytes in base64, read back
+with ``numpy.frombuffer`` of that dtype only: never an object array, never a pickle).
 The *key* stored with a value must change whenever the inputs change: callers build it from the input files'
 identity (:func:`file_stamp`) and from the source of the code that computes the value (:func:`source_digest`), so
 a new netlens version never reads an old entry. ``NETLENS_CACHE=0`` turns the cache off. An entry that cannot be
@@ -36,6 +38,8 @@ MAX_ENTRIES = 8
 #: a temporary older than this (seconds) belongs to no running write
 _STALE_TEMP_SECONDS = 60
 _FORMAT = "netlens-cache-1"
+#: the numpy dtypes an entry may hold (anything else is refused when written and ignored when read)
+ARRAY_DTYPES = ("<i4", "<i8", "<f8", "|b1")
 
 
 def enabled() -> bool:
@@ -92,6 +96,16 @@ def _encode(value: Any) -> Any:
         if not all(isinstance(k, str) for k in value):
             raise TypeError("only str keys are cached")
         return {"$dict": {k: _encode(v) for k, v in value.items()}}
+    if type(value).__name__ == "ndarray":
+        import base64
+
+        import numpy as np
+
+        arr = np.ascontiguousarray(value)
+        dtype = arr.dtype.newbyteorder("<") if arr.dtype.byteorder == ">" else arr.dtype
+        if arr.ndim != 1 or dtype.str not in ARRAY_DTYPES:
+            raise TypeError(f"only 1-d arrays of {', '.join(ARRAY_DTYPES)} are cached, not {arr.dtype.str} x{arr.ndim}")
+        return {"$array": dtype.str, "data": base64.b64encode(arr.astype(dtype, copy=False).tobytes()).decode("ascii")}
     item = getattr(value, "item", None)  # numpy scalars
     if callable(item):
         return _encode(item())
@@ -105,6 +119,14 @@ def _decode(data: Any) -> Any:
         return data
     if "$date" in data:
         return _dt.date.fromisoformat(data["$date"])
+    if "$array" in data:
+        if data["$array"] not in ARRAY_DTYPES:
+            raise ValueError(f"not a cached array dtype: {data['$array']!r}")
+        import base64
+
+        import numpy as np
+
+        return np.frombuffer(base64.b64decode(data["data"], validate=True), dtype=np.dtype(data["$array"])).copy()
     if "$frame" in data:
         cols = data["$frame"]
         # plain cells as they are (a call per cell made CORDIS' 16 MB of tables cost 2 s to decode)
@@ -123,10 +145,12 @@ def get(kind: str, slot: str, key: str) -> Any:
     """The value in ``(kind, slot)`` if it was stored with ``key``, else None."""
     if not enabled():
         return None
-    path = _path(kind, slot)
+    path, head = _path(kind, slot), _head(key)
     try:
         with open(path, "rb") as fh:
-            doc = json.loads(fh.read())
+            if fh.read(len(head)) != head:  # another key (an older file): not decoded at all
+                return None
+            doc = json.loads(head + fh.read())
         if not (isinstance(doc, dict) and doc.get("format") == _FORMAT and doc.get("key") == key):
             return None
         value = _decode(doc["value"])

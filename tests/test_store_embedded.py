@@ -274,3 +274,82 @@ def test_bulk_write_back_never_creates_a_node(mini: Path, tmp_path: Path) -> Non
     assert EmbeddedStore(tmp_path / "g.kgl").info().nodes == before
     rows = EmbeddedStore(tmp_path / "g.kgl").query("MATCH (n:City) RETURN n.id AS id, n.degree AS d ORDER BY id").rows
     assert {r["id"]: r["d"] for r in rows} == {"hamburg": None, "nantes": 2, "rijeka": None}
+
+
+def test_an_analysis_reuses_the_projection_kept_for_the_same_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 16: centrality and communities read the projection the store kept for this very file, with no tables
+    and no Cypher; the results and the write-back are those of a run that builds it; a load that changes the file
+    is never answered from the old projection, and the write-back carries both cache entries over."""
+    import shutil
+
+    from netlens.model.projection import projection_arrays
+    from netlens.pipeline import commands
+
+    from .conftest import SAMPLE
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("NETLENS_CACHE", raising=False)
+    path, plain = tmp_path / "g.kgl", tmp_path / "plain.kgl"
+    EmbeddedStore(path).load(tables_of(SAMPLE))
+    shutil.copy(path, plain)
+    commands.run_analysis(EmbeddedStore(path), "communities", level="organisation")  # builds and keeps it
+    assert len(list((tmp_path / "cache" / "netlens").glob("projection-*.json"))) == 1
+    kept = EmbeddedStore(path).cached_projection("organisation")
+    expected = projection_arrays(EmbeddedStore(path).read_tables(), "organisation")
+    assert kept is not None and kept.nodes == expected.nodes and kept.name == expected.name
+    assert kept.src.tolist() == expected.src.tolist() and kept.dst.tolist() == expected.dst.tolist()
+    assert kept.weight.tolist() == expected.weight.tolist() and kept.count.tolist() == expected.count.tolist()
+    assert EmbeddedStore(path).cached_projection("city") is None  # another level: not kept
+
+    store = EmbeddedStore(path)
+
+    def no_tables() -> None:
+        raise AssertionError("the tables were read: the kept projection was not used")
+
+    monkeypatch.setattr(store, "read_tables", no_tables)
+    for metric in ("centrality", "communities"):
+        a, written = commands.run_analysis(store, metric, level="organisation")
+        monkeypatch.setenv("NETLENS_CACHE", "0")
+        b, written_b = commands.run_analysis(EmbeddedStore(plain), metric, level="organisation")
+        monkeypatch.delenv("NETLENS_CACHE")
+        pd.testing.assert_frame_equal(a.table, b.table)
+        assert written == written_b
+    assert _every_property(path) == _every_property(plain)
+    assert EmbeddedStore(path).cached_projection("organisation") is not None  # re-keyed to the file just saved
+
+    fresh = EmbeddedStore(path)  # the tables entry was carried over too, though this run never read them
+
+    def no_read_back() -> None:
+        raise AssertionError("read back through Cypher")
+
+    monkeypatch.setattr(fresh, "_read_graph", no_read_back)
+    fresh.read_tables()
+
+    EmbeddedStore(path).query("MATCH (o:Organisation) WITH o LIMIT 1 DETACH DELETE o", write=True)
+    assert EmbeddedStore(path).cached_projection("organisation") is None  # the file changed: rebuilt, not reused
+    a, _ = commands.run_analysis(EmbeddedStore(path), "communities", level="organisation")
+    assert a.nodes is not None and len(a.nodes) == len(expected.nodes) - 1
+
+
+def test_a_damaged_or_foreign_projection_entry_is_rebuilt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    from netlens.pipeline import commands
+
+    from .conftest import SAMPLE
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("NETLENS_CACHE", raising=False)
+    path = tmp_path / "g.kgl"
+    EmbeddedStore(path).load(tables_of(SAMPLE))
+    a, _ = commands.run_analysis(EmbeddedStore(path), "centrality", level="organisation", write=False)
+    (entry,) = (tmp_path / "cache" / "netlens").glob("projection-*.json")
+    doc = json.loads(entry.read_text())
+    doc["value"]["$dict"]["dst"] = {"$array": "|O", "data": "gASV"}  # an object array (a pickle): refused
+    entry.write_text(json.dumps(doc, separators=(",", ":")))
+    assert EmbeddedStore(path).cached_projection("organisation") is None
+    doc["value"]["$dict"]["dst"] = {"$array": "<i4", "data": "AAAAAA=="}  # wrong length
+    entry.write_text(json.dumps(doc, separators=(",", ":")))
+    assert EmbeddedStore(path).cached_projection("organisation") is None
+    b, _ = commands.run_analysis(EmbeddedStore(path), "centrality", level="organisation", write=False)
+    pd.testing.assert_frame_equal(a.table, b.table)

@@ -180,6 +180,60 @@ class ArrayGraph:
             return values
         return [None] * len(self.nodes)
 
+    def to_cache(self) -> dict[str, Any]:
+        """This graph as a :mod:`netlens.cache` value: the arrays as arrays (int32 where they fit), the lists as lists."""
+
+        def ints(a: np.ndarray) -> np.ndarray:
+            small = a.size == 0 or (int(a.min()) >= -(2**31) and int(a.max()) < 2**31)
+            return a.astype(np.int32 if small else np.int64)
+
+        return {
+            "nodes": self.nodes,
+            "src": ints(self.src),
+            "dst": ints(self.dst),
+            "weight": self.weight.astype(np.float64),
+            "count": ints(self.count),
+            "name": self.name,
+            "kind": self.kind,
+            "country": self.country,
+            "level": self.level,
+        }
+
+    @classmethod
+    def from_cache(cls, value: Any) -> ArrayGraph | None:
+        """The graph :meth:`to_cache` wrote, or None when ``value`` is not one (damaged or foreign: rebuild it).
+
+        >>> g = projection_arrays(_example())
+        >>> h = ArrayGraph.from_cache(g.to_cache())
+        >>> h.nodes == g.nodes and h.src.dtype == np.int64 and h.weight.tolist() == g.weight.tolist()
+        True
+        >>> ArrayGraph.from_cache({**g.to_cache(), "dst": np.zeros(1, dtype=np.int32)}) is None
+        True
+        """
+        if not isinstance(value, dict):
+            return None
+        nodes, level = value.get("nodes"), value.get("level")
+        src, dst, weight, count = (value.get(k) for k in ("src", "dst", "weight", "count"))
+        name, kind, country = (value.get(k) for k in ("name", "kind", "country"))
+        if not (isinstance(nodes, list) and all(isinstance(x, str) for x in nodes) and level in LEVELS):
+            return None
+        if not (
+            isinstance(src, np.ndarray)
+            and isinstance(dst, np.ndarray)
+            and isinstance(weight, np.ndarray)
+            and isinstance(count, np.ndarray)
+            and src.size == dst.size == weight.size == count.size
+        ):
+            return None
+        if not (isinstance(name, list) and isinstance(kind, list) and isinstance(country, list)):
+            return None
+        if not len(name) == len(kind) == len(country) == len(nodes):
+            return None
+        if src.size and (int(src.min()) < 0 or int(dst.max()) >= len(nodes) or not bool(np.all(src < dst))):
+            return None
+        ints = (src.astype(np.int64), dst.astype(np.int64), count.astype(np.int64))
+        return cls(nodes, ints[0], ints[1], weight.astype(np.float64), ints[2], name, kind, country, str(level))
+
 
 def _example() -> Tables:
     """The doctests' network: organisations a, b, c (FR, DE, FI); project p with all three, q with a and b."""

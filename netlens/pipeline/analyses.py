@@ -25,7 +25,7 @@ from netlens.choices import MEMBER_LEVELS, METRICS, NODE_METRICS, TIE_AUTO_LIMIT
 from netlens.errors import UsageError
 from netlens.model.network import Tables, as_network, check_level
 from netlens.model.projection import ArrayGraph
-from netlens.pipeline.graphs import analysis_graph, check_not_empty, partition, window_text
+from netlens.pipeline.graphs import ARRAY_METRICS, analysis_graph, check_not_empty, partition, window_text
 
 __all__ = ["Analysis", "analyse", "ties_to_write", "results_for_store"]
 
@@ -73,7 +73,7 @@ def _scoped(fn: Callable[..., Analysis]) -> Callable[..., Analysis]:
     """Record on the result which run it is: level and time window (``Analysis.scope``)."""
 
     @functools.wraps(fn)
-    def wrapper(tables: Tables, metric: str, **kw: Any) -> Analysis:
+    def wrapper(tables: Tables | None, metric: str, **kw: Any) -> Analysis:
         a = fn(tables, metric, **kw)
         a.scope = f"{kw.get('level', 'city')}; {window_text(kw.get('since'), kw.get('until'))}"
         return a
@@ -83,7 +83,7 @@ def _scoped(fn: Callable[..., Analysis]) -> Callable[..., Analysis]:
 
 @_scoped
 def analyse(
-    tables: Tables,
+    tables: Tables | None,
     metric: str,
     *,
     level: str = "city",
@@ -98,13 +98,22 @@ def analyse(
     weights: Any = None,
     topic: str | None = None,
     significant_only: bool = False,
-    graph: nx.Graph | None = None,
+    graph: nx.Graph | ArrayGraph | None = None,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> Analysis:
-
-    tables = as_network(tables)  # one network object: its views are built once for every step below
+    """Compute ``metric`` on ``tables`` at ``level`` in the window (``graph``: the graph to analyse, when the caller
+    has built it). ``tables`` may be None for centrality and communities when ``graph`` is given (e.g. a projection
+    the embedded store kept in its cache)."""
     if metric not in METRICS:
         raise UsageError(f"unknown metric {metric!r}; expected one of {', '.join(METRICS)}")
+    if tables is None:  # the caller has the graph (e.g. a cached projection) and no tables: centrality and communities only
+        if graph is None or metric not in ARRAY_METRICS:
+            raise UsageError(f"{metric} needs the network's tables (only centrality and communities run on a given graph)")
+        if not graph.number_of_nodes():
+            raise UsageError(f"nothing to analyse at level {level}")
+        window = window_text(since, until)
+        return _on_graph(graph, metric, level, window, betweenness, samples, seed, method, resolution, on_progress)
+    tables = as_network(tables)  # one network object: its views are built once for every step below
     if metric == "tandems":
         return _tandems(
             tables, level=level, since=since, until=until, weights=weights, topic=topic, significant_only=significant_only
@@ -113,18 +122,35 @@ def analyse(
     check_not_empty(G, tables, level, since, until)
     weight = None if level == "bipartite" else "weight"
     window = window_text(since, until)
-    if metric == "centrality":
-        return _centrality(
-            G, level, window, weight=weight, betweenness=betweenness, samples=samples, seed=seed, on_progress=on_progress
-        )
-    if metric == "communities":
-        return _communities(G, level, window, weight=weight, method=method, resolution=resolution, seed=seed)
+    if metric in ARRAY_METRICS:
+        return _on_graph(G, metric, level, window, betweenness, samples, seed, method, resolution, on_progress)
     if not isinstance(G, nx.Graph):
         raise UsageError(f"{metric} needs a networkx graph (pipeline.graphs.build_graph), not the projection as arrays")
     if metric == "brokers":
         groups = partition(G, tables, partition_by, level, since=since, until=until) if partition_by else None
         return _brokers(G, level, window, weight=weight, groups=groups, partition_by=partition_by)
     return _structure(G, level, window)
+
+
+def _on_graph(
+    G: nx.Graph | ArrayGraph,
+    metric: str,
+    level: str,
+    window: str,
+    betweenness: str,
+    samples: int | None,
+    seed: int,
+    method: str,
+    resolution: float,
+    on_progress: Callable[[int, int], None] | None,
+) -> Analysis:
+    """Centrality or communities of ``G`` (the two metrics that need nothing but the graph)."""
+    weight = None if level == "bipartite" else "weight"
+    if metric == "centrality":
+        return _centrality(
+            G, level, window, weight=weight, betweenness=betweenness, samples=samples, seed=seed, on_progress=on_progress
+        )
+    return _communities(G, level, window, weight=weight, method=method, resolution=resolution, seed=seed)
 
 
 def _centrality(

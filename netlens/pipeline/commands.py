@@ -17,10 +17,12 @@ from typing import Any, Protocol
 from netlens.analysis.explain import PairExplanation, explain_pair
 from netlens.analysis.paths import Route, transfer_paths
 from netlens.analysis.recommend import recommend
+from netlens.choices import MEMBER_LEVELS
 from netlens.errors import StoreError, UsageError
-from netlens.model.network import Network, as_network
+from netlens.model.network import LABEL_OF_TABLE, Network, as_network
+from netlens.model.projection import ArrayGraph
 from netlens.pipeline.analyses import Analysis, analyse, results_for_store, ties_to_write
-from netlens.pipeline.graphs import analysis_graph, build_graph, map_graph
+from netlens.pipeline.graphs import ARRAY_METRICS, analysis_graph, build_graph, map_graph
 from netlens.read import RawPackage, read_source
 from netlens.render.export import export
 from netlens.render.maps import layout, write_map
@@ -107,9 +109,21 @@ def stored_network(store: Store, progress: Progress = NO_PROGRESS) -> Network:
     return network
 
 
-def write_back(store: Store, network: Network, a: Analysis, *, ties_mode: str = "auto", progress: Progress = NO_PROGRESS) -> str:
-    """Write ``a``'s node properties and ``TIE`` rows into ``store``; returns what was written, in words."""
-    kinds = network.labels()
+def write_back(
+    store: Store,
+    network: Network | None,
+    a: Analysis,
+    *,
+    ties_mode: str = "auto",
+    progress: Progress = NO_PROGRESS,
+    kinds: dict[str, str] | None = None,
+) -> str:
+    """Write ``a``'s node properties and ``TIE`` rows into ``store``; returns what was written, in words.
+    ``kinds`` (node id -> store label) defaults to ``network.labels()``."""
+    if kinds is None:
+        if network is None:
+            raise ValueError("write_back needs the network or the kinds of its nodes")
+        kinds = network.labels()
     parts = []
     nodes = results_for_store(a)
     if nodes is not None and len(nodes):
@@ -122,6 +136,21 @@ def write_back(store: Store, network: Network, a: Analysis, *, ties_mode: str = 
             n = store.write_ties(ties, kinds, a.level, on_progress=_counting(step))
         parts.append(f"{n:,} TIE relationships (level {a.level}): {which}")
     return "; ".join(parts)
+
+
+#: the store label of each member ``kind`` (a city takes part in projects as a member at organisation level too)
+LABEL_OF_KIND = {"city": LABEL_OF_TABLE["cities"], "organisation": LABEL_OF_TABLE["organisations"]}
+
+
+def _cached_projection(store: Store, level: str, window: dict[str, Any], progress: Progress) -> ArrayGraph | None:
+    """The projection the store kept for this very file (embedded store: :meth:`EmbeddedStore.cached_projection`),
+    or None (no such cache, none kept, or an empty one: the tables are read then, and say why it is empty)."""
+    cached = getattr(store, "cached_projection", None)
+    if cached is None:
+        return None
+    with progress.step(f"reading the cached {level} graph"):
+        graph = cached(level, **window)
+    return graph if isinstance(graph, ArrayGraph) and graph.number_of_nodes() else None
 
 
 class ResultsNotWritten(StoreError):
@@ -148,16 +177,29 @@ def run_analysis(
     and, unless ``write`` is false, write the results back. Returns the analysis and what was written, in words.
 
     A failed write-back raises :class:`ResultsNotWritten`, which carries the analysis (the results are not lost)."""
-    network = stored_network(store, progress)
     level = options.get("level", "city")
-    if metric != "tandems" and options.get("graph") is None:
-        with progress.step(f"building the {level} graph"):
-            window = {"since": options.get("since"), "until": options.get("until")}
-            options["graph"] = analysis_graph(network, level, **window, metric=metric)
+    window = {"since": options.get("since"), "until": options.get("until")}
+    network: Network | None = None
+    kinds: dict[str, str] | None = None
+    graph = options.get("graph")
+    if graph is None and metric in ARRAY_METRICS and level in MEMBER_LEVELS:
+        graph = _cached_projection(store, level, window, progress)
+        labels = None if graph is None else [LABEL_OF_KIND.get(k) for k in graph.kind]
+        if graph is not None and labels is not None and None not in labels:  # no tables needed: the kinds say the labels
+            options["graph"] = graph
+            kinds = {node: str(label) for node, label in zip(graph.nodes, labels, strict=True)}
+    if kinds is None:
+        network = stored_network(store, progress)
+        if metric != "tandems" and options.get("graph") is None:
+            with progress.step(f"building the {level} graph"):
+                options["graph"] = built = analysis_graph(network, level, **window, metric=metric)
+            keep = getattr(store, "keep_projection", None)
+            if isinstance(built, ArrayGraph) and built.number_of_nodes() and keep is not None:
+                keep(built, **window)
     with progress.step(f"analysing {metric}") as step:  # centrality: n/N source pivots when sampling
         a = analyse(network, metric, on_progress=_counting(step), **options)
     try:
-        written = write_back(store, network, a, ties_mode=ties_mode, progress=progress) if write else ""
+        written = write_back(store, network, a, ties_mode=ties_mode, progress=progress, kinds=kinds) if write else ""
     except StoreError as exc:
         raise ResultsNotWritten(
             f"results not written: {exc}. The results shown are complete; run the same "
