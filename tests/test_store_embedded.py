@@ -316,6 +316,8 @@ def test_an_analysis_reuses_the_projection_kept_for_the_same_file(tmp_path: Path
         assert written == written_b
     assert _every_property(path) == _every_property(plain)
     assert EmbeddedStore(path).cached_projection("organisation") is not None  # re-keyed to the file just saved
+    commands.run_analysis(EmbeddedStore(path), "brokers", level="city")  # another metric's write keeps it too
+    assert EmbeddedStore(path).cached_projection("organisation") is not None
 
     fresh = EmbeddedStore(path)  # the tables entry was carried over too, though this run never read them
 

@@ -296,11 +296,15 @@ class EmbeddedStore:
             cache.put("tables", slot, new_key, dict(self._tables[1]), sources=(self.real_path,))
         if self._tables is not None and self._tables[0] == before:
             self._tables = (after, self._tables[1])
-        if self._projection is not None and self._projection[0] == before:
-            scope = self._projection[1]
+        # the projection this process used, and those of the whole period at each member level (another metric's
+        # write, e.g. brokers or tandems, keeps them too): only an entry stored for ``before`` is carried over
+        scopes = [("city", None, None), ("organisation", None, None)]
+        if self._projection is not None and self._projection[0] == before and self._projection[1] not in scopes:
+            scopes.append(self._projection[1])
+        for scope in scopes:
             pslot, pold = self._projection_key(before, scope)
             _, pnew = self._projection_key(after, scope)
-            if cache.rekey("projection", pslot, pold, pnew):
+            if cache.rekey("projection", pslot, pold, pnew) and self._projection is not None and self._projection[1] == scope:
                 self._projection = (after, scope)
 
     def query(self, cypher: str, params: dict[str, Any] | None = None, *, write: bool = False) -> QueryResult:
