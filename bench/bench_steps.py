@@ -2,6 +2,10 @@
 
 Run: .venv/bin/python bench/bench_steps.py [--csv path/to/h2020.csv] [--metrics centrality,communities] [--runs 3] [--tag before]
 
+Metrics (``--metrics``, comma-separated): centrality, communities, brokers, structure, tandems -- every one that
+bench/direct_script.py implements. All run at ``--level organisation``; for tandems that level applies too (members as
+recorded: the store is loaded ``--no-enrich``, so organisations have no city and ``--level city`` would be empty).
+
 Sides: ``netlens`` = the CLI ``netlens analyse`` as it stands; ``tree`` (with ``--tree DIR``) = the same command
 from another checkout (e.g. a worktree of the previous commit), on its own copy of the store (its own tables-cache
 slot); ``arrays`` (with ``--arrays``) = the same run through the library with the array projection on the hot path;
@@ -30,6 +34,17 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 _REL = Path("shared") / "data" / "cordis-h2020-participation" / "h2020.csv"
 DEFAULT_CSV = next((p / _REL for p in HERE.parents if (p / _REL).is_file()), Path("/work") / _REL)
+#: the metrics both sides compute (bench/direct_script.py METRICS)
+METRICS = ("centrality", "communities", "brokers", "structure", "tandems")
+
+
+def metric_list(text: str) -> list[str]:
+    """``--metrics``: comma-separated names from :data:`METRICS`."""
+    names = [m.strip() for m in text.split(",") if m.strip()]
+    bad = [m for m in names if m not in METRICS]
+    if bad or not names:
+        raise argparse.ArgumentTypeError(f"unknown metric(s) {', '.join(bad) or '(none)'}; expected some of {', '.join(METRICS)}")
+    return names
 
 
 def run_child(argv: list[str], tree: Path | None = None) -> tuple[float, float]:
@@ -72,7 +87,9 @@ def summary(xs: list[tuple[float, float]]) -> tuple[float, float, float, float, 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--csv", type=Path, default=DEFAULT_CSV)
-    ap.add_argument("--metrics", default="centrality,communities")
+    ap.add_argument(
+        "--metrics", type=metric_list, default="centrality,communities", help=f"comma-separated, of {', '.join(METRICS)}"
+    )
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--tag", default="")
     ap.add_argument("--arrays", action="store_true", help="also time the library run with the array hot path")
@@ -99,7 +116,7 @@ def main() -> None:
         lines.append(
             f"{'step':<13}| {'side':<8}| {'median s':>9} | {'min-max s':>13} | {'peak RSS GB':>11} | {'after run 1':>11}"
         )
-        for metric in args.metrics.split(","):
+        for metric in args.metrics:
             ours: list[tuple[float, float]] = []
             arrays: list[tuple[float, float]] = []
             direct: list[tuple[float, float]] = []
