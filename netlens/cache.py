@@ -96,7 +96,7 @@ def _encode(value: Any) -> Any:
         if not all(isinstance(k, str) for k in value):
             raise TypeError("only str keys are cached")
         return {"$dict": {k: _encode(v) for k, v in value.items()}}
-    if type(value).__name__ == "ndarray":
+    if type(value).__name__ == "ndarray":  # by name: numpy is imported only when an array is cached
         import base64
 
         import numpy as np

@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import functools
 import glob
 import os
 import stat
@@ -54,6 +55,12 @@ BATCH = 50_000
 
 #: the first bytes of a kglite graph file
 _MAGIC = b"RGF"
+
+
+@functools.cache
+def _code_digest(*modules: Any) -> str:
+    """:func:`netlens.cache.source_digest` once per process (a write re-keys several entries; the code does not change)."""
+    return cache.source_digest(*modules)
 
 
 class EmbeddedStore:
@@ -219,7 +226,7 @@ class EmbeddedStore:
         from netlens.validation import checks as validate_module
 
         slot = str(self.real_path)
-        code = cache.source_digest(readback, schema, validate_module, sys.modules[__name__])
+        code = _code_digest(readback, schema, validate_module, sys.modules[__name__])
         return slot, "|".join([stamp or "", code])
 
     def read_tables(self) -> Network:
@@ -249,7 +256,7 @@ class EmbeddedStore:
 
         level, since, until = scope
         slot = f"{self.real_path}|{level}|{since}|{until}"
-        code = cache.source_digest(readback, schema, validate_module, sys.modules[__name__], projection, network, values)
+        code = _code_digest(readback, schema, validate_module, sys.modules[__name__], projection, network, values)
         return slot, "|".join([stamp, code])
 
     def cached_projection(self, level: str, since: Any = None, until: Any = None) -> ArrayGraph | None:

@@ -74,7 +74,7 @@ def neighbours(ix: Indexed, drawn: Drawn) -> dict[str, Any]:
 def decode_neighbours(block: Mapping[str, Any], n: int) -> dict[str, Any]:
     """The ``neighbours`` block as per-node lists, as the viewer builds them: for each of the ``n``
     drawn nodes, ``offsets[i]:offsets[i+1]`` index ``index`` (the partner's drawn number, or
-    ``-(k + 1)`` for entry ``k`` of ``extra``) and ``weight``, strongest first, then by partner id;
+    ``-(k + 1)`` for entry ``k`` of ``extra``) and ``weight``, strongest first, then by partner number;
     ``total`` counts each node's ties.  For tests and for library users reading a page back."""
     if block.get("encoding") != NB_ENCODING:
         raise ValueError(f"unknown neighbours encoding {block.get('encoding')!r}")
