@@ -425,13 +425,17 @@ def test_a_hub_lists_its_strongest_ties_then_all_on_demand(session: Session, tmp
     G = nx.Graph()
     for i in range(700):
         G.add_edge("hub", f"p{i:03d}", weight=1.0 + i)  # p699 strongest
-        G.add_edge(f"p{i:03d}", f"p{(i + 1) % 700:03d}", weight=0.5)
+        G.add_edge(f"p{i:03d}", f"p{(i + 1) % 700:03d}", weight=2000.0)  # the ring is drawn, the hub's ties thinned
     path = webgl_map(G, tmp_path / "hub.html", max_edges=800)
     page = session.open(path)
     page.evaluate("(id) => netlens.select(id, false)", "hub")
     items = page.locator("#nl-panel-neighbours li[data-id]")
     shown = items.evaluate_all("els => els.map(e => e.dataset.id)")
     assert shown == [f"p{i:03d}" for i in range(699, 199, -1)]  # the 500 strongest, strongest first
+    sizes = page.evaluate(
+        "netlens.graph.filterEdges((e, a) => a.h !== undefined).map((e) => netlens.graph.getEdgeAttribute(e, 'size'))"
+    )
+    assert len(sizes) > 100 and set(sizes) == {0.5}  # hundreds of thinned ties: hairlines, not an orange fan
     assert "200 weaker ties" in page.text_content("#nl-panel-neighbours")
     page.click("#nl-panel-nb-more")
     assert items.evaluate_all("els => els.map(e => e.dataset.id)") == [f"p{i:03d}" for i in range(699, -1, -1)]

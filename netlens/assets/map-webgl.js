@@ -634,6 +634,7 @@
   /* ---- selection: focus mode + details panel (an overlay: the map keeps its size) ---- */
   var panel = $("nl-panel");
   var TIES_SHOWN = 500;  // ties listed at once in the details panel; a button lists the rest
+  var THIN_HAIRLINES = 100;  // above this many thinned ties in focus, they are drawn as hairlines
   var focusList = [];
   /* A member's ties for focus mode: the drawn ones (with the filters), then the thinned ones the
      data block carries (partner on the map: drawn in orange while in focus; partner not on the
@@ -665,14 +666,18 @@
       focusList = k === null ? [] : tiesOf(k);
       if (k === null) return;
       inFocus[k] = 1;
-      var widthOf = hiddenWidth();
+      var widthOf = hiddenWidth(), nHidden = 0;
+      focusList.forEach(function (x) { if (x.hidden && x.o >= 0) nHidden++; });
+      /* a hub's hundreds of thinned ties at full width would paint the view orange: hairlines then */
+      var hairline = nHidden > THIN_HAIRLINES;
       focusList.forEach(function (x) {
         if (x.o < 0) return;  // partner not on this map: listed, not drawn
         inFocus[x.o] = 1;
         if (!x.hidden) return;
         var key = "h" + x.o, s = N.id[k], t = N.id[x.o];
         if (graph.hasEdge(key) || graph.hasEdge(s, t)) return;
-        graph.addEdgeWithKey(key, s, t, {h: 1, w: x.w, size: widthOf(x.w) * EDGE_K + 0.5, color: HIDDEN_TIE_COLOR, zIndex: 3});
+        var size = hairline ? 0.5 : widthOf(x.w) * EDGE_K + 0.5;
+        graph.addEdgeWithKey(key, s, t, {h: 1, w: x.w, size: size, color: HIDDEN_TIE_COLOR, zIndex: 3});
         focusEdges.push(key);
       });
     });
